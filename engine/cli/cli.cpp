@@ -1,0 +1,63 @@
+#include "cli.h"
+
+#include "commands.h"
+#include "l1ra/error.h"
+
+#include <exception>
+
+namespace l1ra::cli {
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> list = {
+        {"info", "summarise a model folder as JSON", "l1ra info --model DIR", runInfo},
+        {"logits", "write the logits of a text or id sequence to safetensors",
+         "l1ra logits --model DIR (--text TEXT | --ids 1,2,3) --out FILE.safetensors [--adapter DIR]\n"
+         "            [--device cpu|cuda] [--dtype auto|f32|bf16|f16] [--threads N]",
+         runLogits},
+        {"generate", "continue a prompt (greedy, or sampled with temperature/top-p)",
+         "l1ra generate --model DIR --prompt TEXT [--max-new-tokens N] [--temperature T] [--top-p P]\n"
+         "              [--seed S] [--adapter DIR] [--json] [--device D] [--dtype T] [--threads N]",
+         runGenerate},
+    };
+    return list;
+}
+
+static void printUsage(std::ostream& out) {
+    out << "l1ra — L1RA Studio's headless engine\n\nUsage: l1ra COMMAND [OPTIONS]\n\nCommands:\n";
+    for (const auto& c : commands()) out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << "\n";
+    out << "\n'l1ra help COMMAND' shows a command's options.\n";
+}
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+        if (args.size() >= 2) {
+            for (const auto& c : commands())
+                if (args[1] == c.name) {
+                    out << c.summary << "\n\n  " << c.usage << "\n";
+                    return 0;
+                }
+            err << "l1ra: unknown command '" << args[1] << "'\n";
+            return 2;
+        }
+        printUsage(args.empty() ? err : out);
+        return args.empty() ? 2 : 0;
+    }
+    for (const auto& c : commands()) {
+        if (args[0] != c.name) continue;
+        const Args rest(args.begin() + 1, args.end());
+        try {
+            return c.run(rest, out, err);
+        } catch (const Error& e) {
+            err << "l1ra " << c.name << ": " << e.what() << "\n";
+            return 1;
+        } catch (const std::exception& e) {
+            err << "l1ra " << c.name << ": internal error: " << e.what() << "\n";
+            return 3;
+        }
+    }
+    err << "l1ra: unknown command '" << args[0] << "'\n";
+    printUsage(err);
+    return 2;
+}
+
+}  // namespace l1ra::cli

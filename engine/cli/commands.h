@@ -1,0 +1,24 @@
+#pragma once
+// One function per `l1ra` command; each parses its own options and returns an exit status.
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace l1ra::cli {
+
+using Args = std::vector<std::string>;
+
+struct Command {
+    const char* name;
+    const char* summary;
+    const char* usage;
+    int (*run)(const Args& args, std::ostream& out, std::ostream& err);
+};
+
+const std::vector<Command>& commands();
+
+int runInfo(const Args& args, std::ostream& out, std::ostream& err);
+int runLogits(const Args& args, std::ostream& out, std::ostream& err);
+int runGenerate(const Args& args, std::ostream& out, std::ostream& err);
+
+}  // namespace l1ra::cli

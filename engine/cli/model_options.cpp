@@ -1,0 +1,21 @@
+#include "model_options.h"
+
+#include "l1ra/runtime.h"
+
+namespace l1ra::cli {
+
+std::set<std::string> withModelOptions(std::set<std::string> valueOptions) {
+    valueOptions.insert({"--model", "--adapter", "--device", "--dtype", "--threads"});
+    return valueOptions;
+}
+
+std::unique_ptr<LanguageModel> loadModelFrom(const Arguments& a) {
+    setThreadCount(a.integer("--threads", 0));
+    LoadOptions options;
+    options.device = a.value("--device").value_or("cpu");
+    options.dtype = a.value("--dtype").value_or("auto");
+    options.adapter = a.value("--adapter").value_or("");
+    return LanguageModel::load(a.required("--model"), options);
+}
+
+}  // namespace l1ra::cli

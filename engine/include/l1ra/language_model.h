@@ -1,0 +1,56 @@
+#pragma once
+// A loaded model for inference: logits, generation, tokenisation. Used by the CLI and the studio's "Try it".
+#include "l1ra/model_info.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace l1ra {
+
+struct LoadOptions {
+    std::string device = "cpu";   // "auto", "cpu", "cuda", "cuda:N"
+    std::string dtype = "auto";   // "auto" (f32 on CPU, bf16 on CUDA), "f32", "bf16", "f16"
+    std::string adapter;          // optional adapter folder (peft format or a run/export of this project)
+};
+
+struct GenerationOptions {
+    int maxNewTokens = 64;
+    double temperature = 0.0;   // 0 = greedy
+    double topP = 1.0;          // nucleus sampling when < 1
+    uint64_t seed = 0;
+    bool stopAtEos = true;
+};
+
+class LanguageModel {
+public:
+    // Throws l1ra::Error naming the file and problem for every bad input.
+    static std::unique_ptr<LanguageModel> load(const std::string& dir, const LoadOptions& options = {});
+    ~LanguageModel();
+
+    const ModelInfo& info() const;
+    std::string device() const;
+    std::string dtype() const;
+    bool hasTokenizer() const;
+
+    std::vector<int64_t> encode(const std::string& text) const;   // [BOS] + sentencepiece ids
+    std::string decode(const std::vector<int64_t>& ids) const;
+
+    // Logits of one sequence, row-major [ids.size(), vocab], fp32.
+    std::vector<float> logits(const std::vector<int64_t>& ids) const;
+
+    // New tokens after the prompt; onToken (optional) sees each one and may return false to stop early.
+    std::vector<int64_t> generate(const std::vector<int64_t>& prompt, const GenerationOptions& options,
+                                  const std::function<bool(int64_t)>& onToken = {}) const;
+
+    struct Impl;
+    Impl& impl() { return *impl_; }
+
+private:
+    explicit LanguageModel(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace l1ra

@@ -1,0 +1,41 @@
+#pragma once
+// What a model folder holds, read without loading the weights: shown by `l1ra info` and the studio's setup page.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace l1ra {
+
+struct ModelInfo {
+    std::string path;
+    std::string modelType;        // "llama" or "mistral"
+    std::string architecture;     // e.g. "LlamaForCausalLM"
+    int64_t vocabSize = 0;
+    int64_t hiddenSize = 0;
+    int64_t intermediateSize = 0;
+    int64_t numLayers = 0;
+    int64_t numHeads = 0;
+    int64_t numKvHeads = 0;
+    int64_t headDim = 0;
+    int64_t maxPositions = 0;
+    double rmsNormEps = 0;
+    double ropeTheta = 0;
+    std::string ropeScaling;      // "none", "linear" or "llama3"
+    int64_t slidingWindow = 0;    // 0 = full attention
+    bool tiedEmbeddings = false;
+    std::string storedDtype;      // dtype of the weights on disk: "F32", "F16", "BF16" (or "mixed")
+    int64_t parameters = 0;       // counted from the tensor shapes
+    std::vector<std::string> weightFiles;
+    int64_t bosId = -1;
+    int64_t eosId = -1;
+    std::string tokenizer;        // path of tokenizer.model, empty when the folder has none
+    int64_t tokenizerVocab = 0;   // pieces in tokenizer.model (0 when not loaded)
+};
+
+// Reads config.json, the weight index and every safetensors header, checks names and shapes against the
+// config; throws l1ra::Error naming the file and the problem. Does not read weight data.
+ModelInfo inspectModel(const std::string& dir);
+
+std::string modelInfoToJson(const ModelInfo& info, int indent = 2);
+
+}  // namespace l1ra

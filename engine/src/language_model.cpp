@@ -1,0 +1,66 @@
+#include "language_model_impl.h"
+
+#include "generation.h"
+#include "l1ra/error.h"
+#include "l1ra/runtime.h"
+#include "tensor_io.h"
+
+namespace l1ra {
+
+torch::ScalarType chooseComputeDtype(const std::string& requested, const std::string& device) {
+    const bool cuda = device.rfind("cuda", 0) == 0;
+    if (requested.empty() || requested == "auto") return cuda ? torch::kBFloat16 : torch::kFloat32;
+    const auto t = parseComputeDtype(requested);
+    if (t == torch::kFloat16 && !cuda) throw Error("dtype f16 is not supported on the CPU; use f32 or bf16");
+    return t;
+}
+
+std::unique_ptr<LanguageModel> LanguageModel::load(const std::string& dir, const LoadOptions& options) {
+    auto impl = std::make_unique<Impl>();
+    impl->info = inspectModel(dir);
+    impl->device = resolveDevice(options.device);
+    impl->dtype = chooseComputeDtype(options.dtype, impl->device);
+    {
+        ModelFolder folder(dir);
+        impl->model = std::make_unique<LlamaModel>(folder, torch::Device(impl->device), impl->dtype);
+    }
+    if (!impl->info.tokenizer.empty()) impl->tokenizer = Tokenizer::load(impl->info.tokenizer);
+    if (!options.adapter.empty()) impl->loadAdapter(options.adapter);
+    return std::unique_ptr<LanguageModel>(new LanguageModel(std::move(impl)));
+}
+
+LanguageModel::LanguageModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LanguageModel::~LanguageModel() = default;
+
+const ModelInfo& LanguageModel::info() const { return impl_->info; }
+std::string LanguageModel::device() const { return impl_->device; }
+std::string LanguageModel::dtype() const { return dtypeLabel(impl_->dtype); }
+bool LanguageModel::hasTokenizer() const { return impl_->tokenizer != nullptr; }
+
+std::vector<int64_t> LanguageModel::encode(const std::string& text) const {
+    if (!impl_->tokenizer) throw Error(impl_->info.path + ": no tokenizer.model in the model folder; give token ids instead");
+    return impl_->tokenizer->encode(text, /*addBos=*/true);
+}
+
+std::string LanguageModel::decode(const std::vector<int64_t>& ids) const {
+    if (!impl_->tokenizer) throw Error(impl_->info.path + ": no tokenizer.model in the model folder");
+    return impl_->tokenizer->decode(ids);
+}
+
+std::vector<float> LanguageModel::logits(const std::vector<int64_t>& ids) const {
+    const int64_t vocab = impl_->info.vocabSize;
+    if (ids.empty()) throw Error("no token ids given");
+    for (auto id : ids)
+        if (id < 0 || id >= vocab) throw Error("token id " + std::to_string(id) + " is outside the vocabulary (" + std::to_string(vocab) + ")");
+    torch::NoGradGuard noGrad;
+    auto input = torch::tensor(ids, torch::kInt64).unsqueeze(0);
+    auto out = impl_->model->forward(input, nullptr, impl_->adapterHook()).squeeze(0).to(torch::kFloat32).to(torch::kCPU).contiguous();
+    return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+}
+
+std::vector<int64_t> LanguageModel::generate(const std::vector<int64_t>& prompt, const GenerationOptions& options,
+                                             const std::function<bool(int64_t)>& onToken) const {
+    return generateTokens(*impl_->model, impl_->adapterHook(), prompt, options, impl_->info.eosId, onToken);
+}
+
+}  // namespace l1ra

@@ -1,0 +1,27 @@
+#pragma once
+// LanguageModel's insides, shared with the parts of the engine that load adapters into it.
+#include "l1ra/language_model.h"
+#include "llama_model.h"
+#include "model_folder.h"
+#include "tokenizer.h"
+
+#include <memory>
+
+namespace l1ra {
+
+struct LanguageModel::Impl {
+    ModelInfo info;
+    std::string device;
+    torch::ScalarType dtype = torch::kFloat32;
+    std::unique_ptr<LlamaModel> model;
+    std::shared_ptr<Tokenizer> tokenizer;
+    std::shared_ptr<AdapterHook> adapter;
+
+    const AdapterHook* adapterHook() const { return adapter.get(); }
+    void loadAdapter(const std::string& dir);
+};
+
+// "auto" -> f32 on CPU, bf16 on CUDA; f16 refused on CPU.
+torch::ScalarType chooseComputeDtype(const std::string& requested, const std::string& device);
+
+}  // namespace l1ra

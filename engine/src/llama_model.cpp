@@ -1,0 +1,193 @@
+#include "llama_model.h"
+
+#include "l1ra/error.h"
+#include "model_folder.h"
+#include "tensor_io.h"
+
+#include <cmath>
+
+namespace l1ra {
+
+torch::Tensor ropeInverseFrequencies(const LlamaConfig& c) {
+    const int64_t hd = c.headDim;
+    // inv_freq_i = 1 / theta^(2i / hd), computed in fp32 as HF does.
+    auto exponents = torch::arange(0, hd, 2, torch::kInt64).to(torch::kFloat32) / float(hd);
+    auto invFreq = 1.0 / torch::pow(torch::tensor(float(c.ropeTheta)), exponents);
+    if (c.ropeScaling == "linear") {
+        invFreq = invFreq / c.ropeFactor;
+    } else if (c.ropeScaling == "llama3") {
+        // Llama 3.1: long wavelengths are slowed by `factor`, short ones kept, the band between blended.
+        const double lowWavelen = double(c.ropeOriginalMaxPositions) / c.ropeLowFreqFactor;
+        const double highWavelen = double(c.ropeOriginalMaxPositions) / c.ropeHighFreqFactor;
+        auto wavelen = 2.0 * M_PI / invFreq;
+        auto scaled = torch::where(wavelen > lowWavelen, invFreq / c.ropeFactor, invFreq);
+        auto smooth = (double(c.ropeOriginalMaxPositions) / wavelen - c.ropeLowFreqFactor) /
+                      (c.ropeHighFreqFactor - c.ropeLowFreqFactor);
+        auto smoothed = (1 - smooth) * scaled / c.ropeFactor + smooth * scaled;
+        auto medium = (wavelen >= highWavelen).logical_and(wavelen <= lowWavelen);
+        invFreq = torch::where(medium, smoothed, scaled);
+    }
+    return invFreq.to(torch::kFloat32);
+}
+
+LlamaModel::LlamaModel(const ModelFolder& folder, torch::Device device, torch::ScalarType dtype)
+    : config_(folder.config()), device_(device), dtype_(dtype) {
+    torch::NoGradGuard noGrad;
+    auto load = [&](const std::string& name) { return loadTensor(folder.tensor(name), dtype, device); };
+    embed_ = load("model.embed_tokens.weight");
+    finalNorm_ = load("model.norm.weight");
+    lmHead_ = config_.tiedEmbeddings ? embed_ : load("lm_head.weight");
+    for (int64_t i = 0; i < config_.numLayers; ++i) {
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        DecoderLayer L;
+        L.inputNorm = load(p + "input_layernorm.weight");
+        L.postNorm = load(p + "post_attention_layernorm.weight");
+        L.wqkv = torch::cat({load(p + "self_attn.q_proj.weight"), load(p + "self_attn.k_proj.weight"),
+                             load(p + "self_attn.v_proj.weight")});
+        L.wo = load(p + "self_attn.o_proj.weight");
+        L.wgateUp = torch::cat({load(p + "mlp.gate_proj.weight"), load(p + "mlp.up_proj.weight")});
+        L.wdown = load(p + "mlp.down_proj.weight");
+        layers_.push_back(std::move(L));
+    }
+    invFreq_ = ropeInverseFrequencies(config_).to(device);
+}
+
+torch::Tensor LlamaModel::rmsNorm(const torch::Tensor& x, const torch::Tensor& weight) const {
+    // HF: normalise in fp32, cast back, then scale by the weight.
+    auto xf = x.to(torch::kFloat32);
+    auto variance = xf.pow(2).mean(-1, /*keepdim=*/true);
+    xf = xf * torch::rsqrt(variance + config_.rmsNormEps);
+    return weight * xf.to(x.scalar_type());
+}
+
+std::pair<torch::Tensor, torch::Tensor> LlamaModel::rotary(int64_t start, int64_t length) const {
+    auto positions = torch::arange(start, start + length, torch::TensorOptions().dtype(torch::kFloat32).device(device_));
+    auto freqs = torch::outer(positions, invFreq_);   // [T, hd/2]
+    auto emb = torch::cat({freqs, freqs}, -1);        // [T, hd]
+    return {emb.cos().to(dtype_), emb.sin().to(dtype_)};
+}
+
+static torch::Tensor rotateHalf(const torch::Tensor& x) {
+    const int64_t half = x.size(-1) / 2;
+    return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+torch::Tensor LlamaModel::hidden(const torch::Tensor& ids, KVCache* cache, const AdapterHook* adapters) const {
+    const int64_t B = ids.size(0), T = ids.size(1);
+    const int64_t D = config_.hiddenSize, F = config_.intermediateSize;
+    const int64_t H = config_.numHeads, KV = config_.numKvHeads, hd = config_.headDim, G = H / KV;
+    const int64_t qDim = config_.qDim(), kvDim = config_.kvDim();
+    const int64_t start = cache ? cache->length : 0;
+    const int64_t S = start + T;   // keys visible to this call
+    if (cache && S > cache->capacity)
+        throw Error("generation exceeds the KV cache (" + std::to_string(cache->capacity) + " positions)");
+    const double scale = 1.0 / std::sqrt(double(hd));
+
+    auto x = torch::embedding(embed_, ids.to(device_));   // [B, T, D]
+    auto [ropeCos, ropeSin] = rotary(start, T);            // [T, hd]
+
+    // Query i (position start+i) sees key j when j <= start+i, and, with a sliding window, start+i-j < window.
+    torch::Tensor masked;   // [T, S] bool, true = hidden; undefined when nothing is hidden
+    if (T > 1 || (config_.slidingWindow > 0 && S > config_.slidingWindow)) {
+        auto opts = torch::TensorOptions().dtype(torch::kInt64).device(device_);
+        auto qpos = torch::arange(start, S, opts).unsqueeze(1);
+        auto kpos = torch::arange(0, S, opts).unsqueeze(0);
+        masked = kpos > qpos;
+        if (config_.slidingWindow > 0) masked = masked.logical_or(kpos <= qpos - config_.slidingWindow);
+    }
+
+    for (int64_t l = 0; l < config_.numLayers; ++l) {
+        const DecoderLayer& L = layers_[std::size_t(l)];
+
+        // Self-attention: project, rotate, attend over the cached and new keys, project back.
+        auto h = rmsNorm(x, L.inputNorm);
+        auto qkv = torch::linear(h, L.wqkv);   // [B, T, qDim + 2 kvDim]
+        if (adapters) adapters->addDelta(l, ProjectionGroup::QKV, h, qkv);
+        auto q = qkv.narrow(-1, 0, qDim).view({B, T, H, hd}).transpose(1, 2);          // [B, H, T, hd]
+        auto k = qkv.narrow(-1, qDim, kvDim).view({B, T, KV, hd}).transpose(1, 2);     // [B, KV, T, hd]
+        auto v = qkv.narrow(-1, qDim + kvDim, kvDim).view({B, T, KV, hd}).transpose(1, 2);
+        q = q * ropeCos + rotateHalf(q) * ropeSin;
+        k = k * ropeCos + rotateHalf(k) * ropeSin;
+        if (cache) {
+            cache->k[std::size_t(l)].narrow(2, start, T).copy_(k);
+            cache->v[std::size_t(l)].narrow(2, start, T).copy_(v);
+            k = cache->k[std::size_t(l)].narrow(2, 0, S);
+            v = cache->v[std::size_t(l)].narrow(2, 0, S);
+        }
+        // Grouped-query attention: G query heads share each key/value head (broadcast, not copied by hand).
+        auto qg = q.reshape({B, KV, G, T, hd});
+        auto scores = torch::matmul(qg, k.unsqueeze(2).transpose(-1, -2)) * scale;   // [B, KV, G, T, S]
+        if (masked.defined()) scores = scores.masked_fill(masked, -std::numeric_limits<float>::infinity());
+        auto probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
+        auto attn = torch::matmul(probs, v.unsqueeze(2));                                // [B, KV, G, T, hd]
+        attn = attn.reshape({B, H, T, hd}).transpose(1, 2).reshape({B, T, qDim});
+        auto o = torch::linear(attn, L.wo);   // [B, T, D]
+        if (adapters) adapters->addDelta(l, ProjectionGroup::O, attn, o);
+        x = x + o;
+
+        // SwiGLU MLP: down(silu(gate(h)) * up(h)).
+        h = rmsNorm(x, L.postNorm);
+        auto gateUp = torch::linear(h, L.wgateUp);   // [B, T, 2F]
+        if (adapters) adapters->addDelta(l, ProjectionGroup::GateUp, h, gateUp);
+        auto act = torch::silu(gateUp.narrow(-1, 0, F)) * gateUp.narrow(-1, F, F);   // [B, T, F]
+        auto down = torch::linear(act, L.wdown);   // [B, T, D]
+        if (adapters) adapters->addDelta(l, ProjectionGroup::Down, act, down);
+        x = x + down;
+    }
+    (void)D;
+    if (cache) cache->length = S;
+    return rmsNorm(x, finalNorm_);
+}
+
+torch::Tensor LlamaModel::logits(const torch::Tensor& hiddenStates) const { return torch::linear(hiddenStates, lmHead_); }
+
+KVCache LlamaModel::newCache(int64_t batch, int64_t capacity) const {
+    KVCache c;
+    c.capacity = capacity;
+    auto opts = torch::TensorOptions().dtype(dtype_).device(device_);
+    for (int64_t l = 0; l < config_.numLayers; ++l) {
+        c.k.push_back(torch::zeros({batch, config_.numKvHeads, capacity, config_.headDim}, opts));
+        c.v.push_back(torch::zeros({batch, config_.numKvHeads, capacity, config_.headDim}, opts));
+    }
+    return c;
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> LlamaModel::hfTensors() const {
+    const int64_t qDim = config_.qDim(), kvDim = config_.kvDim(), F = config_.intermediateSize;
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    out.emplace_back("model.embed_tokens.weight", embed_);
+    for (int64_t i = 0; i < config_.numLayers; ++i) {
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        const DecoderLayer& L = layers_[std::size_t(i)];
+        out.emplace_back(p + "input_layernorm.weight", L.inputNorm);
+        out.emplace_back(p + "self_attn.q_proj.weight", L.wqkv.narrow(0, 0, qDim));
+        out.emplace_back(p + "self_attn.k_proj.weight", L.wqkv.narrow(0, qDim, kvDim));
+        out.emplace_back(p + "self_attn.v_proj.weight", L.wqkv.narrow(0, qDim + kvDim, kvDim));
+        out.emplace_back(p + "self_attn.o_proj.weight", L.wo);
+        out.emplace_back(p + "post_attention_layernorm.weight", L.postNorm);
+        out.emplace_back(p + "mlp.gate_proj.weight", L.wgateUp.narrow(0, 0, F));
+        out.emplace_back(p + "mlp.up_proj.weight", L.wgateUp.narrow(0, F, F));
+        out.emplace_back(p + "mlp.down_proj.weight", L.wdown);
+    }
+    out.emplace_back("model.norm.weight", finalNorm_);
+    if (!config_.tiedEmbeddings) out.emplace_back("lm_head.weight", lmHead_);
+    return out;
+}
+
+std::vector<torch::Tensor> LlamaModel::parameters() const {
+    std::vector<torch::Tensor> out{embed_};
+    for (const auto& L : layers_) {
+        out.insert(out.end(), {L.inputNorm, L.wqkv, L.wo, L.postNorm, L.wgateUp, L.wdown});
+    }
+    out.push_back(finalNorm_);
+    if (!config_.tiedEmbeddings) out.push_back(lmHead_);
+    return out;
+}
+
+int64_t LlamaModel::parameterCount() const {
+    int64_t n = 0;
+    for (const auto& t : parameters()) n += t.numel();
+    return n;
+}
+
+}  // namespace l1ra

@@ -1,0 +1,150 @@
+#include "model_config.h"
+
+#include "file_util.h"
+#include "l1ra/error.h"
+
+#include <nlohmann/json.hpp>
+
+namespace l1ra {
+
+namespace {
+
+using nlohmann::json;
+
+struct Reader {
+    const json& j;
+    const std::string& source;
+
+    Error error(const std::string& key, const std::string& why) const {
+        return Error(source + ": '" + key + "' " + why);
+    }
+    bool has(const char* key) const { return j.contains(key) && !j[key].is_null(); }
+    int64_t positive(const char* key) const {
+        if (!has(key)) throw error(key, "is missing");
+        if (!j[key].is_number_integer() || j[key].get<int64_t>() <= 0) throw error(key, "must be a positive integer");
+        return j[key].get<int64_t>();
+    }
+    int64_t positiveOr(const char* key, int64_t fallback) const { return has(key) ? positive(key) : fallback; }
+    double positiveReal(const char* key, double fallback) const {
+        if (!has(key)) return fallback;
+        if (!j[key].is_number() || j[key].get<double>() <= 0) throw error(key, "must be a positive number");
+        return j[key].get<double>();
+    }
+    bool boolean(const char* key, bool fallback) const {
+        if (!has(key)) return fallback;
+        if (!j[key].is_boolean()) throw error(key, "must be true or false");
+        return j[key].get<bool>();
+    }
+    // bos/eos ids may be an integer or a list of integers (the first is used for BOS, any stops for EOS).
+    int64_t tokenId(const char* key, int64_t fallback) const {
+        if (!has(key)) return fallback;
+        const json& v = j[key];
+        if (v.is_number_integer()) return v.get<int64_t>();
+        if (v.is_array() && !v.empty() && v[0].is_number_integer()) return v[0].get<int64_t>();
+        throw error(key, "must be a token id");
+    }
+};
+
+}  // namespace
+
+LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& source) {
+    json j;
+    try {
+        j = json::parse(jsonText);
+    } catch (const std::exception& e) {
+        throw Error(source + ": not valid JSON: " + e.what());
+    }
+    if (!j.is_object()) throw Error(source + ": not a JSON object");
+    Reader r{j, source};
+    LlamaConfig c;
+    c.rawJson = jsonText;
+
+    if (!r.has("model_type") || !j["model_type"].is_string()) throw r.error("model_type", "is missing");
+    c.modelType = j["model_type"].get<std::string>();
+    if (c.modelType != "llama" && c.modelType != "mistral")
+        throw r.error("model_type", "is '" + c.modelType + "': only 'llama' and 'mistral' are supported");
+    c.architecture = c.modelType == "mistral" ? "MistralForCausalLM" : "LlamaForCausalLM";
+    if (r.has("architectures")) {
+        if (!j["architectures"].is_array() || j["architectures"].empty() || !j["architectures"][0].is_string())
+            throw r.error("architectures", "must be a list of names");
+        const std::string arch = j["architectures"][0].get<std::string>();
+        if (arch != "LlamaForCausalLM" && arch != "MistralForCausalLM")
+            throw r.error("architectures", "is '" + arch + "': only LlamaForCausalLM and MistralForCausalLM are supported");
+        c.architecture = arch;
+    }
+
+    c.vocabSize = r.positive("vocab_size");
+    c.hiddenSize = r.positive("hidden_size");
+    c.intermediateSize = r.positive("intermediate_size");
+    c.numLayers = r.positive("num_hidden_layers");
+    c.numHeads = r.positive("num_attention_heads");
+    c.numKvHeads = r.positiveOr("num_key_value_heads", c.numHeads);
+    if (c.numHeads % c.numKvHeads != 0)
+        throw r.error("num_key_value_heads", "(" + std::to_string(c.numKvHeads) + ") must divide num_attention_heads (" +
+                                                 std::to_string(c.numHeads) + ")");
+    if (r.has("head_dim")) {
+        c.headDim = r.positive("head_dim");
+    } else {
+        if (c.hiddenSize % c.numHeads != 0)
+            throw r.error("hidden_size", "is not divisible by num_attention_heads and no head_dim is given");
+        c.headDim = c.hiddenSize / c.numHeads;
+    }
+    if (c.headDim % 2 != 0) throw r.error("head_dim", "must be even for rotary embeddings");
+    c.maxPositions = r.positiveOr("max_position_embeddings", c.maxPositions);
+    c.rmsNormEps = r.positiveReal("rms_norm_eps", c.rmsNormEps);
+    c.ropeTheta = r.positiveReal("rope_theta", c.ropeTheta);
+    c.tiedEmbeddings = r.boolean("tie_word_embeddings", false);
+    c.bosId = r.tokenId("bos_token_id", 1);
+    c.eosId = r.tokenId("eos_token_id", 2);
+    if (r.has("torch_dtype") && j["torch_dtype"].is_string()) c.torchDtype = j["torch_dtype"].get<std::string>();
+
+    // Features that change the computation: implement them or refuse them, never ignore them.
+    if (r.has("hidden_act")) {
+        const std::string act = j["hidden_act"].is_string() ? j["hidden_act"].get<std::string>() : "?";
+        if (act != "silu") throw r.error("hidden_act", "is '" + act + "': only 'silu' is supported");
+    }
+    if (r.boolean("attention_bias", false)) throw r.error("attention_bias", "is true: biased attention projections are not supported");
+    if (r.boolean("mlp_bias", false)) throw r.error("mlp_bias", "is true: biased MLP projections are not supported");
+    if (r.has("sliding_window")) {
+        if (!j["sliding_window"].is_number_integer() || j["sliding_window"].get<int64_t>() <= 0)
+            throw r.error("sliding_window", "must be a positive integer or null");
+        // HF applies a sliding window only to mistral; llama configs never carry one that matters.
+        if (c.modelType == "mistral") c.slidingWindow = j["sliding_window"].get<int64_t>();
+    }
+    if (r.has("rope_scaling")) {
+        const json& rs = j["rope_scaling"];
+        if (!rs.is_object()) throw r.error("rope_scaling", "must be an object or null");
+        std::string type;
+        if (rs.contains("rope_type") && rs["rope_type"].is_string()) type = rs["rope_type"].get<std::string>();
+        else if (rs.contains("type") && rs["type"].is_string()) type = rs["type"].get<std::string>();
+        Reader sr{rs, source};
+        if (type == "default") {
+            // same as no scaling
+        } else if (type == "linear") {
+            c.ropeScaling = "linear";
+            c.ropeFactor = sr.positiveReal("factor", 0);
+            if (c.ropeFactor <= 0) throw r.error("rope_scaling.factor", "is missing");
+        } else if (type == "llama3") {
+            c.ropeScaling = "llama3";
+            c.ropeFactor = sr.positiveReal("factor", 0);
+            if (c.ropeFactor <= 0) throw r.error("rope_scaling.factor", "is missing");
+            c.ropeLowFreqFactor = sr.positiveReal("low_freq_factor", 1.0);
+            c.ropeHighFreqFactor = sr.positiveReal("high_freq_factor", 4.0);
+            c.ropeOriginalMaxPositions = sr.positiveOr("original_max_position_embeddings", 8192);
+            if (c.ropeHighFreqFactor <= c.ropeLowFreqFactor)
+                throw r.error("rope_scaling.high_freq_factor", "must exceed low_freq_factor");
+        } else {
+            throw r.error("rope_scaling", "type '" + type + "' is not supported (supported: linear, llama3)");
+        }
+    }
+    return c;
+}
+
+LlamaConfig loadLlamaConfig(const std::string& modelDir) {
+    if (!isDirectory(modelDir)) throw Error("model folder " + modelDir + " does not exist");
+    const std::string path = modelDir + "/config.json";
+    if (!fileExists(path)) throw Error(modelDir + ": no config.json (not a Hugging Face model folder?)");
+    return parseLlamaConfig(readTextFile(path), path);
+}
+
+}  // namespace l1ra

@@ -1,0 +1,40 @@
+#pragma once
+// A Hugging Face model folder opened for reading: config, safetensors files (single or sharded through
+// model.safetensors.index.json) and a checked map from HF parameter name to its bytes.
+#include "model_config.h"
+#include "safetensors.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace l1ra {
+
+class ModelFolder {
+public:
+    // Opens and validates everything except the tensor values; throws l1ra::Error naming the file.
+    explicit ModelFolder(const std::string& dir);
+
+    const std::string& dir() const { return dir_; }
+    const LlamaConfig& config() const { return config_; }
+    const std::vector<std::string>& weightFiles() const { return fileNames_; }
+    const TensorView& tensor(const std::string& name) const;   // throws when absent
+    bool has(const std::string& name) const { return tensors_.count(name) != 0; }
+    const std::map<std::string, const TensorView*>& tensors() const { return tensors_; }
+    std::string tokenizerPath() const;   // empty when there is no tokenizer.model
+
+    // Expected shape of every parameter the LLaMA model needs, by HF name.
+    static std::map<std::string, std::vector<int64_t>> expectedShapes(const LlamaConfig& c);
+
+private:
+    std::string dir_;
+    LlamaConfig config_;
+    std::vector<std::string> fileNames_;
+    std::vector<std::unique_ptr<SafetensorsFile>> files_;
+    std::map<std::string, const TensorView*> tensors_;
+};
+
+std::string shapeString(const std::vector<int64_t>& shape);   // "[64, 512]"
+
+}  // namespace l1ra

@@ -1,0 +1,76 @@
+#include "l1ra/model_info.h"
+
+#include "model_folder.h"
+#include "tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+namespace l1ra {
+
+ModelInfo inspectModel(const std::string& dir) {
+    ModelFolder folder(dir);
+    const LlamaConfig& c = folder.config();
+    ModelInfo info;
+    info.path = dir;
+    info.modelType = c.modelType;
+    info.architecture = c.architecture;
+    info.vocabSize = c.vocabSize;
+    info.hiddenSize = c.hiddenSize;
+    info.intermediateSize = c.intermediateSize;
+    info.numLayers = c.numLayers;
+    info.numHeads = c.numHeads;
+    info.numKvHeads = c.numKvHeads;
+    info.headDim = c.headDim;
+    info.maxPositions = c.maxPositions;
+    info.rmsNormEps = c.rmsNormEps;
+    info.ropeTheta = c.ropeTheta;
+    info.ropeScaling = c.ropeScaling;
+    info.slidingWindow = c.slidingWindow;
+    info.tiedEmbeddings = c.tiedEmbeddings;
+    info.bosId = c.bosId;
+    info.eosId = c.eosId;
+    info.weightFiles = folder.weightFiles();
+    std::set<std::string> dtypes;
+    for (const auto& [name, shape] : ModelFolder::expectedShapes(c)) {
+        const TensorView& v = folder.tensor(name);
+        info.parameters += v.numel();
+        dtypes.insert(dtypeName(v.dtype));
+    }
+    info.storedDtype = dtypes.size() == 1 ? *dtypes.begin() : "mixed";
+    info.tokenizer = folder.tokenizerPath();
+    if (!info.tokenizer.empty()) info.tokenizerVocab = Tokenizer::load(info.tokenizer)->vocabSize();
+    return info;
+}
+
+std::string modelInfoToJson(const ModelInfo& info, int indent) {
+    nlohmann::json j = {
+        {"path", info.path},
+        {"model_type", info.modelType},
+        {"architecture", info.architecture},
+        {"layers", info.numLayers},
+        {"hidden_size", info.hiddenSize},
+        {"intermediate_size", info.intermediateSize},
+        {"heads", info.numHeads},
+        {"kv_heads", info.numKvHeads},
+        {"head_dim", info.headDim},
+        {"vocab_size", info.vocabSize},
+        {"max_positions", info.maxPositions},
+        {"rms_norm_eps", info.rmsNormEps},
+        {"rope_theta", info.ropeTheta},
+        {"rope_scaling", info.ropeScaling},
+        {"sliding_window", info.slidingWindow},
+        {"tied_embeddings", info.tiedEmbeddings},
+        {"dtype", info.storedDtype},
+        {"parameters", info.parameters},
+        {"weight_files", info.weightFiles},
+        {"bos_token_id", info.bosId},
+        {"eos_token_id", info.eosId},
+        {"tokenizer", info.tokenizer.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.tokenizer)},
+        {"tokenizer_vocab", info.tokenizerVocab},
+    };
+    return j.dump(indent);
+}
+
+}  // namespace l1ra

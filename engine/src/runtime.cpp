@@ -1,0 +1,58 @@
+#include "l1ra/runtime.h"
+
+#include "l1ra/error.h"
+
+#include <torch/torch.h>
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <thread>
+
+namespace l1ra {
+
+int defaultThreadCount() {
+    if (const char* env = std::getenv("L1RA_THREADS")) {
+        const int n = std::atoi(env);
+        if (n > 0) return n;
+    }
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw > 0 ? int(hw) : 1;
+}
+
+void setThreadCount(int n) {
+    if (n <= 0) n = defaultThreadCount();
+    torch::set_num_threads(n);
+    // LibTorch's fp32 matrix products go to OpenBLAS when it is the system BLAS; give it the same count.
+    using SetThreads = void (*)(int);
+    if (auto fn = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) fn(n);
+}
+
+int threadCount() { return torch::get_num_threads(); }
+
+bool cudaAvailable() { return torch::cuda::is_available(); }
+
+std::string resolveDevice(const std::string& requested) {
+    if (requested.empty() || requested == "auto") return cudaAvailable() ? "cuda" : "cpu";
+    if (requested == "cpu") return "cpu";
+    if (requested.rfind("cuda", 0) == 0) {
+        try {
+            torch::Device d(requested);
+            if (!cudaAvailable())
+                throw Error("device '" + requested + "' requested but CUDA is not available in this build or machine");
+            if (d.has_index() && d.index() >= int(torch::cuda::device_count()))
+                throw Error("device '" + requested + "' does not exist (" + std::to_string(torch::cuda::device_count()) +
+                            " CUDA devices)");
+            return requested;
+        } catch (const c10::Error&) {
+        }
+    }
+    throw Error("device '" + requested + "' is not one of auto, cpu, cuda, cuda:N");
+}
+
+std::string describeDevice(const std::string& device) {
+    if (device.rfind("cuda", 0) == 0) return device;
+    return "cpu (" + std::to_string(threadCount()) + " threads)";
+}
+
+}  // namespace l1ra

@@ -1,0 +1,174 @@
+#include "tokenizer.h"
+
+#include "file_util.h"
+#include "l1ra/error.h"
+#include "../spm/spm_module.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <mutex>
+
+namespace l1ra {
+
+namespace {
+
+struct SpmApi {
+    void* lib = nullptr;
+    std::string path;
+    std::string error;
+    int (*abiVersion)() = nullptr;
+    void* (*load)(const char*, char*, size_t) = nullptr;
+    void (*release)(void*) = nullptr;
+    int (*vocabSize)(void*) = nullptr;
+    int (*specialId)(void*, int) = nullptr;
+    long (*encode)(void*, const char*, size_t, int*, size_t, char*, size_t) = nullptr;
+    long (*decode)(void*, const int*, size_t, char*, size_t, char*, size_t) = nullptr;
+    long (*idToPiece)(void*, int, char*, size_t) = nullptr;
+    int (*train)(const char*, char*, size_t) = nullptr;
+};
+
+std::string executableDir() {
+    char buf[PATH_MAX];
+    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+    if (n <= 0) return ".";
+    std::string exe(buf, std::size_t(n));
+    return exe.substr(0, exe.find_last_of('/'));
+}
+
+const SpmApi& spm() {
+    static SpmApi api;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        std::vector<std::string> candidates;
+        if (const char* env = std::getenv("L1RA_SPM_MODULE")) candidates.push_back(env);
+        const std::string dir = executableDir();
+        candidates.push_back(dir + "/libl1ra_spm.so");
+        candidates.push_back(dir + "/../lib/l1ra/libl1ra_spm.so");
+        for (const auto& c : candidates) {
+            if (!fileExists(c)) continue;
+            // A new link namespace: the module's protobuf never meets LibTorch's.
+            api.lib = ::dlmopen(LM_ID_NEWLM, c.c_str(), RTLD_NOW | RTLD_LOCAL);
+            if (!api.lib) {
+                api.error = "cannot load the tokenizer module " + c + ": " + ::dlerror();
+                return;
+            }
+            api.path = c;
+            break;
+        }
+        if (!api.lib) {
+            api.error = "the tokenizer module libl1ra_spm.so was not found next to " + dir +
+                        " (was the engine built with sentencepiece?)";
+            return;
+        }
+        auto sym = [&](const char* name) { return ::dlsym(api.lib, name); };
+        api.abiVersion = reinterpret_cast<int (*)()>(sym("l1ra_spm_abi_version"));
+        api.load = reinterpret_cast<decltype(api.load)>(sym("l1ra_spm_load"));
+        api.release = reinterpret_cast<decltype(api.release)>(sym("l1ra_spm_free"));
+        api.vocabSize = reinterpret_cast<decltype(api.vocabSize)>(sym("l1ra_spm_vocab_size"));
+        api.specialId = reinterpret_cast<decltype(api.specialId)>(sym("l1ra_spm_special_id"));
+        api.encode = reinterpret_cast<decltype(api.encode)>(sym("l1ra_spm_encode"));
+        api.decode = reinterpret_cast<decltype(api.decode)>(sym("l1ra_spm_decode"));
+        api.idToPiece = reinterpret_cast<decltype(api.idToPiece)>(sym("l1ra_spm_id_to_piece"));
+        api.train = reinterpret_cast<decltype(api.train)>(sym("l1ra_spm_train"));
+        if (!api.abiVersion || !api.load || !api.release || !api.vocabSize || !api.specialId || !api.encode ||
+            !api.decode || !api.idToPiece || !api.train || api.abiVersion() != L1RA_SPM_ABI_VERSION) {
+            api.error = "the tokenizer module " + api.path + " is from another version of L1RA Studio";
+            api.lib = nullptr;
+        }
+    });
+    if (!api.lib) throw Error(api.error);
+    return api;
+}
+
+}  // namespace
+
+std::string sentencepieceModulePath() {
+    try {
+        return spm().path;
+    } catch (const Error& e) {
+        return e.what();
+    }
+}
+
+std::shared_ptr<Tokenizer> Tokenizer::load(const std::string& path) {
+    if (!fileExists(path)) throw Error("tokenizer " + path + " does not exist");
+    const SpmApi& api = spm();
+    char err[512] = {0};
+    void* handle = api.load(path.c_str(), err, sizeof(err));
+    if (!handle) throw Error(path + ": not a valid sentencepiece model (" + err + ")");
+    std::shared_ptr<Tokenizer> t(new Tokenizer());
+    t->path_ = path;
+    t->handle_ = handle;
+    t->vocab_ = api.vocabSize(handle);
+    t->bos_ = api.specialId(handle, 0);
+    t->eos_ = api.specialId(handle, 1);
+    return t;
+}
+
+Tokenizer::~Tokenizer() {
+    if (handle_) spm().release(handle_);
+}
+
+std::vector<int64_t> Tokenizer::encode(const std::string& text, bool addBos) const {
+    const SpmApi& api = spm();
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<int> ids(text.size() + 16);
+    char err[512] = {0};
+    long n = api.encode(handle_, text.data(), text.size(), ids.data(), ids.size(), err, sizeof(err));
+    if (n < 0 && n != L1RA_SPM_ERROR) {
+        ids.resize(std::size_t(-n));
+        n = api.encode(handle_, text.data(), text.size(), ids.data(), ids.size(), err, sizeof(err));
+    }
+    if (n < 0) throw Error(path_ + ": cannot encode text: " + err);
+    std::vector<int64_t> out;
+    out.reserve(std::size_t(n) + 1);
+    if (addBos && bos_ >= 0) out.push_back(bos_);
+    for (long i = 0; i < n; ++i) out.push_back(ids[std::size_t(i)]);
+    return out;
+}
+
+std::string Tokenizer::decode(const std::vector<int64_t>& ids) const {
+    const SpmApi& api = spm();
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<int> in;
+    in.reserve(ids.size());
+    for (auto id : ids) {
+        if (id < 0 || id >= vocab_) throw Error(path_ + ": token id " + std::to_string(id) + " is outside the vocabulary");
+        in.push_back(int(id));
+    }
+    std::string out(ids.size() * 8 + 16, '\0');
+    char err[512] = {0};
+    long n = api.decode(handle_, in.data(), in.size(), out.data(), out.size(), err, sizeof(err));
+    if (n < 0 && n != L1RA_SPM_ERROR) {
+        out.resize(std::size_t(-n));
+        n = api.decode(handle_, in.data(), in.size(), out.data(), out.size(), err, sizeof(err));
+    }
+    if (n < 0) throw Error(path_ + ": cannot decode ids: " + err);
+    out.resize(std::size_t(n));
+    return out;
+}
+
+std::string Tokenizer::piece(int64_t id) const {
+    const SpmApi& api = spm();
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string out(64, '\0');
+    long n = api.idToPiece(handle_, int(id), out.data(), out.size());
+    if (n < 0 && n != L1RA_SPM_ERROR) {
+        out.resize(std::size_t(-n));
+        n = api.idToPiece(handle_, int(id), out.data(), out.size());
+    }
+    if (n < 0) throw Error(path_ + ": token id " + std::to_string(id) + " is outside the vocabulary");
+    out.resize(std::size_t(n));
+    return out;
+}
+
+void trainSentencepiece(const std::string& args) {
+    const SpmApi& api = spm();
+    char err[1024] = {0};
+    if (api.train(args.c_str(), err, sizeof(err)) != 0) throw Error(std::string("sentencepiece training failed: ") + err);
+}
+
+}  // namespace l1ra

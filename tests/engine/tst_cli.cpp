@@ -1,0 +1,107 @@
+// The `l1ra` command line, run in-process: outputs, and a clear error with non-zero exit for bad input.
+#include "test_support.h"
+
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+using namespace l1ra;
+using nlohmann::json;
+
+class TestCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+
+    static void expectFailure(const std::vector<std::string>& args, const std::string& fragment) {
+        const auto r = test::runCli(args);
+        QVERIFY2(r.code != 0, r.out.c_str());
+        QVERIFY2(r.err.find(fragment) != std::string::npos, (r.err + "  [expected: " + fragment + "]").c_str());
+    }
+
+private Q_SLOTS:
+    void help() {
+        const auto r = test::runCli({"help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.find("logits") != std::string::npos);
+        QVERIFY(test::runCli({}).code != 0);
+    }
+
+    void info() {
+        const auto r = test::runCli({"info", "--model", test::fixtureModel()});
+        QCOMPARE(r.code, 0);
+        const json j = json::parse(r.out);
+        QCOMPARE(j["architecture"].get<std::string>(), std::string("LlamaForCausalLM"));
+        QCOMPARE(j["layers"].get<int>(), 2);
+        QCOMPARE(j["heads"].get<int>(), 4);
+        QCOMPARE(j["kv_heads"].get<int>(), 2);
+        QCOMPARE(j["vocab_size"].get<int>(), 512);
+        QCOMPARE(j["dtype"].get<std::string>(), std::string("F32"));
+        QVERIFY(j["parameters"].get<int64_t>() > 100000);
+        QVERIFY(j["tokenizer"].is_string());
+    }
+
+    void logitsFromTextMatchReference() {
+        const json ref = json::parse(test::readFile(test::fixtureModel() + "/reference.json"));
+        const std::string out = tmp_.filePath("logits.safetensors").toStdString();
+        const auto r = test::runCli({"logits", "--model", test::fixtureModel(), "--text", ref["text"].get<std::string>(), "--out", out});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QCOMPARE(test::readInt64s(out, "input_ids"), ref["input_ids"].get<std::vector<int64_t>>());
+        const auto logits = test::readFloats(out, "logits");
+        const auto expected = test::readFloats(test::fixtureModel() + "/reference_logits.safetensors", "logits");
+        QVERIFY(test::maxAbsDiff(logits, expected) <= 1e-4 * test::maxAbs(expected));
+    }
+
+    void logitsFromIds() {
+        const std::string out = tmp_.filePath("ids.safetensors").toStdString();
+        const auto r = test::runCli({"logits", "--model", test::fixtureModel(), "--ids", "1,424,430", "--out", out});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QCOMPARE(test::readInt64s(out, "input_ids"), (std::vector<int64_t>{1, 424, 430}));
+        QCOMPARE(test::readFloats(out, "logits").size(), std::size_t(3 * 512));
+    }
+
+    void generateIsDeterministic() {
+        const std::vector<std::string> args = {"generate", "--model", test::fixtureModel(), "--prompt", "The quick",
+                                               "--max-new-tokens", "8", "--temperature", "0.8", "--top-p", "0.9",
+                                               "--seed", "5", "--json"};
+        const auto a = test::runCli(args), b = test::runCli(args);
+        QVERIFY2(a.code == 0, a.err.c_str());
+        QCOMPARE(a.out, b.out);
+        const json j = json::parse(a.out);
+        QVERIFY(j["ids"].size() <= 8 && !j["ids"].empty());
+        const auto plain = test::runCli({"generate", "--model", test::fixtureModel(), "--prompt", "The quick", "--max-new-tokens", "4"});
+        QVERIFY2(plain.code == 0, plain.err.c_str());
+        QVERIFY(plain.out.rfind("The quick", 0) == 0);
+    }
+
+    void errors() {
+        const std::string m = test::fixtureModel();
+        expectFailure({"frobnicate"}, "unknown command 'frobnicate'");
+        expectFailure({"info"}, "--model is required");
+        expectFailure({"info", "--model", "/no/such/model"}, "/no/such/model does not exist");
+        expectFailure({"info", "--model", m, "--colour", "red"}, "unknown option '--colour'");
+        expectFailure({"info", "--model"}, "--model needs a value");
+        expectFailure({"logits", "--model", m, "--out", "x.safetensors"}, "exactly one of --text and --ids");
+        expectFailure({"logits", "--model", m, "--ids", "1,x", "--out", "x.safetensors"}, "'x' is not a token id");
+        expectFailure({"logits", "--model", m, "--ids", "1,9999", "--out", "x.safetensors"}, "token id 9999");
+        expectFailure({"generate", "--model", m, "--prompt", "a", "--max-new-tokens", "many"}, "must be an integer");
+        expectFailure({"generate", "--model", m, "--prompt", "a", "--top-p", "0"}, "top-p");
+        expectFailure({"logits", "--model", m, "--ids", "1", "--out", tmp_.filePath("no/such/dir/x.safetensors").toStdString()},
+                      "cannot write");
+    }
+
+    void corruptFilesThroughTheCli() {
+        const std::string dir = tmp_.filePath("broken").toStdString();
+        test::copyFolder(test::fixtureModel(), dir);
+        test::writeFile(dir + "/config.json", "[]");
+        expectFailure({"info", "--model", dir}, dir + "/config.json: not a JSON object");
+        test::copyFolder(test::fixtureModel(), dir);
+        test::writeFile(dir + "/tokenizer.model", "garbage");
+        expectFailure({"logits", "--model", dir, "--text", "hi", "--out", tmp_.filePath("t.safetensors").toStdString()},
+                      "not a valid sentencepiece model");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
