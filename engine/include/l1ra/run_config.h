@@ -1,0 +1,101 @@
+#pragma once
+// One run configuration for the studio and the CLI alike: a JSON object whose fields, defaults, ranges and help
+// texts are described once here (runConfigFields), so that parsing, `--set key=value`, the studio's form and
+// docs/run-config.md all agree.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace l1ra {
+
+// The seven LLaMA projections, in the order every rank matrix uses (q, k, v, o, gate, up, down).
+const std::vector<std::string>& projectionNames();
+
+struct RunConfig {
+    std::string model;                 // HF model folder
+    std::string name;                  // optional label shown in run lists
+
+    std::string dataTrain;             // data.train
+    std::string dataVal;               // data.val: a file, or empty to hold out data.val_fraction of train
+    std::string dataFormat = "auto";   // data.format: auto | text | jsonl | alpaca | chat
+    double dataValFraction = 0.05;
+
+    std::string method = "l1ra";       // l1ra | lora | full
+
+    int adapterRank = 8;               // r0
+    double adapterAlpha = 16;
+    double adapterDropout = 0.1;
+    std::vector<std::string> adapterTargets = projectionNames();
+
+    double l1raLambda = 5e-3;
+    double l1raEtaC = 2e-2;
+    int l1raUpdateInterval = 0;        // 0 = 5 % of train.steps
+    double l1raThreshold = -1;         // < 0 = eta_c * lambda + 1e-6
+    bool l1raReassign = true;
+    bool l1raExcludePruned = true;
+    int l1raBudget = 0;                // 0 = rank x number of adapters
+
+    int trainSteps = 200;              // optimizer steps
+    int trainBatchSize = 4;
+    int trainSeqLen = 256;
+    int trainGradAccum = 1;
+    double trainLr = 2e-4;
+    double trainWeightDecay = 0.0;
+    double trainBeta1 = 0.9;
+    double trainBeta2 = 0.999;
+    double trainEps = 1e-8;
+    int trainWarmup = 0;               // steps of linear warmup before the cosine decay
+    double trainMinLrRatio = 0.0;      // cosine decays to lr * this
+    double trainMaxGradNorm = 1.0;     // 0 = no clipping
+    std::string trainPrecision = "auto";   // auto | f32 | bf16
+
+    int evalEvery = 50;                // 0 = only at the end
+    int evalBatches = 0;               // 0 = the whole validation set
+
+    int checkpointEvery = 0;           // 0 = only on stop and at the end
+    int checkpointKeep = 2;            // newest checkpoints kept
+
+    int logEvery = 1;                  // metrics.jsonl line every N steps
+    uint64_t seed = 42;
+    std::string device = "auto";       // auto | cpu | cuda | cuda:N
+    int threads = 0;                   // 0 = all cores
+};
+
+enum class FieldKind { Integer, Real, Boolean, Text, Choice, TextList, Path };
+
+struct RunConfigField {
+    std::string key;            // "train.lr"
+    FieldKind kind;
+    std::string defaultJson;    // the default as JSON text
+    double min = 0, max = 0;    // for Integer / Real (inclusive); both 0 = unbounded
+    bool logScale = false;      // a hint for sliders (e.g. lambda, lr)
+    std::vector<std::string> choices;   // for Choice and TextList
+    std::string help;           // one sentence, shown as tooltip and in docs
+};
+
+const std::vector<RunConfigField>& runConfigFields();
+
+// Parses a run config JSON object (nested {"train": {"lr": ...}} or flat {"train.lr": ...}); unknown keys and
+// out-of-range values throw l1ra::Error naming the key and `source`.
+RunConfig parseRunConfig(const std::string& jsonText, const std::string& source);
+RunConfig loadRunConfig(const std::string& path);
+// Fully resolved, nested JSON with every field.
+std::string runConfigToJson(const RunConfig& config, int indent = 2);
+
+// `--set key=value`: value is parsed as the key's type ("true", "1e-3", "q_proj,v_proj" or JSON). Throws.
+void setRunConfigValue(RunConfig& config, const std::string& key, const std::string& value);
+void applyRunConfigAssignment(RunConfig& config, const std::string& assignment);   // "key=value"
+// The value of one key as JSON text ("0.0002", "\"l1ra\"", "[\"q_proj\"]").
+std::string runConfigValue(const RunConfig& config, const std::string& key);
+
+// Checks relations between fields (e.g. a data file is given); throws l1ra::Error naming the key.
+void validateRunConfig(const RunConfig& config);
+
+// Derived values the engine uses.
+int effectiveUpdateInterval(const RunConfig& config);   // update_interval or 5 % of steps, at least 1
+double effectiveThreshold(const RunConfig& config);     // threshold or eta_c * lambda + 1e-6
+
+// The `l1ra train` command line that reproduces this config (for the studio's "show command").
+std::string trainCommandLine(const RunConfig& config, const std::string& outDir);
+
+}  // namespace l1ra

@@ -1,0 +1,103 @@
+#pragma once
+// What a training run reports, for any front end (the studio, the CLI's progress bar, --json output).
+// Every event is a plain value; sinks are called on the training thread and must not block for long.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace l1ra {
+
+enum class RunState { Idle, Preparing, Running, Paused, Stopping, Finished, Stopped, Failed };
+const char* runStateName(RunState s);   // "idle", "preparing", ...
+
+struct StepEvent {
+    int64_t step = 0;            // optimizer steps done (1-based after the first step)
+    int64_t totalSteps = 0;
+    double loss = 0;             // mean token loss over the step's micro-batches
+    double lr = 0;               // A/B learning rate this step used
+    double gradNorm = 0;         // before clipping
+    double lambda = 0;           // L1 strength this step used
+    int64_t tokens = 0;          // loss tokens this step
+    double tokensPerSecond = 0;  // input tokens per second, smoothed over recent steps
+    double stepSeconds = 0;
+    double elapsedSeconds = 0;
+    double etaSeconds = 0;
+    int64_t memoryBytes = 0;     // peak device memory (CUDA) or resident set size (CPU)
+    int totalRank = 0;           // sum of adapter ranks now
+    int budget = 0;
+};
+
+struct EvalEvent {
+    int64_t step = 0;
+    double loss = 0;
+    double perplexity = 0;
+    int64_t tokens = 0;
+};
+
+// The rank of every adapter, as a layers x projections matrix (projections in projectionNames() order).
+// Untargeted projections hold rank 0 and targeted[...] false.
+struct RankSnapshot {
+    int64_t step = 0;
+    int numLayers = 0;
+    int initialRank = 0;
+    int budget = 0;
+    std::vector<int> ranks;            // [layer * 7 + projection]
+    std::vector<bool> targeted;        // [layer * 7 + projection]
+    std::vector<double> gateMass;      // sum of gates
+    std::vector<double> gateMin;       // smallest gate (0 when rank 0)
+    std::vector<double> gateMean;
+    int rank(int layer, int projection) const { return ranks[std::size_t(layer * 7 + projection)]; }
+    int total() const;
+};
+
+struct RankMove {
+    int layer = 0;
+    int projection = 0;   // index into projectionNames()
+    int before = 0;
+    int after = 0;
+    int pruned = 0;       // ranks removed here
+    int added = 0;        // ranks added here
+};
+
+struct ReallocationEvent {
+    int64_t step = 0;
+    int budget = 0;
+    int pruned = 0;
+    int added = 0;
+    bool budgetChanged = false;   // a budget change from the user was applied in this reallocation
+    std::vector<RankMove> moves;  // only adapters whose rank changed
+    RankSnapshot after;
+};
+
+// A live command took effect (λ from this step on, a budget at this reallocation, pause, ...).
+struct ControlEvent {
+    int64_t step = 0;
+    std::string what;    // "lambda", "budget", "pause", "resume", "stop", "checkpoint"
+    double value = 0;
+    std::string detail;
+};
+
+struct CheckpointEvent {
+    int64_t step = 0;
+    std::string path;
+};
+
+struct LogEvent {
+    enum class Level { Info, Warning, Error } level = Level::Info;
+    std::string text;
+};
+
+class TrainingEventSink {
+public:
+    virtual ~TrainingEventSink() = default;
+    virtual void onState(RunState, const std::string& /*detail*/) {}
+    virtual void onStep(const StepEvent&) {}
+    virtual void onEval(const EvalEvent&) {}
+    virtual void onSnapshot(const RankSnapshot&) {}
+    virtual void onReallocation(const ReallocationEvent&) {}
+    virtual void onControl(const ControlEvent&) {}
+    virtual void onCheckpoint(const CheckpointEvent&) {}
+    virtual void onLog(const LogEvent&) {}
+};
+
+}  // namespace l1ra

@@ -1,0 +1,56 @@
+#pragma once
+// A training run: built from a run config (or resumed from a run folder), run on a worker thread, steered
+// from any thread. Commands are queued and applied at the next step boundary; run() never blocks on them.
+#include "l1ra/run_config.h"
+#include "l1ra/training_events.h"
+
+#include <memory>
+#include <string>
+
+namespace l1ra {
+
+struct RunSummary {
+    std::string runDir;
+    RunState state = RunState::Idle;
+    int64_t steps = 0;
+    double finalLoss = 0;
+    double bestValLoss = 0;          // 0 when never evaluated
+    double finalValLoss = 0;
+    double wallSeconds = 0;
+    int64_t trainableParameters = 0;
+    std::string error;               // when failed
+};
+
+class TrainingSession {
+public:
+    // A new run writing into runDir (created; must be empty or absent). Checks the config, throws l1ra::Error.
+    TrainingSession(const RunConfig& config, const std::string& runDir, TrainingEventSink* sink = nullptr);
+    // Continues the run in runDir from its newest checkpoint.
+    static std::unique_ptr<TrainingSession> resume(const std::string& runDir, TrainingEventSink* sink = nullptr);
+    ~TrainingSession();
+    TrainingSession(const TrainingSession&) = delete;
+    TrainingSession& operator=(const TrainingSession&) = delete;
+
+    // Loads, trains, checkpoints and writes the summary; blocks the calling thread until finished or stopped.
+    // Errors are reported as RunState::Failed (and onLog) and returned in the summary, not thrown.
+    RunSummary run();
+
+    // Thread-safe; applied at the next step boundary.
+    void pause();
+    void resume();
+    void stop();                    // checkpoints, then returns from run()
+    void checkpointNow();
+    void setLambda(double lambda);  // from the next step
+    void setBudget(int budget);     // at the next reallocation
+
+    const RunConfig& config() const;
+    const std::string& runDir() const;
+
+    struct Impl;
+
+private:
+    explicit TrainingSession(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace l1ra
