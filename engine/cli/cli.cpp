@@ -18,6 +18,15 @@ const std::vector<Command>& commands() {
          "l1ra generate --model DIR --prompt TEXT [--max-new-tokens N] [--temperature T] [--top-p P]\n"
          "              [--seed S] [--adapter DIR] [--json] [--device D] [--dtype T] [--threads N]",
          runGenerate},
+        {"train", "fine-tune a model (L1RA, LoRA or full) from a run config",
+         "l1ra train [--config RUN.json] [--set key=value ...] [--out DIR] [--json]\n"
+         "           keys and defaults: docs/run-config.md; Ctrl-C stops cleanly with a checkpoint",
+         runTrain},
+        {"resume", "continue a stopped run from its newest checkpoint", "l1ra resume --run DIR [--json]", runResume},
+        {"eval", "validation loss and perplexity of a model (optionally with an adapter) on a data file",
+         "l1ra eval (--model DIR [--adapter DIR] | --run DIR) --data FILE [--format F] [--seq-len N]\n"
+         "          [--batch-size N] [--max-batches N] [--device D] [--dtype T] [--threads N] [--json]",
+         runEval},
     };
     return list;
 }

@@ -20,5 +20,8 @@ const std::vector<Command>& commands();
 int runInfo(const Args& args, std::ostream& out, std::ostream& err);
 int runLogits(const Args& args, std::ostream& out, std::ostream& err);
 int runGenerate(const Args& args, std::ostream& out, std::ostream& err);
+int runTrain(const Args& args, std::ostream& out, std::ostream& err);
+int runResume(const Args& args, std::ostream& out, std::ostream& err);
+int runEval(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace l1ra::cli

@@ -52,6 +52,30 @@ LlamaModel::LlamaModel(const ModelFolder& folder, torch::Device device, torch::S
     invFreq_ = ropeInverseFrequencies(config_).to(device);
 }
 
+LlamaModel::LlamaModel(const LlamaConfig& config, torch::Device device, torch::ScalarType dtype, uint64_t seed)
+    : config_(config), device_(device), dtype_(dtype) {
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(seed);
+    const int64_t D = config.hiddenSize, F = config.intermediateSize, V = config.vocabSize;
+    auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+    auto weight = [&](int64_t rows, int64_t cols) { return (torch::randn({rows, cols}, opts) * 0.02).to(dtype); };
+    auto ones = [&](int64_t n) { return torch::ones({n}, opts).to(dtype); };
+    embed_ = weight(V, D);
+    for (int64_t i = 0; i < config.numLayers; ++i) {
+        DecoderLayer L;
+        L.inputNorm = ones(D);
+        L.postNorm = ones(D);
+        L.wqkv = weight(config.qDim() + 2 * config.kvDim(), D);
+        L.wo = weight(D, config.qDim());
+        L.wgateUp = weight(2 * F, D);
+        L.wdown = weight(D, F);
+        layers_.push_back(std::move(L));
+    }
+    finalNorm_ = ones(D);
+    lmHead_ = config.tiedEmbeddings ? embed_ : weight(V, D);
+    invFreq_ = ropeInverseFrequencies(config_).to(device);
+}
+
 torch::Tensor LlamaModel::rmsNorm(const torch::Tensor& x, const torch::Tensor& weight) const {
     // HF: normalise in fp32, cast back, then scale by the weight.
     auto xf = x.to(torch::kFloat32);
@@ -174,19 +198,37 @@ std::vector<std::pair<std::string, torch::Tensor>> LlamaModel::hfTensors() const
     return out;
 }
 
-std::vector<torch::Tensor> LlamaModel::parameters() const {
-    std::vector<torch::Tensor> out{embed_};
-    for (const auto& L : layers_) {
-        out.insert(out.end(), {L.inputNorm, L.wqkv, L.wo, L.postNorm, L.wgateUp, L.wdown});
+std::vector<std::pair<std::string, torch::Tensor>> LlamaModel::namedParameters() const {
+    std::vector<std::pair<std::string, torch::Tensor>> out{{"model.embed_tokens.weight", embed_}};
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        const DecoderLayer& L = layers_[i];
+        out.insert(out.end(), {{p + "input_layernorm.weight", L.inputNorm},
+                               {p + "self_attn.qkv_proj.weight", L.wqkv},
+                               {p + "self_attn.o_proj.weight", L.wo},
+                               {p + "post_attention_layernorm.weight", L.postNorm},
+                               {p + "mlp.gate_up_proj.weight", L.wgateUp},
+                               {p + "mlp.down_proj.weight", L.wdown}});
     }
-    out.push_back(finalNorm_);
-    if (!config_.tiedEmbeddings) out.push_back(lmHead_);
+    out.emplace_back("model.norm.weight", finalNorm_);
+    if (!config_.tiedEmbeddings) out.emplace_back("lm_head.weight", lmHead_);
     return out;
+}
+
+void LlamaModel::convertTo(torch::ScalarType dtype) {
+    torch::NoGradGuard noGrad;
+    dtype_ = dtype;
+    embed_ = embed_.to(dtype);
+    for (auto& L : layers_) {
+        for (torch::Tensor* t : {&L.inputNorm, &L.wqkv, &L.wo, &L.postNorm, &L.wgateUp, &L.wdown}) *t = t->to(dtype);
+    }
+    finalNorm_ = finalNorm_.to(dtype);
+    lmHead_ = config_.tiedEmbeddings ? embed_ : lmHead_.to(dtype);
 }
 
 int64_t LlamaModel::parameterCount() const {
     int64_t n = 0;
-    for (const auto& t : parameters()) n += t.numel();
+    for (const auto& [name, t] : namedParameters()) n += t.numel();
     return n;
 }
 

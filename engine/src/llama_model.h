@@ -43,6 +43,8 @@ class LlamaModel {
 public:
     // Loads every weight from the folder into `dtype` on `device`.
     LlamaModel(const ModelFolder& folder, torch::Device device, torch::ScalarType dtype);
+    // Random weights (N(0, 0.02), norms at 1): for benchmarks, tests and pretraining from scratch.
+    LlamaModel(const LlamaConfig& config, torch::Device device, torch::ScalarType dtype, uint64_t seed);
 
     const LlamaConfig& config() const { return config_; }
     torch::Device device() const { return device_; }
@@ -60,8 +62,10 @@ public:
 
     // HF names and tensors (views into the fused weights): for export and for full fine-tuning.
     std::vector<std::pair<std::string, torch::Tensor>> hfTensors() const;
-    // Every weight tensor the model owns (fused), e.g. to make them trainable.
-    std::vector<torch::Tensor> parameters() const;
+    // Every weight tensor the model owns (fused, each once), with a stable name, e.g. to train them.
+    std::vector<std::pair<std::string, torch::Tensor>> namedParameters() const;
+    // Casts every weight to `dtype` in place of the old tensors (e.g. fp32 master weights for full training).
+    void convertTo(torch::ScalarType dtype);
 
     std::vector<DecoderLayer>& layers() { return layers_; }
     const std::vector<DecoderLayer>& layers() const { return layers_; }

@@ -257,6 +257,9 @@ void setRunConfigValue(RunConfig& config, const std::string& key, const std::str
             v = value;   // plain text, no quotes needed
             if (value.size() >= 2 && value.front() == '"' && value.back() == '"') v = json::parse(value, nullptr, false);
             if (v.is_discarded()) v = value;
+            // A path given on the command line is relative to the current folder: store it absolute.
+            if (b.field.kind == FieldKind::Path && !v.get<std::string>().empty())
+                v = std::filesystem::absolute(v.get<std::string>()).lexically_normal().string();
             break;
         case FieldKind::TextList:
             if (!value.empty() && value.front() == '[') {

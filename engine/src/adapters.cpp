@@ -1,0 +1,258 @@
+#include "adapters.h"
+
+#include "l1ra/error.h"
+#include "l1ra/run_config.h"
+#include "l1ra/training_events.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace l1ra {
+
+int64_t projectionInFeatures(const LlamaConfig& c, int projection) {
+    switch (projection) {
+        case 3: return c.qDim();               // o_proj reads the attention output
+        case 6: return c.intermediateSize;     // down_proj reads the MLP activation
+        default: return c.hiddenSize;
+    }
+}
+
+int64_t projectionOutFeatures(const LlamaConfig& c, int projection) {
+    switch (projection) {
+        case 0: return c.qDim();
+        case 1:
+        case 2: return c.kvDim();
+        case 3: return c.hiddenSize;
+        case 4:
+        case 5: return c.intermediateSize;
+        default: return c.hiddenSize;
+    }
+}
+
+int64_t projectionColumnOffset(const LlamaConfig& c, int projection) {
+    switch (projection) {
+        case 1: return c.qDim();
+        case 2: return c.qDim() + c.kvDim();
+        case 5: return c.intermediateSize;
+        default: return 0;
+    }
+}
+
+ProjectionGroup AdapterSet::groupOf(int projection) {
+    switch (projection) {
+        case 0:
+        case 1:
+        case 2: return ProjectionGroup::QKV;
+        case 3: return ProjectionGroup::O;
+        case 4:
+        case 5: return ProjectionGroup::GateUp;
+        default: return ProjectionGroup::Down;
+    }
+}
+
+std::string Adapter::moduleName() const {
+    const std::string& p = projectionNames()[std::size_t(projection)];
+    const bool attention = projection <= 3;
+    return "model.layers." + std::to_string(layer) + (attention ? ".self_attn." : ".mlp.") + p;
+}
+
+AdapterSet::AdapterSet(const LlamaConfig& config, torch::Device device, const AdapterSpec& spec)
+    : config_(config), device_(device), spec_(spec) {
+    if (spec.rank < 1) throw Error("adapter rank must be at least 1");
+    std::vector<int> targets;
+    for (const auto& name : spec.targets) {
+        const auto& names = projectionNames();
+        auto it = std::find(names.begin(), names.end(), name);
+        if (it == names.end()) throw Error("adapter target '" + name + "' is not a LLaMA projection");
+        targets.push_back(int(it - names.begin()));
+    }
+    std::sort(targets.begin(), targets.end());
+    auto f32 = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+    for (int layer = 0; layer < int(config.numLayers); ++layer) {
+        for (int p : targets) {
+            Adapter a;
+            a.layer = layer;
+            a.projection = p;
+            a.inFeatures = projectionInFeatures(config, p);
+            a.outFeatures = projectionOutFeatures(config, p);
+            a.scale = spec.alpha / spec.rank;
+            const std::string name = a.moduleName();
+            a.A = {name + ".lora_A", ParamGroup::Weights, (torch::randn({spec.rank, a.inFeatures}, f32) / spec.rank).requires_grad_(true)};
+            a.B = {name + ".lora_B", ParamGroup::Weights, torch::zeros({a.outFeatures, spec.rank}, f32).requires_grad_(true)};
+            a.gate = {name + ".gate", ParamGroup::Gates, torch::ones({spec.rank}, f32).requires_grad_(spec.gated)};
+            a.A.initMoments();
+            a.B.initMoments();
+            a.gate.initMoments();
+            adapters_.push_back(std::move(a));
+        }
+    }
+    rebuildIndex();
+}
+
+AdapterSet::AdapterSet(const LlamaConfig& config, torch::Device device, std::vector<LoadedAdapter> loaded,
+                       const AdapterSpec& spec, const std::string& source)
+    : config_(config), device_(device), spec_(spec) {
+    std::sort(loaded.begin(), loaded.end(), [](const LoadedAdapter& a, const LoadedAdapter& b) {
+        return std::tie(a.layer, a.projection) < std::tie(b.layer, b.projection);
+    });
+    auto f32 = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+    for (auto& l : loaded) {
+        Adapter a;
+        a.layer = l.layer;
+        a.projection = l.projection;
+        a.inFeatures = projectionInFeatures(config, l.projection);
+        a.outFeatures = projectionOutFeatures(config, l.projection);
+        a.scale = l.scale;
+        const std::string name = a.moduleName();
+        if (l.layer < 0 || l.layer >= config.numLayers) throw Error(source + ": adapter for " + name + ", but the model has " + std::to_string(config.numLayers) + " layers");
+        if (!adapters_.empty() && adapters_.back().layer == l.layer && adapters_.back().projection == l.projection)
+            throw Error(source + ": two adapters for " + name);
+        const int64_t r = l.A.dim() == 2 ? l.A.size(0) : -1;
+        if (r < 1 || l.A.size(1) != a.inFeatures)
+            throw Error(source + ": " + name + " lora_A has shape " + c10::str(l.A.sizes()) + ", expected [r, " + std::to_string(a.inFeatures) + "]");
+        if (l.B.dim() != 2 || l.B.size(0) != a.outFeatures || l.B.size(1) != r)
+            throw Error(source + ": " + name + " lora_B has shape " + c10::str(l.B.sizes()) + ", expected [" +
+                        std::to_string(a.outFeatures) + ", " + std::to_string(r) + "]");
+        if (l.gate.defined() && (l.gate.dim() != 1 || l.gate.size(0) != r))
+            throw Error(source + ": " + name + " gate has shape " + c10::str(l.gate.sizes()) + ", expected [" + std::to_string(r) + "]");
+        a.A = {name + ".lora_A", ParamGroup::Weights, l.A.to(f32)};
+        a.B = {name + ".lora_B", ParamGroup::Weights, l.B.to(f32)};
+        a.gate = {name + ".gate", ParamGroup::Gates, l.gate.defined() ? l.gate.to(f32).clamp(0.0, 1.0) : torch::ones({r}, f32)};
+        adapters_.push_back(std::move(a));
+    }
+    if (adapters_.empty()) throw Error(source + ": holds no adapter weights");
+    rebuildIndex();
+}
+
+void AdapterSet::rebuildIndex() {
+    index_.assign(std::size_t(config_.numLayers), std::vector<std::vector<GroupSlot>>(4));
+    for (const auto& a : adapters_)
+        index_[std::size_t(a.layer)][std::size_t(groupOf(a.projection))].push_back({&a, projectionColumnOffset(config_, a.projection)});
+}
+
+void AdapterSet::addDelta(int64_t layer, ProjectionGroup group, const torch::Tensor& input, torch::Tensor& output) const {
+    const auto& slots = index_[std::size_t(layer)][std::size_t(group)];
+    if (slots.empty()) return;
+    // One dropout mask per group: the projections of a fused group read the same input.
+    const torch::Tensor x = training_ && spec_.dropout > 0 ? torch::dropout(input, spec_.dropout, true) : input;
+    const auto dtype = x.scalar_type();
+    for (const GroupSlot& slot : slots) {
+        const Adapter& a = *slot.adapter;
+        const auto& A = a.A.value.scalar_type() == dtype ? a.A.value : a.A.value.to(dtype);
+        auto h = torch::linear(x, A);   // [.., r]
+        if (spec_.gated) h = h * (a.gate.value.clamp(0.0, 1.0) * a.scale).to(h.scalar_type());
+        else h = h * a.scale;
+        const auto& B = a.B.value.scalar_type() == h.scalar_type() ? a.B.value : a.B.value.to(h.scalar_type());
+        output.narrow(-1, slot.columnOffset, a.outFeatures).add_(torch::linear(h, B));
+    }
+}
+
+int AdapterSet::totalRank() const {
+    int n = 0;
+    for (const auto& a : adapters_) n += a.rank();
+    return n;
+}
+
+std::vector<TrainableTensor*> AdapterSet::trainables() {
+    std::vector<TrainableTensor*> out;
+    for (auto& a : adapters_) {
+        out.push_back(&a.A);
+        out.push_back(&a.B);
+        if (spec_.gated) out.push_back(&a.gate);
+    }
+    return out;
+}
+
+std::vector<std::vector<float>> AdapterSet::gateValues() const {
+    std::vector<std::vector<float>> out;
+    out.reserve(adapters_.size());
+    // One transfer for all gates rather than one per adapter (matters on CUDA).
+    std::vector<torch::Tensor> parts;
+    for (const auto& a : adapters_) parts.push_back(a.gate.value.detach());
+    const auto all = torch::cat(parts).to(torch::kCPU).contiguous();
+    const float* p = all.data_ptr<float>();
+    for (const auto& a : adapters_) {
+        out.emplace_back(p, p + a.rank());
+        p += a.rank();
+    }
+    return out;
+}
+
+namespace {
+
+// Keeps the indexed slices of a tensor along `dim` and appends `fresh`; moments follow with zeros.
+void resize(TrainableTensor& t, int64_t dim, const torch::Tensor& keep, const torch::Tensor& fresh) {
+    torch::NoGradGuard noGrad;
+    const bool grad = t.value.requires_grad();
+    t.value = torch::cat({t.value.index_select(dim, keep), fresh}, dim).detach().requires_grad_(grad);
+    auto zeros = torch::zeros_like(fresh, fresh.options().dtype(torch::kFloat32));
+    t.expAvg = torch::cat({t.expAvg.index_select(dim, keep), zeros}, dim);
+    t.expAvgSq = torch::cat({t.expAvgSq.index_select(dim, keep), zeros}, dim);
+}
+
+}  // namespace
+
+void AdapterSet::applyPlan(const ReallocationPlan& plan) {
+    if (plan.adapters.size() != adapters_.size()) throw Error("internal: allocation plan for a different adapter set");
+    auto f32 = torch::TensorOptions().dtype(torch::kFloat32).device(device_);
+    for (std::size_t i = 0; i < adapters_.size(); ++i) {
+        const AdapterPlan& p = plan.adapters[i];
+        Adapter& a = adapters_[i];
+        if (p.pruned == 0 && p.added == 0) continue;
+        const auto keep = torch::tensor(std::vector<int64_t>(p.keep.begin(), p.keep.end()), torch::kInt64).to(device_);
+        resize(a.A, 0, keep, torch::randn({p.added, a.inFeatures}, f32) / spec_.rank);
+        resize(a.B, 1, keep, torch::zeros({a.outFeatures, p.added}, f32));
+        resize(a.gate, 0, keep, torch::ones({p.added}, f32));
+    }
+}
+
+void AdapterSet::clampGates() {
+    torch::NoGradGuard noGrad;
+    for (auto& a : adapters_) a.gate.value.clamp_(0.0, 1.0);
+}
+
+RankSnapshot AdapterSet::snapshot(int64_t step, int budget) const {
+    RankSnapshot s;
+    s.step = step;
+    s.numLayers = int(config_.numLayers);
+    s.initialRank = spec_.rank;
+    s.budget = budget;
+    const std::size_t cells = std::size_t(s.numLayers) * 7;
+    s.ranks.assign(cells, 0);
+    s.targeted.assign(cells, false);
+    s.gateMass.assign(cells, 0.0);
+    s.gateMin.assign(cells, 0.0);
+    s.gateMean.assign(cells, 0.0);
+    const auto gates = gateValues();
+    for (std::size_t i = 0; i < adapters_.size(); ++i) {
+        const Adapter& a = adapters_[i];
+        const std::size_t cell = std::size_t(a.layer) * 7 + std::size_t(a.projection);
+        const auto& g = gates[i];
+        double mass = 0, mn = 1e30;
+        for (float x : g) {
+            const double c = std::clamp(double(x), 0.0, 1.0);
+            mass += c;
+            mn = std::min(mn, c);
+        }
+        s.ranks[cell] = a.rank();
+        s.targeted[cell] = true;
+        s.gateMass[cell] = mass;
+        s.gateMin[cell] = g.empty() ? 0.0 : mn;
+        s.gateMean[cell] = g.empty() ? 0.0 : mass / double(g.size());
+    }
+    return s;
+}
+
+int64_t AdapterSet::parameterCount() const {
+    int64_t n = 0;
+    for (const auto& a : adapters_) n += a.A.value.numel() + a.B.value.numel() + (spec_.gated ? a.gate.value.numel() : 0);
+    return n;
+}
+
+torch::Tensor AdapterSet::foldedA(const Adapter& a) const {
+    torch::NoGradGuard noGrad;
+    if (!spec_.gated) return a.A.value.detach().clone();
+    return a.A.value.detach() * a.gate.value.detach().clamp(0.0, 1.0).unsqueeze(1);
+}
+
+}  // namespace l1ra

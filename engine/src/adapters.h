@@ -1,0 +1,102 @@
+#pragma once
+// LoRA / L1RA adapters on the LLaMA projections: y = W x + s * B diag(c) A x (DESIGN.md section 1).
+// One Adapter per (layer, projection); the AdapterSet plugs into LlamaModel as its AdapterHook.
+#include "llama_model.h"
+#include "rank_allocator.h"
+#include "trainable_tensor.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace l1ra {
+
+struct RankSnapshot;
+
+struct Adapter {
+    int layer = 0;
+    int projection = 0;          // index into projectionNames(): q k v o gate up down
+    int64_t inFeatures = 0;
+    int64_t outFeatures = 0;
+    double scale = 1.0;          // alpha / r0, fixed when the adapter is created
+    TrainableTensor A;           // [r, in]
+    TrainableTensor B;           // [out, r]
+    TrainableTensor gate;        // [r] in [0, 1]; all ones and untrained in plain LoRA
+    int rank() const { return int(A.value.size(0)); }
+    std::string moduleName() const;   // "model.layers.3.self_attn.q_proj"
+};
+
+struct AdapterSpec {
+    int rank = 8;                 // r0
+    double alpha = 16;
+    double dropout = 0.0;
+    bool gated = true;            // L1RA (true) or plain LoRA
+    std::vector<std::string> targets;   // projection names
+};
+
+// Adapter weights read from a file: a checkpoint, our export or any peft LoRA adapter.
+struct LoadedAdapter {
+    int layer = 0;
+    int projection = 0;
+    torch::Tensor A;      // [r, in]
+    torch::Tensor B;      // [out, r]
+    torch::Tensor gate;   // [r], or undefined for plain LoRA
+    double scale = 1.0;
+};
+
+class AdapterSet : public AdapterHook {
+public:
+    // New adapters for every targeted projection: A ~ N(0,1)/r0, B = 0, c = 1 (fp32, on the model's device).
+    AdapterSet(const LlamaConfig& config, torch::Device device, const AdapterSpec& spec);
+    // Adapters with given weights (for inference and export); shapes are checked against the model.
+    AdapterSet(const LlamaConfig& config, torch::Device device, std::vector<LoadedAdapter> loaded, const AdapterSpec& spec,
+               const std::string& source);
+
+    void addDelta(int64_t layer, ProjectionGroup group, const torch::Tensor& input, torch::Tensor& output) const override;
+
+    void setTraining(bool training) { training_ = training; }
+    bool gated() const { return spec_.gated; }
+    const AdapterSpec& spec() const { return spec_; }
+    int initialRank() const { return spec_.rank; }
+    int totalRank() const;
+
+    std::vector<Adapter>& adapters() { return adapters_; }
+    const std::vector<Adapter>& adapters() const { return adapters_; }
+    std::vector<TrainableTensor*> trainables();   // A, B (and gates when gated)
+
+    // Gate values per adapter, for the allocator.
+    std::vector<std::vector<float>> gateValues() const;
+    // Applies an allocation plan: survivors keep values and Adam moments, new ranks start with
+    // A ~ N(0,1)/r0, B = 0, c = 1 and zero moments.
+    void applyPlan(const ReallocationPlan& plan);
+    // Clamps every gate into [0, 1] (after the L1 shrink and on load).
+    void clampGates();
+
+    RankSnapshot snapshot(int64_t step, int budget) const;
+    int64_t parameterCount() const;   // A and B elements (gates included when gated)
+
+    // Effective low-rank factors with the gate folded into A: (diag(c) A, B, scale) for export and merging.
+    torch::Tensor foldedA(const Adapter& a) const;
+
+private:
+    struct GroupSlot {
+        const Adapter* adapter;
+        int64_t columnOffset;   // where this projection's columns start in the group's fused output
+    };
+    static ProjectionGroup groupOf(int projection);
+    void rebuildIndex();
+
+    LlamaConfig config_;
+    torch::Device device_;
+    AdapterSpec spec_;
+    bool training_ = false;
+    std::vector<Adapter> adapters_;
+    std::vector<std::vector<std::vector<GroupSlot>>> index_;   // [layer][group] -> adapters in that group
+};
+
+// Column offset of a projection inside its fused group output (q|k|v, o, gate|up, down).
+int64_t projectionColumnOffset(const LlamaConfig& c, int projection);
+int64_t projectionOutFeatures(const LlamaConfig& c, int projection);
+int64_t projectionInFeatures(const LlamaConfig& c, int projection);
+
+}  // namespace l1ra

@@ -1,0 +1,52 @@
+#include "precision.h"
+
+#include "l1ra/error.h"
+
+#include <ATen/autocast_mode.h>
+
+#include <fstream>
+
+namespace l1ra {
+
+bool cpuHasNativeBf16() {
+    static const bool has = [] {
+        std::ifstream in("/proc/cpuinfo");
+        std::string line;
+        while (std::getline(in, line))
+            if (line.rfind("flags", 0) == 0) return line.find("avx512_bf16") != std::string::npos || line.find("amx_bf16") != std::string::npos;
+        return false;
+    }();
+    return has;
+}
+
+torch::ScalarType resolvePrecision(const std::string& requested, const torch::Device& device) {
+    if (requested == "f32") return torch::kFloat32;
+    if (requested == "bf16") return torch::kBFloat16;
+    if (requested == "auto" || requested.empty()) {
+        if (device.is_cuda() || cpuHasNativeBf16()) return torch::kBFloat16;
+        return torch::kFloat32;
+    }
+    throw Error("train.precision '" + requested + "' is not one of auto, f32, bf16");
+}
+
+AutocastScope::AutocastScope(torch::ScalarType dtype, const torch::Device& device) {
+    if (dtype == torch::kFloat32) return;
+    active_ = true;
+    cuda_ = device.is_cuda();
+    if (cuda_) {
+        at::autocast::set_autocast_gpu_dtype(dtype);
+        at::autocast::set_enabled(true);
+    } else {
+        at::autocast::set_autocast_cpu_dtype(dtype);
+        at::autocast::set_cpu_enabled(true);
+    }
+}
+
+AutocastScope::~AutocastScope() {
+    if (!active_) return;
+    if (cuda_) at::autocast::set_enabled(false);
+    else at::autocast::set_cpu_enabled(false);
+    at::autocast::clear_cache();
+}
+
+}  // namespace l1ra

@@ -1,0 +1,63 @@
+#include "run_files.h"
+
+#include "file_util.h"
+#include "l1ra/error.h"
+#include "l1ra/run_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+namespace l1ra {
+
+namespace fs = std::filesystem;
+
+RunFiles::RunFiles(const std::string& dir) : dir_(dir) {
+    auto open = [&](std::ofstream& out, const char* name) {
+        out.open(dir + "/" + name, std::ios::app);
+        if (!out) throw Error("cannot write " + dir + "/" + name);
+    };
+    open(metrics_, "metrics.jsonl");
+    open(ranks_, "ranks.jsonl");
+    open(events_, "events.jsonl");
+}
+
+RunFiles RunFiles::create(const std::string& dir, const RunConfig& config) {
+    std::error_code ec;
+    if (fs::exists(dir, ec)) {
+        if (!fs::is_directory(dir, ec)) throw Error("run folder " + dir + " exists and is not a folder");
+        if (!fs::is_empty(dir, ec)) throw Error("run folder " + dir + " is not empty (choose a new folder, or resume the run there)");
+    }
+    fs::create_directories(dir, ec);
+    if (ec) throw Error("cannot create run folder " + dir + ": " + ec.message());
+    writeTextFileAtomically(dir + "/config.json", runConfigToJson(config) + "\n");
+    return RunFiles(dir);
+}
+
+RunFiles RunFiles::reopen(const std::string& dir, int64_t step) {
+    for (const char* name : {"metrics.jsonl", "ranks.jsonl", "events.jsonl"}) {
+        const std::string path = dir + "/" + name;
+        if (!fileExists(path)) continue;
+        std::istringstream in(readTextFile(path));
+        std::string kept, line;
+        while (std::getline(in, line)) {
+            const auto j = nlohmann::json::parse(line, nullptr, false);
+            if (j.is_discarded() || !j.is_object()) continue;   // a line cut short by a crash
+            if (j.value("step", int64_t(0)) <= step) kept += line + "\n";
+        }
+        writeTextFileAtomically(path, kept);
+    }
+    std::error_code ec;
+    fs::remove(dir + "/summary.json", ec);
+    return RunFiles(dir);
+}
+
+void RunFiles::append(std::ofstream& out, const std::string& line) {
+    out << line << '\n';
+    out.flush();
+}
+
+void RunFiles::writeSummary(const std::string& json) { writeTextFileAtomically(dir_ + "/summary.json", json + "\n"); }
+
+}  // namespace l1ra

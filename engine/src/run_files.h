@@ -1,0 +1,32 @@
+#pragma once
+// The files of a run folder (docs/run-folder.md): config.json, metrics.jsonl, ranks.jsonl, events.jsonl,
+// summary.json. JSON lines are appended and flushed as they happen; a resumed run first cuts them back to
+// its checkpoint so that nothing after it appears twice.
+#include <fstream>
+#include <string>
+
+namespace l1ra {
+
+struct RunConfig;
+
+class RunFiles {
+public:
+    // A new run: the folder must not exist or be empty. Writes config.json.
+    static RunFiles create(const std::string& dir, const RunConfig& config);
+    // An existing run continued after step `step`: lines with a larger step are removed.
+    static RunFiles reopen(const std::string& dir, int64_t step);
+
+    void appendMetrics(const std::string& line) { append(metrics_, line); }
+    void appendRanks(const std::string& line) { append(ranks_, line); }
+    void appendEvent(const std::string& line) { append(events_, line); }
+    void writeSummary(const std::string& json);
+    const std::string& dir() const { return dir_; }
+
+private:
+    explicit RunFiles(const std::string& dir);
+    static void append(std::ofstream& out, const std::string& line);
+    std::string dir_;
+    std::ofstream metrics_, ranks_, events_;
+};
+
+}  // namespace l1ra

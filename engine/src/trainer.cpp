@@ -1,0 +1,175 @@
+#include "trainer.h"
+
+#include "l1ra/error.h"
+#include "lr_schedule.h"
+#include "precision.h"
+
+#include <chrono>
+#include <cmath>
+
+namespace l1ra {
+
+double monotonicSeconds() {
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+Trainer::Trainer(std::unique_ptr<LlamaModel> model, const TrainerSettings& settings, TokenDataset train, TokenDataset val)
+    : model_(std::move(model)), settings_(settings), train_(std::move(train)), val_(std::move(val)),
+      order_(int64_t(train_.sequences.size()), settings.seed) {
+    if (train_.sequences.empty()) throw Error("the training data holds no usable sequences");
+    if (settings_.method == "full") {
+        // Every weight trains; norms without weight decay.
+        for (auto& [name, t] : model_->namedParameters()) {
+            TrainableTensor p;
+            p.name = name;
+            p.group = t.dim() >= 2 ? ParamGroup::Weights : ParamGroup::NoDecay;
+            p.value = t;
+            p.value.requires_grad_(true);
+            p.initMoments();
+            fullParams_.push_back(std::move(p));
+        }
+    } else {
+        torch::manual_seed(settings_.seed);
+        AdapterSpec spec = settings_.adapter;
+        spec.gated = settings_.method == "l1ra";
+        adapters_ = std::make_unique<AdapterSet>(model_->config(), model_->device(), spec);
+    }
+}
+
+std::vector<TrainableTensor*> Trainer::trainables() {
+    if (adapters_) return adapters_->trainables();
+    std::vector<TrainableTensor*> out;
+    for (auto& p : fullParams_) out.push_back(&p);
+    return out;
+}
+
+int Trainer::initialBudget() const { return adapters_ ? adapters_->initialRank() * int(adapters_->adapters().size()) : 0; }
+
+int64_t Trainer::trainableParameterCount() {
+    int64_t n = 0;
+    for (auto* p : trainables()) n += p->value.numel();
+    return n;
+}
+
+RankSnapshot Trainer::snapshot(int64_t stepNumber, int budget) const {
+    if (!adapters_) {
+        RankSnapshot s;
+        s.step = stepNumber;
+        s.numLayers = int(model_->config().numLayers);
+        s.ranks.assign(std::size_t(s.numLayers) * 7, 0);
+        s.targeted.assign(s.ranks.size(), false);
+        s.gateMass.assign(s.ranks.size(), 0.0);
+        s.gateMin = s.gateMean = s.gateMass;
+        return s;
+    }
+    return adapters_->snapshot(stepNumber, budget);
+}
+
+torch::Tensor Trainer::batchLoss(const Batch& batch, double normaliser) {
+    auto device = model_->device();
+    auto ids = torch::tensor(batch.ids, torch::kInt64).view({batch.rows, batch.cols}).to(device);
+    auto labels = torch::tensor(batch.labels, torch::kInt64).view({batch.rows * batch.cols}).to(device);
+    auto logits = model_->forward(ids, nullptr, adapters_.get());   // [B, T, V]
+    auto flat = logits.view({batch.rows * batch.cols, logits.size(-1)}).to(torch::kFloat32);
+    auto sum = torch::nn::functional::cross_entropy(
+        flat, labels, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(torch::kSum));
+    return sum / normaliser;
+}
+
+StepResult Trainer::step(int step, double lambda) {
+    StepResult r;
+    const int micro = settings_.gradAccum;
+    // Everything random in a step (dropout) depends on (seed, step) only: a resumed run repeats it exactly.
+    torch::manual_seed(settings_.seed * 7919ULL + uint64_t(step));
+    std::vector<Batch> batches;
+    for (int m = 0; m < micro; ++m) {
+        const int64_t first = (int64_t(step) * micro + m) * settings_.batchSize;
+        batches.push_back(makeBatch(train_, order_.range(first, settings_.batchSize), settings_.padId));
+        r.lossTokens += batches.back().lossTokens;
+        r.inputTokens += batches.back().inputTokens;
+    }
+    const double normaliser = std::max<int64_t>(1, r.lossTokens);
+    if (adapters_) adapters_->setTraining(true);
+    torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions().device(model_->device()));
+    for (const Batch& b : batches) {
+        double t0 = monotonicSeconds();
+        torch::Tensor loss;
+        {
+            AutocastScope autocast(settings_.autocast, model_->device());
+            loss = batchLoss(b, normaliser);
+        }
+        double t1 = monotonicSeconds();
+        loss.backward();
+        double t2 = monotonicSeconds();
+        lossSum += loss.detach();
+        r.timings.forward += t1 - t0;
+        r.timings.backward += t2 - t1;
+    }
+    const double t3 = monotonicSeconds();
+    auto params = trainables();
+    r.loss = lossSum.item<double>();
+    r.gradNorm = gradientNorm(params);
+    clipGradients(params, r.gradNorm, settings_.maxGradNorm);
+    OptimizerSettings o;
+    o.lr = r.lr = scheduledLearningRate(settings_.lr, step, settings_.steps, settings_.warmup, settings_.minLrRatio);
+    o.weightDecay = settings_.weightDecay;
+    o.beta1 = settings_.beta1;
+    o.beta2 = settings_.beta2;
+    o.eps = settings_.eps;
+    o.gateLr = settings_.etaC;
+    adamwStep(params, o);
+    if (gated()) shrinkGates(params, settings_.etaC, lambda);
+    r.timings.optimizer = monotonicSeconds() - t3;
+    return r;
+}
+
+EvalEvent Trainer::evaluate(int64_t stepNumber) {
+    EvalEvent e;
+    e.step = stepNumber;
+    if (val_.sequences.empty()) return e;
+    torch::NoGradGuard noGrad;
+    if (adapters_) adapters_->setTraining(false);
+    double sum = 0;
+    const int64_t n = int64_t(val_.sequences.size());
+    int batchesDone = 0;
+    for (int64_t first = 0; first < n; first += settings_.batchSize) {
+        if (settings_.evalBatches > 0 && batchesDone >= settings_.evalBatches) break;
+        std::vector<int64_t> idx;
+        for (int64_t i = first; i < std::min(n, first + settings_.batchSize); ++i) idx.push_back(i);
+        const Batch b = makeBatch(val_, idx, settings_.padId);
+        AutocastScope autocast(settings_.autocast, model_->device());
+        sum += batchLoss(b, 1.0).item<double>();
+        e.tokens += b.lossTokens;
+        ++batchesDone;
+    }
+    if (adapters_) adapters_->setTraining(true);
+    e.loss = e.tokens > 0 ? sum / double(e.tokens) : 0.0;
+    e.perplexity = std::exp(e.loss);
+    return e;
+}
+
+ReallocationEvent Trainer::reallocate(int64_t stepNumber, int budget) {
+    if (!gated()) throw Error("internal: reallocation without L1RA gates");
+    ReallocationEvent e;
+    e.step = stepNumber;
+    std::vector<int> before;
+    for (const auto& a : adapters_->adapters()) before.push_back(a.rank());
+    const ReallocationPlan plan = planReallocation(adapters_->gateValues(), budget, settings_.allocator);
+    // New ranks' A rows are drawn from a generator seeded by (seed, step): resumable.
+    torch::manual_seed(settings_.seed * 104729ULL + uint64_t(stepNumber));
+    adapters_->applyPlan(plan);
+    e.budget = plan.budget;
+    e.pruned = plan.pruned;
+    e.added = plan.added;
+    const auto& list = adapters_->adapters();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const AdapterPlan& p = plan.adapters[i];
+        if (p.pruned == 0 && p.added == 0) continue;
+        e.moves.push_back({list[i].layer, list[i].projection, before[i], list[i].rank(), p.pruned, p.added});
+    }
+    e.after = adapters_->snapshot(stepNumber, plan.budget);
+    return e;
+}
+
+}  // namespace l1ra

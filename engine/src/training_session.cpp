@@ -1,0 +1,401 @@
+#include "l1ra/training_session.h"
+
+#include "checkpoint.h"
+#include "data_records.h"
+#include "file_util.h"
+#include "l1ra/error.h"
+#include "l1ra/run_record.h"
+#include "l1ra/runtime.h"
+#include "memory_usage.h"
+#include "model_folder.h"
+#include "precision.h"
+#include "run_files.h"
+#include "tensor_io.h"
+#include "tokenizer.h"
+#include "trainer.h"
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <sstream>
+
+namespace l1ra {
+
+struct TrainingSession::Impl {
+    RunConfig config;
+    std::string runDir;
+    TrainingEventSink* sink = nullptr;
+    bool resuming = false;
+
+    // Commands from other threads, read at step boundaries.
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool paused = false;
+    bool stopRequested = false;
+    bool checkpointRequested = false;
+    std::optional<double> pendingLambda;
+    std::optional<int> pendingBudget;
+
+    // Worker-thread state.
+    std::unique_ptr<Trainer> trainer;
+    std::optional<RunFiles> files;
+    CheckpointState state;
+    std::string device;
+    int64_t trainStepsThisSession = 0;
+    double smoothedTokensPerSecond = 0;
+
+    RunSummary run();
+    void prepare();
+    void loop();
+    void emitState(RunState s, const std::string& detail = "") {
+        if (sink) sink->onState(s, detail);
+    }
+    void log(const std::string& text, LogEvent::Level level = LogEvent::Level::Info) {
+        if (sink) sink->onLog({level, text});
+    }
+    void control(const std::string& what, double value, const std::string& detail = "") {
+        ControlEvent e{state.step, what, value, detail};
+        files->appendEvent(controlEventToJson(e));
+        if (sink) sink->onControl(e);
+    }
+    void snapshot() {
+        if (!trainer->hasAdapters()) return;
+        const RankSnapshot s = trainer->snapshot(state.step, state.budget);
+        files->appendRanks(rankSnapshotToJson(s));
+        if (sink) sink->onSnapshot(s);
+    }
+    void checkpoint() {
+        CheckpointEvent e{state.step, saveCheckpoint(runDir, *trainer, state, config.checkpointKeep)};
+        if (sink) sink->onCheckpoint(e);
+    }
+    void evaluate() {
+        EvalEvent e = trainer->evaluate(state.step);
+        if (e.tokens == 0) return;
+        state.lastValLoss = e.loss;
+        if (state.bestValLoss == 0 || e.loss < state.bestValLoss) state.bestValLoss = e.loss;
+        files->appendMetrics(evalEventToJson(e));
+        if (sink) sink->onEval(e);
+    }
+    bool handleControls();   // false when the run should stop
+};
+
+namespace {
+
+void checkNewRunFolder(const std::string& dir) {
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec) &&
+        (!std::filesystem::is_directory(dir, ec) || !std::filesystem::is_empty(dir, ec)))
+        throw Error("run folder " + dir + " already exists and is not empty (choose a new folder, or resume the run there)");
+}
+
+std::string formatCount(int64_t n) {
+    std::ostringstream s;
+    if (n >= 1000000) s << double(n) / 1e6 << " M";
+    else if (n >= 1000) s << double(n) / 1e3 << " k";
+    else s << n;
+    return s.str();
+}
+
+}  // namespace
+
+TrainingSession::TrainingSession(const RunConfig& config, const std::string& runDir, TrainingEventSink* sink)
+    : impl_(std::make_unique<Impl>()) {
+    validateRunConfig(config);
+    if (runDir.empty()) throw Error("no run folder given");
+    checkNewRunFolder(runDir);
+    impl_->config = config;
+    impl_->runDir = runDir;
+    impl_->sink = sink;
+}
+
+TrainingSession::TrainingSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runDir, TrainingEventSink* sink) {
+    const std::string configPath = runDir + "/config.json";
+    if (!fileExists(configPath)) throw Error(runDir + ": not a run folder (no config.json)");
+    if (newestCheckpoint(runDir).empty()) throw Error(runDir + ": the run has no checkpoint to resume from");
+    auto impl = std::make_unique<Impl>();
+    impl->config = parseRunConfig(readTextFile(configPath), configPath);
+    validateRunConfig(impl->config);
+    impl->runDir = runDir;
+    impl->sink = sink;
+    impl->resuming = true;
+    return std::unique_ptr<TrainingSession>(new TrainingSession(std::move(impl)));
+}
+
+TrainingSession::~TrainingSession() = default;
+
+const RunConfig& TrainingSession::config() const { return impl_->config; }
+const std::string& TrainingSession::runDir() const { return impl_->runDir; }
+
+void TrainingSession::pause() {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->paused = true;
+}
+
+void TrainingSession::resume() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->paused = false;
+    }
+    impl_->wake.notify_all();
+}
+
+void TrainingSession::stop() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->stopRequested = true;
+    }
+    impl_->wake.notify_all();
+}
+
+void TrainingSession::checkpointNow() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->checkpointRequested = true;
+    }
+    impl_->wake.notify_all();
+}
+
+void TrainingSession::setLambda(double lambda) {
+    if (!(lambda >= 0) || lambda > 100) throw Error("lambda must be in [0, 100]");
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->pendingLambda = lambda;
+    }
+    impl_->wake.notify_all();
+}
+
+void TrainingSession::setBudget(int budget) {
+    if (budget < 1) throw Error("the rank budget must be positive");
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->pendingBudget = budget;
+}
+
+RunSummary TrainingSession::run() { return impl_->run(); }
+
+void TrainingSession::Impl::prepare() {
+    emitState(RunState::Preparing, resuming ? "resuming" : "loading");
+    setThreadCount(config.threads);
+    device = resolveDevice(config.device);
+    const torch::Device dev(device);
+    const torch::ScalarType precision = resolvePrecision(config.trainPrecision, dev);
+
+    // Model: frozen weights in the compute dtype; full fine-tuning keeps fp32 master weights.
+    ModelFolder folder(config.model);
+    const torch::ScalarType weightDtype = config.method != "full" && precision == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
+    auto model = std::make_unique<LlamaModel>(folder, dev, weightDtype);
+    const std::string tokenizerPath = folder.tokenizerPath();
+    if (tokenizerPath.empty()) throw Error(config.model + ": no tokenizer.model; training needs the model's tokenizer");
+    auto tokenizer = Tokenizer::load(tokenizerPath);
+    log("model " + config.model + ": " + std::to_string(folder.config().numLayers) + " layers, " +
+        formatCount(model->parameterCount()) + " parameters, on " + describeDevice(device) + ", " +
+        (precision == torch::kBFloat16 ? "bf16 autocast" : "f32"));
+
+    // Data: tokenised once for the whole run.
+    std::string format;
+    std::vector<DataRecord> trainRecords, valRecords;
+    auto records = readDataRecords(config.dataTrain, config.dataFormat, &format);
+    if (!config.dataVal.empty()) {
+        trainRecords = std::move(records);
+        valRecords = readDataRecords(config.dataVal, config.dataFormat == "auto" ? format : config.dataFormat);
+    } else {
+        splitRecords(std::move(records), config.dataValFraction, config.seed, &trainRecords, &valRecords);
+    }
+    TokenDataset train = tokenizeRecords(trainRecords, *tokenizer, config.trainSeqLen);
+    TokenDataset val = tokenizeRecords(valRecords, *tokenizer, config.trainSeqLen);
+    log("data " + config.dataTrain + " (" + format + "): " + std::to_string(train.sequences.size()) + " training sequences (" +
+        formatCount(train.trainedTokens) + " trained tokens), " + std::to_string(val.sequences.size()) + " validation sequences" +
+        (train.skippedRecords ? ", " + std::to_string(train.skippedRecords) + " records skipped (nothing left to train after cutting to train.seq_len)" : ""));
+
+    TrainerSettings s;
+    s.method = config.method;
+    s.adapter.rank = config.adapterRank;
+    s.adapter.alpha = config.adapterAlpha;
+    s.adapter.dropout = config.adapterDropout;
+    s.adapter.targets = config.adapterTargets;
+    s.steps = config.trainSteps;
+    s.batchSize = config.trainBatchSize;
+    s.gradAccum = config.trainGradAccum;
+    s.lr = config.trainLr;
+    s.weightDecay = config.trainWeightDecay;
+    s.beta1 = config.trainBeta1;
+    s.beta2 = config.trainBeta2;
+    s.eps = config.trainEps;
+    s.warmup = config.trainWarmup;
+    s.minLrRatio = config.trainMinLrRatio;
+    s.maxGradNorm = config.trainMaxGradNorm;
+    s.etaC = config.l1raEtaC;
+    s.allocator.threshold = effectiveThreshold(config);
+    s.allocator.reassign = config.l1raReassign;
+    s.allocator.excludePruned = config.l1raExcludePruned;
+    s.evalBatches = config.evalBatches;
+    s.seed = config.seed;
+    s.autocast = precision;
+    s.padId = tokenizer->eosId() >= 0 ? tokenizer->eosId() : 0;
+    trainer = std::make_unique<Trainer>(std::move(model), s, std::move(train), std::move(val));
+
+    if (resuming) {
+        const std::string ckpt = newestCheckpoint(runDir);
+        state = loadCheckpoint(ckpt, *trainer);
+        if (state.step >= config.trainSteps)
+            throw Error(runDir + ": the run already finished its " + std::to_string(config.trainSteps) + " steps");
+        files.emplace(RunFiles::reopen(runDir, state.step));
+        log("resumed from " + ckpt + " at step " + std::to_string(state.step));
+    } else {
+        state.lambda = config.l1raLambda;
+        state.budget = config.l1raBudget > 0 ? config.l1raBudget : trainer->initialBudget();
+        if (trainer->gated() && state.budget < int(trainer->adapters().adapters().size()))
+            throw Error("run config: 'l1ra.budget' (" + std::to_string(state.budget) + ") is below the number of adapters (" +
+                        std::to_string(trainer->adapters().adapters().size()) + "): every adapter keeps at least one rank");
+        if (!trainer->gated()) state.budget = trainer->initialBudget();
+        files.emplace(RunFiles::create(runDir, config));
+        snapshot();
+    }
+    log(std::to_string(trainer->trainableParameterCount()) + " trainable parameters (" + config.method + ")");
+}
+
+bool TrainingSession::Impl::handleControls() {
+    bool pausedHere = false;
+    std::unique_lock<std::mutex> lock(mutex);
+    while (true) {
+        if (pendingLambda) {
+            state.lambda = *pendingLambda;
+            pendingLambda.reset();
+            lock.unlock();
+            ControlEvent e{state.step + 1, "lambda", state.lambda, "applies from this step"};
+            files->appendEvent(controlEventToJson(e));
+            if (sink) sink->onControl(e);
+            lock.lock();
+        }
+        if (checkpointRequested) {
+            checkpointRequested = false;
+            lock.unlock();
+            checkpoint();
+            control("checkpoint", double(state.step));
+            lock.lock();
+        }
+        if (stopRequested) return false;
+        if (!paused) break;
+        if (!pausedHere) {
+            pausedHere = true;
+            lock.unlock();
+            control("pause", 0);
+            emitState(RunState::Paused);
+            lock.lock();
+        }
+        // While paused, a checkpoint or a new λ is still handled at once.
+        wake.wait(lock, [&] { return !paused || stopRequested || checkpointRequested || pendingLambda.has_value(); });
+    }
+    if (pausedHere) {
+        lock.unlock();
+        control("resume", 0);
+        emitState(RunState::Running);
+    }
+    return true;
+}
+
+void TrainingSession::Impl::loop() {
+    const int total = config.trainSteps;
+    const int interval = effectiveUpdateInterval(config);
+    double sessionSeconds = 0;
+    while (state.step < total) {
+        if (!handleControls()) break;
+        const double t0 = monotonicSeconds();
+        const StepResult r = trainer->step(int(state.step), state.lambda);
+        state.step += 1;
+        state.lastLoss = r.loss;
+        const double seconds = monotonicSeconds() - t0;
+        sessionSeconds += seconds;
+        state.elapsedSeconds += seconds;
+        ++trainStepsThisSession;
+
+        StepEvent e;
+        e.step = state.step;
+        e.totalSteps = total;
+        e.loss = r.loss;
+        e.lr = r.lr;
+        e.gradNorm = r.gradNorm;
+        e.lambda = trainer->gated() ? state.lambda : 0.0;
+        e.tokens = r.lossTokens;
+        const double tps = double(r.inputTokens) / std::max(seconds, 1e-9);
+        smoothedTokensPerSecond = trainStepsThisSession == 1 ? tps : 0.9 * smoothedTokensPerSecond + 0.1 * tps;
+        e.tokensPerSecond = smoothedTokensPerSecond;
+        e.stepSeconds = seconds;
+        e.elapsedSeconds = state.elapsedSeconds;
+        e.etaSeconds = double(total - state.step) * sessionSeconds / double(trainStepsThisSession);
+        e.memoryBytes = memoryInUse(device);
+        e.totalRank = trainer->hasAdapters() ? trainer->adapters().totalRank() : 0;
+        e.budget = state.budget;
+        if (state.step % config.logEvery == 0 || state.step == total) files->appendMetrics(stepEventToJson(e));
+        if (sink) sink->onStep(e);
+
+        if (trainer->gated() && state.step % interval == 0 && state.step < total) {
+            bool budgetChanged = false;
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (pendingBudget) {
+                    budgetChanged = *pendingBudget != state.budget;
+                    state.budget = *pendingBudget;
+                    pendingBudget.reset();
+                }
+            }
+            const double r0 = monotonicSeconds();
+            ReallocationEvent re = trainer->reallocate(state.step, state.budget);
+            state.elapsedSeconds += monotonicSeconds() - r0;
+            if (budgetChanged) control("budget", double(re.budget), "applied at this reallocation");
+            state.budget = re.budget;
+            re.budgetChanged = budgetChanged;
+            files->appendEvent(reallocationEventToJson(re));
+            files->appendRanks(rankSnapshotToJson(re.after));
+            if (sink) {
+                sink->onReallocation(re);
+                sink->onSnapshot(re.after);
+            }
+        }
+        if (config.evalEvery > 0 && state.step % config.evalEvery == 0 && state.step < total) evaluate();
+        if (config.checkpointEvery > 0 && state.step % config.checkpointEvery == 0 && state.step < total) checkpoint();
+    }
+}
+
+RunSummary TrainingSession::Impl::run() {
+    RunSummary summary;
+    summary.runDir = runDir;
+    try {
+        prepare();
+        emitState(RunState::Running);
+        loop();
+        const bool finished = state.step >= config.trainSteps;
+        if (!finished) emitState(RunState::Stopping, "stopping at step " + std::to_string(state.step));
+        if (finished) {
+            evaluate();
+            snapshot();
+        } else {
+            control("stop", double(state.step));
+        }
+        checkpoint();
+        summary.state = finished ? RunState::Finished : RunState::Stopped;
+    } catch (const std::exception& e) {
+        summary.state = RunState::Failed;
+        summary.error = e.what();
+        log(std::string("training failed: ") + e.what(), LogEvent::Level::Error);
+    }
+    summary.steps = state.step;
+    summary.finalLoss = state.lastLoss;
+    summary.bestValLoss = state.bestValLoss;
+    summary.finalValLoss = state.lastValLoss;
+    summary.wallSeconds = state.elapsedSeconds;
+    if (trainer) summary.trainableParameters = trainer->trainableParameterCount();
+    if (files) {
+        try {
+            files->writeSummary(runSummaryToJson(summary));
+        } catch (const std::exception& e) {
+            log(std::string("cannot write the summary: ") + e.what(), LogEvent::Level::Error);
+        }
+    }
+    emitState(summary.state, summary.error);
+    return summary;
+}
+
+}  // namespace l1ra

@@ -1,0 +1,151 @@
+// `l1ra train`, `resume` and `eval`: the run folder they write, JSON events, a clean stop on SIGINT/SIGTERM,
+// and errors that name the key or file.
+#include "l1ra/run_record.h"
+#include "test_support.h"
+
+#include <QProcess>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <set>
+
+using namespace l1ra;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> fixtureTrainArgs(const std::string& out, int steps) {
+    return {"train", "--out", out, "--set", "model=" + test::fixtureModel(), "--set", "data.train=" + test::dataPath("tiny-text.txt"),
+            "--set", "train.steps=" + std::to_string(steps), "--set", "train.seq_len=64", "--set", "adapter.rank=4",
+            "--set", "l1ra.eta_c=0.1", "--set", "l1ra.lambda=0.5", "--set", "l1ra.update_interval=5", "--set", "train.lr=0.01",
+            "--set", "eval.every=10", "--set", "train.precision=f32"};
+}
+
+}  // namespace
+
+class TestCliTraining : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+
+private Q_SLOTS:
+    void trainWritesTheRunFolder() {
+        const std::string out = tmp_.filePath("run-a").toStdString();
+        const auto r = test::runCli(fixtureTrainArgs(out, 20));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QVERIFY(r.out.find("finished: 20 steps") != std::string::npos);
+        QVERIFY(r.out.find("reallocation") != std::string::npos);
+        const RunRecord rec = loadRunRecord(out);
+        QCOMPARE(rec.steps.size(), std::size_t(20));
+        QVERIFY(rec.evals.size() >= 2);
+        QCOMPARE(rec.config.trainSteps, 20);
+        // ranks.jsonl lines carry step, budget and a 7-wide rank row per layer.
+        std::istringstream ranks(test::readFile(out + "/ranks.jsonl"));
+        std::string line;
+        int lines = 0;
+        while (std::getline(ranks, line)) {
+            const json j = json::parse(line);
+            QVERIFY(j.contains("step") && j.contains("budget"));
+            QCOMPARE(j["ranks"].size(), std::size_t(2));
+            QCOMPARE(j["ranks"][0].size(), std::size_t(7));
+            ++lines;
+        }
+        QCOMPARE(lines, 1 + 3 + 1);
+        const json summary = json::parse(test::readFile(out + "/summary.json"));
+        QCOMPARE(summary["state"].get<std::string>(), std::string("finished"));
+    }
+
+    void configFileWithSetOverrides() {
+        const std::string cfg = tmp_.filePath("run.json").toStdString();
+        test::writeFile(cfg, json{{"model", test::fixtureModel()}, {"data", {{"train", test::dataPath("tiny-alpaca.jsonl")}}},
+                                  {"method", "lora"}, {"train", {{"steps", 50}, {"seq_len", 64}}}}
+                                 .dump());
+        const std::string out = tmp_.filePath("run-b").toStdString();
+        const auto r = test::runCli({"train", "--config", cfg, "--set", "train.steps=4", "--out", out, "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        std::istringstream lines(r.out);
+        std::string line;
+        int steps = 0;
+        std::set<std::string> types;
+        while (std::getline(lines, line)) {
+            const json j = json::parse(line);   // every line is one JSON object
+            types.insert(j["type"].get<std::string>());
+            if (j["type"] == "step") ++steps;
+        }
+        QCOMPARE(steps, 4);
+        QVERIFY(types.count("state") && types.count("eval") && types.count("checkpoint") && types.count("ranks"));
+        QCOMPARE(loadRunRecord(out).config.method, std::string("lora"));
+    }
+
+    void sigtermStopsCleanlyAndResumeFinishes() {
+        const std::string out = tmp_.filePath("run-c").toStdString();
+        QProcess p;
+        QStringList args;
+        for (const auto& a : fixtureTrainArgs(out, 150)) args << QString::fromStdString(a);
+        args << "--set" << "checkpoint.every=0";
+        p.start(QString(L1RA_BIN_DIR) + "/l1ra", args);
+        QVERIFY(p.waitForStarted());
+        QByteArray seen;
+        while (!seen.contains("step 22/150") && p.waitForReadyRead(30000)) seen += p.readAllStandardOutput();
+        QVERIFY2(seen.contains("step 22/150"), seen.constData());
+        p.terminate();   // SIGTERM, handled like Ctrl-C
+        QVERIFY(p.waitForFinished(60000));
+        seen += p.readAllStandardOutput();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY2(seen.contains("interrupted"), seen.constData());
+        const RunRecord stopped = loadRunRecord(out);
+        QCOMPARE(stopped.summary.state, RunState::Stopped);
+        QCOMPARE(stopped.checkpoints.size(), std::size_t(1));
+        const int64_t at = stopped.summary.steps;
+        QVERIFY(at >= 22 && at < 150);
+
+        const auto r = test::runCli({"resume", "--run", out});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const RunRecord done = loadRunRecord(out);
+        QCOMPARE(done.steps.size(), std::size_t(150));
+        for (std::size_t i = 0; i < done.steps.size(); ++i) QCOMPARE(done.steps[i].step, int64_t(i + 1));   // no gaps, no repeats
+        QCOMPARE(done.summary.state, RunState::Finished);
+    }
+
+    void evalReportsLossAndPerplexity() {
+        const std::string out = tmp_.filePath("run-d").toStdString();
+        QCOMPARE(test::runCli(fixtureTrainArgs(out, 30)).code, 0);
+        const auto base = test::runCli({"eval", "--model", test::fixtureModel(), "--data", test::dataPath("tiny-text.txt"), "--seq-len", "64", "--json"});
+        const auto tuned = test::runCli({"eval", "--run", out, "--data", test::dataPath("tiny-text.txt"), "--seq-len", "64", "--json"});
+        QVERIFY2(base.code == 0, base.err.c_str());
+        QVERIFY2(tuned.code == 0, tuned.err.c_str());
+        const json b = json::parse(base.out), t = json::parse(tuned.out);
+        QVERIFY(std::abs(std::exp(b["loss"].get<double>()) - b["perplexity"].get<double>()) < 1e-6 * b["perplexity"].get<double>());
+        QVERIFY(t["loss"].get<double>() < b["loss"].get<double>() - 0.5);   // the adapter learnt the text
+        QCOMPARE(t["format"].get<std::string>(), std::string("text"));
+        const auto plain = test::runCli({"eval", "--run", out, "--data", test::dataPath("tiny-text.txt"), "--seq-len", "64"});
+        QVERIFY(plain.out.find("perplexity") != std::string::npos);
+    }
+
+    void errorsNameTheKeyOrFile() {
+        auto expect = [](const std::vector<std::string>& args, const std::string& fragment) {
+            const auto r = test::runCli(args);
+            QVERIFY(r.code != 0);
+            QVERIFY2(r.err.find(fragment) != std::string::npos, (r.err + " [expected: " + fragment + "]").c_str());
+        };
+        const std::string out = tmp_.filePath("run-e").toStdString();
+        expect({"train", "--out", out, "--set", "train.lrr=1"}, "unknown key 'train.lrr'");
+        expect({"train", "--out", out, "--set", "adapter.rank=0"}, "'adapter.rank' is 0");
+        expect({"train", "--out", out}, "'model' is empty");
+        expect({"train", "--config", tmp_.filePath("nope.json").toStdString()}, "nope.json");
+        auto args = fixtureTrainArgs(out, 2);
+        args.push_back("--set");
+        args.push_back("data.train=" + tmp_.filePath("missing.jsonl").toStdString());
+        expect(args, "missing.jsonl");
+        expect({"resume", "--run", tmp_.filePath("nothing").toStdString()}, "not a run folder");
+        expect({"eval", "--data", "x"}, "--model is required");
+        expect({"eval", "--model", test::fixtureModel(), "--data", tmp_.filePath("none.txt").toStdString()}, "none.txt");
+        expect({"eval", "--model", test::fixtureModel(), "--adapter", tmp_.filePath("noadapter").toStdString(), "--data",
+                test::dataPath("tiny-text.txt")}, "noadapter");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliTraining)
+#include "tst_cli_training.moc"

@@ -1,0 +1,184 @@
+// The run config: one schema for files, --set and the studio; unknown keys and bad values name the key.
+#include "l1ra/error.h"
+#include "l1ra/run_config.h"
+#include "lr_schedule.h"
+#include "test_support.h"
+
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+using namespace l1ra;
+using nlohmann::json;
+
+class TestRunConfig : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+
+    static void expectError(const std::function<void()>& fn, const std::string& fragment) {
+        try {
+            fn();
+            QFAIL(("no error, expected: " + fragment).c_str());
+        } catch (const Error& e) {
+            QVERIFY2(std::string(e.what()).find(fragment) != std::string::npos, (std::string(e.what()) + " [expected: " + fragment + "]").c_str());
+        }
+    }
+
+private Q_SLOTS:
+    void stableKeysExist() {
+        RunConfig c;
+        for (const char* key : {"model", "data.train", "data.val", "data.format", "method", "adapter.rank", "adapter.alpha",
+                                "adapter.dropout", "adapter.targets", "l1ra.lambda", "l1ra.eta_c", "l1ra.update_interval",
+                                "l1ra.threshold", "l1ra.reassign", "l1ra.exclude_pruned", "train.steps", "train.batch_size",
+                                "train.seq_len", "train.grad_accum", "train.lr", "train.weight_decay", "train.warmup",
+                                "train.max_grad_norm", "eval.every", "checkpoint.every", "seed", "device", "threads"})
+            QVERIFY2(!runConfigValue(c, key).empty(), key);
+    }
+
+    void defaultsFollowTheDesign() {
+        const RunConfig c;
+        QCOMPARE(c.l1raLambda, 5e-3);
+        QCOMPARE(c.l1raEtaC, 2e-2);
+        QCOMPARE(c.adapterDropout, 0.1);
+        QCOMPARE(c.adapterTargets.size(), std::size_t(7));
+        QVERIFY(c.l1raReassign && c.l1raExcludePruned);
+        QCOMPARE(effectiveThreshold(c), 2e-2 * 5e-3 + 1e-6);
+        RunConfig d;
+        d.trainSteps = 1000;
+        QCOMPARE(effectiveUpdateInterval(d), 50);
+    }
+
+    void parsesNestedAndFlat() {
+        const RunConfig a = parseRunConfig(R"({"model": "/m", "train": {"lr": 0.001, "steps": 10}, "l1ra": {"reassign": false}})", "a.json");
+        const RunConfig b = parseRunConfig(R"({"model": "/m", "train.lr": 0.001, "train.steps": 10, "l1ra.reassign": false})", "b.json");
+        QCOMPARE(a.trainLr, 0.001);
+        QCOMPARE(a.trainSteps, 10);
+        QVERIFY(!a.l1raReassign);
+        QCOMPARE(runConfigToJson(a), runConfigToJson(b));
+    }
+
+    void jsonRoundTrip() {
+        RunConfig c;
+        c.model = "/models/x";
+        c.method = "lora";
+        c.adapterTargets = {"q_proj", "v_proj"};
+        c.trainLr = 3e-4;
+        c.seed = 12345678901ULL;
+        c.l1raThreshold = 0.01;
+        const RunConfig back = parseRunConfig(runConfigToJson(c), "round trip");
+        QCOMPARE(runConfigToJson(back), runConfigToJson(c));
+        QCOMPARE(back.seed, c.seed);
+        QCOMPARE(back.adapterTargets, c.adapterTargets);
+    }
+
+    void unknownKeysAreRefusedByName() {
+        expectError([] { parseRunConfig(R"({"train": {"lrr": 1}})", "run.json"); }, "run.json: unknown key 'train.lrr'");
+        expectError([] { parseRunConfig(R"({"colour": "red"})", "run.json"); }, "unknown key 'colour'");
+        RunConfig c;
+        expectError([&] { setRunConfigValue(c, "l1ra.lamda", "1"); }, "unknown key 'l1ra.lamda'");
+    }
+
+    void outOfRangeAndWrongTypes() {
+        expectError([] { parseRunConfig(R"({"adapter": {"rank": 0}})", "r.json"); }, "'adapter.rank' is 0, outside [1, 4096]");
+        expectError([] { parseRunConfig(R"({"adapter": {"dropout": 1.5}})", "r.json"); }, "'adapter.dropout' is 1.5");
+        expectError([] { parseRunConfig(R"({"train": {"steps": 2.5}})", "r.json"); }, "'train.steps' must be an integer");
+        expectError([] { parseRunConfig(R"({"method": "adalora"})", "r.json"); }, "'method' is 'adalora', not one of l1ra, lora, full");
+        expectError([] { parseRunConfig(R"({"adapter": {"targets": ["q_proj", "lm_head"]}})", "r.json"); }, "'lm_head', not a LLaMA projection");
+        expectError([] { parseRunConfig(R"({"l1ra": {"reassign": "yes"}})", "r.json"); }, "'l1ra.reassign' must be true or false");
+        expectError([] { parseRunConfig("[1]", "r.json"); }, "must be a JSON object");
+        expectError([] { parseRunConfig("{", "r.json"); }, "r.json: not valid JSON");
+    }
+
+    void setParsesEachKind() {
+        RunConfig c;
+        applyRunConfigAssignment(c, "train.lr=1e-3");
+        applyRunConfigAssignment(c, "train.steps=77");
+        applyRunConfigAssignment(c, "l1ra.reassign=false");
+        applyRunConfigAssignment(c, "method=lora");
+        applyRunConfigAssignment(c, "adapter.targets=q_proj,down_proj");
+        applyRunConfigAssignment(c, "name=my run = best");
+        applyRunConfigAssignment(c, "seed=9");
+        QCOMPARE(c.trainLr, 1e-3);
+        QCOMPARE(c.trainSteps, 77);
+        QVERIFY(!c.l1raReassign);
+        QCOMPARE(c.method, std::string("lora"));
+        QCOMPARE(c.adapterTargets, (std::vector<std::string>{"q_proj", "down_proj"}));
+        QCOMPARE(c.name, std::string("my run = best"));
+        applyRunConfigAssignment(c, "adapter.targets=all");
+        QCOMPARE(c.adapterTargets.size(), std::size_t(7));
+        expectError([&] { applyRunConfigAssignment(c, "train.lr=fast"); }, "'fast' is not a valid value");
+        expectError([&] { applyRunConfigAssignment(c, "train.lr"); }, "key=value");
+        expectError([&] { applyRunConfigAssignment(c, "train.batch_size=-1"); }, "'train.batch_size' is -1");
+    }
+
+    void pathsFromSetBecomeAbsolute() {
+        RunConfig c;
+        applyRunConfigAssignment(c, "model=some/relative/folder");
+        QVERIFY(std::filesystem::path(c.model).is_absolute());
+    }
+
+    void pathsInFilesAreRelativeToTheFile() {
+        const std::string path = tmp_.filePath("configs/run.json").toStdString();
+        std::filesystem::create_directories(tmp_.filePath("configs").toStdString());
+        test::writeFile(path, R"({"model": "../models/m", "data": {"train": "train.txt"}})");
+        const RunConfig c = loadRunConfig(path);
+        QCOMPARE(c.model, tmp_.filePath("models/m").toStdString());
+        QCOMPARE(c.dataTrain, tmp_.filePath("configs/train.txt").toStdString());
+        expectError([&] { loadRunConfig(tmp_.filePath("absent.json").toStdString()); }, "absent.json");
+    }
+
+    void validation() {
+        RunConfig c;
+        expectError([&] { validateRunConfig(c); }, "'model' is empty");
+        c.model = "/m";
+        expectError([&] { validateRunConfig(c); }, "'data.train' is empty");
+        c.dataTrain = "/d.txt";
+        c.adapterTargets.clear();
+        expectError([&] { validateRunConfig(c); }, "'adapter.targets' is empty");
+        c.adapterTargets = {"q_proj"};
+        c.device = "tpu";
+        expectError([&] { validateRunConfig(c); }, "'device' is 'tpu'");
+        c.device = "cpu";
+        c.trainLr = -1;
+        expectError([&] { validateRunConfig(c); }, "'train.lr' is -1");
+        c.trainLr = 1e-3;
+        validateRunConfig(c);
+    }
+
+    void fieldsDescribeEveryKey() {
+        const auto& fields = runConfigFields();
+        QVERIFY(fields.size() >= 30);
+        for (const auto& f : fields) {
+            QVERIFY2(!f.help.empty(), f.key.c_str());
+            QVERIFY2(!f.defaultJson.empty(), f.key.c_str());
+        }
+    }
+
+    void commandLineReproducesTheConfig() {
+        RunConfig c;
+        c.model = "/models/tiny llama";
+        c.dataTrain = "/data/t.txt";
+        c.trainSteps = 5;
+        c.adapterTargets = {"q_proj", "v_proj"};
+        const std::string cmd = trainCommandLine(c, "runs/x");
+        QVERIFY(cmd.find("--out runs/x") != std::string::npos);
+        QVERIFY(cmd.find("--set 'model=/models/tiny llama'") != std::string::npos);
+        QVERIFY(cmd.find("--set train.steps=5") != std::string::npos);
+        QVERIFY(cmd.find("--set adapter.targets=q_proj,v_proj") != std::string::npos);
+        QVERIFY(cmd.find("train.lr") == std::string::npos);   // defaults are left out
+    }
+
+    void learningRateSchedule() {
+        QCOMPARE(scheduledLearningRate(1.0, 0, 100, 10, 0.0), 0.1);
+        QCOMPARE(scheduledLearningRate(1.0, 9, 100, 10, 0.0), 1.0);
+        QCOMPARE(scheduledLearningRate(1.0, 10, 100, 10, 0.0), 1.0);
+        QVERIFY(std::abs(scheduledLearningRate(1.0, 55, 100, 10, 0.0) - 0.5) < 1e-12);
+        QVERIFY(std::abs(scheduledLearningRate(1.0, 100, 100, 10, 0.1) - 0.1) < 1e-12);
+        QVERIFY(scheduledLearningRate(1.0, 99, 100, 0, 0.0) > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunConfig)
+#include "tst_run_config.moc"
