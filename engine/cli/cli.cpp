@@ -27,6 +27,11 @@ const std::vector<Command>& commands() {
          "l1ra eval (--model DIR [--adapter DIR] | --run DIR) --data FILE [--format F] [--seq-len N]\n"
          "          [--batch-size N] [--max-batches N] [--device D] [--dtype T] [--threads N] [--json]",
          runEval},
+        {"bench", "training throughput of a model shape (random weights), split by phase",
+         "l1ra bench [--vocab N --dim N --layers N --heads N --kv-heads N --ffn N --seq N --batch N --rank N]\n"
+         "           [--method lora|l1ra|full] [--precision auto|f32|bf16] [--steps N] [--warmup N] [--threads N]\n"
+         "           [--realloc-every N] [--device D] [--json]",
+         runBench},
     };
     return list;
 }

@@ -23,5 +23,6 @@ int runGenerate(const Args& args, std::ostream& out, std::ostream& err);
 int runTrain(const Args& args, std::ostream& out, std::ostream& err);
 int runResume(const Args& args, std::ostream& out, std::ostream& err);
 int runEval(const Args& args, std::ostream& out, std::ostream& err);
+int runBench(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace l1ra::cli

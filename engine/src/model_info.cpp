@@ -1,6 +1,7 @@
 #include "l1ra/model_info.h"
 
 #include "model_folder.h"
+#include "l1ra/error.h"
 #include "tokenizer.h"
 
 #include <nlohmann/json.hpp>
@@ -40,7 +41,14 @@ ModelInfo inspectModel(const std::string& dir) {
     }
     info.storedDtype = dtypes.size() == 1 ? *dtypes.begin() : "mixed";
     info.tokenizer = folder.tokenizerPath();
-    if (!info.tokenizer.empty()) info.tokenizerVocab = Tokenizer::load(info.tokenizer)->vocabSize();
+    if (!info.tokenizer.empty()) {
+        // A summary should not fail on the tokenizer alone; loading the model for use still does.
+        try {
+            info.tokenizerVocab = Tokenizer::load(info.tokenizer)->vocabSize();
+        } catch (const Error& e) {
+            info.tokenizerError = e.what();
+        }
+    }
     return info;
 }
 
@@ -70,6 +78,7 @@ std::string modelInfoToJson(const ModelInfo& info, int indent) {
         {"tokenizer", info.tokenizer.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.tokenizer)},
         {"tokenizer_vocab", info.tokenizerVocab},
     };
+    if (!info.tokenizerError.empty()) j["tokenizer_error"] = info.tokenizerError;
     return j.dump(indent);
 }
 

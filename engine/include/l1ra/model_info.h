@@ -30,6 +30,7 @@ struct ModelInfo {
     int64_t eosId = -1;
     std::string tokenizer;        // path of tokenizer.model, empty when the folder has none
     int64_t tokenizerVocab = 0;   // pieces in tokenizer.model (0 when not loaded)
+    std::string tokenizerError;   // why tokenizer.model could not be read (inspection still succeeds)
 };
 
 // Reads config.json, the weight index and every safetensors header, checks names and shapes against the

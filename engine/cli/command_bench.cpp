@@ -1,0 +1,52 @@
+#include "arguments.h"
+#include "commands.h"
+#include "l1ra/benchmark.h"
+
+#include <cstdio>
+
+namespace l1ra::cli {
+
+int runBench(const Args& args, std::ostream& out, std::ostream&) {
+    Arguments a("bench", args,
+                {"--vocab", "--dim", "--layers", "--heads", "--kv-heads", "--ffn", "--seq", "--batch", "--rank", "--method",
+                 "--precision", "--device", "--steps", "--warmup", "--threads", "--realloc-every", "--seed"},
+                {"--json"});
+    BenchmarkOptions o;
+    o.vocab = a.integer("--vocab", int(o.vocab));
+    o.dim = a.integer("--dim", int(o.dim));
+    o.layers = a.integer("--layers", int(o.layers));
+    o.heads = a.integer("--heads", int(o.heads));
+    o.kvHeads = a.integer("--kv-heads", int(o.kvHeads));
+    o.ffn = a.integer("--ffn", int(o.ffn));
+    o.seq = a.integer("--seq", o.seq);
+    o.batch = a.integer("--batch", o.batch);
+    o.rank = a.integer("--rank", o.rank);
+    o.method = a.value("--method").value_or(o.method);
+    o.precision = a.value("--precision").value_or(o.precision);
+    o.device = a.value("--device").value_or(o.device);
+    o.steps = a.integer("--steps", o.steps);
+    o.warmup = a.integer("--warmup", o.warmup);
+    o.threads = a.integer("--threads", o.threads);
+    o.reallocEvery = a.integer("--realloc-every", o.reallocEvery);
+    o.seed = a.unsignedInteger("--seed", o.seed);
+    const BenchmarkResult r = runBenchmark(o);
+    if (a.flag("--json")) {
+        out << benchmarkResultToJson(r) << "\n";
+        return 0;
+    }
+    char buf[1024];
+    std::snprintf(buf, sizeof(buf),
+                  "%s, %s, %s: %lld trainable of %lld parameters\n"
+                  "  tokens/s          %10.0f\n"
+                  "  median step       %10.4f s  (forward %.4f, backward %.4f, optimizer %.4f)\n"
+                  "  reallocation      %10.4f s\n"
+                  "  peak memory       %10.1f MiB\n"
+                  "  achieved          %10.1f GFLOP/s  (%.1f %% of the measured matrix-product peak, %.1f GFLOP/s)\n",
+                  o.method.c_str(), r.precision.c_str(), r.device.c_str(), (long long)r.trainableParameters, (long long)r.modelParameters,
+                  r.tokensPerSecond, r.medianStepSeconds, r.forwardSeconds, r.backwardSeconds, r.optimizerSeconds, r.reallocationSeconds,
+                  double(r.peakMemoryBytes) / (1 << 20), r.achievedGflops, 100 * r.achievedGflops / r.peakGflops, r.peakGflops);
+    out << buf;
+    return 0;
+}
+
+}  // namespace l1ra::cli

@@ -1,0 +1,41 @@
+#pragma once
+// `l1ra bench`: training throughput of a model of a given shape (random weights, random tokens), for LoRA,
+// L1RA or full fine-tuning, with the step split into its phases and the FLOP rate against this machine's
+// measured matrix-product peak. docs/performance.md holds the figures.
+#include <cstdint>
+#include <string>
+
+namespace l1ra {
+
+struct BenchmarkOptions {
+    int64_t vocab = 2048, dim = 256, layers = 4, heads = 8, kvHeads = 4, ffn = 688;
+    int seq = 256, batch = 8, rank = 8;
+    std::string method = "l1ra";      // lora | l1ra | full
+    std::string precision = "auto";   // auto | f32 | bf16
+    std::string device = "cpu";
+    int steps = 20, warmup = 3;
+    int threads = 0;
+    int reallocEvery = 10;            // L1RA: a reallocation every N steps (a fifth of the gates zeroed first)
+    uint64_t seed = 1;
+};
+
+struct BenchmarkResult {
+    BenchmarkOptions options;
+    std::string device;               // resolved, with thread count
+    std::string precision;            // f32 | bf16
+    double tokensPerSecond = 0;       // median
+    double medianStepSeconds = 0;
+    double forwardSeconds = 0, backwardSeconds = 0, optimizerSeconds = 0;   // medians per step
+    double reallocationSeconds = 0;   // median per reallocation (0 without L1RA)
+    int64_t peakMemoryBytes = 0;
+    double flopsPerStep = 0;          // model FLOPs (matrix products and attention) of one step
+    double achievedGflops = 0;
+    double peakGflops = 0;            // measured matrix-product rate in the step's precision
+    int64_t trainableParameters = 0;
+    int64_t modelParameters = 0;
+};
+
+BenchmarkResult runBenchmark(const BenchmarkOptions& options);
+std::string benchmarkResultToJson(const BenchmarkResult& r);
+
+}  // namespace l1ra

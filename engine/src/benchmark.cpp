@@ -1,0 +1,190 @@
+#include "l1ra/benchmark.h"
+
+#include "l1ra/error.h"
+#include "l1ra/runtime.h"
+#include "memory_usage.h"
+#include "precision.h"
+#include "trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <random>
+
+namespace l1ra {
+
+namespace {
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// Measured rate of a square matrix product in the given dtype (the best of a few repetitions).
+double matmulPeakGflops(torch::ScalarType dtype, const torch::Device& device) {
+    torch::NoGradGuard noGrad;
+    const int64_t n = 1024;
+    auto a = torch::randn({n, n}, torch::TensorOptions().device(device)).to(dtype);
+    auto b = torch::randn({n, n}, torch::TensorOptions().device(device)).to(dtype);
+    auto sync = [&] {
+        if (device.is_cuda()) torch::cuda::synchronize();
+    };
+    torch::matmul(a, b);
+    sync();
+    double best = 0;
+    for (int rep = 0; rep < 5; ++rep) {
+        const double t0 = monotonicSeconds();
+        for (int i = 0; i < 4; ++i) torch::matmul(a, b);
+        sync();
+        best = std::max(best, 4 * 2.0 * double(n) * n * n / (monotonicSeconds() - t0) / 1e9);
+    }
+    return best;
+}
+
+// FLOPs of one training step: forward matrix products and attention; a backward pass with input gradients
+// everywhere (attention backward counts twice its forward) and weight gradients only where weights train.
+double stepFlops(const LlamaConfig& c, const BenchmarkOptions& o, bool fullTraining) {
+    const double tokens = double(o.batch) * o.seq, L = double(c.numLayers);
+    const double D = double(c.hiddenSize), F = double(c.intermediateSize), V = double(c.vocabSize);
+    const double q = double(c.qDim()), kv = double(c.kvDim());
+    const double weights = L * (D * (q + 2 * kv) + q * D + 3 * D * F) + D * V;
+    const double matmuls = tokens * 2 * weights;
+    const double attention = tokens * L * 2.0 * 2.0 * double(o.seq) * q;   // QK^T and PV, full square as computed
+    // Adapters: x A^T and h B^T for every projection, summed over in + out features.
+    const double adapterWidth = L * double(o.rank) * ((D + q) + 2 * (D + kv) + (q + D) + 2 * (D + F) + (F + D));
+    const double adapters = fullTraining ? 0 : tokens * 2 * adapterWidth;
+    const double forward = matmuls + attention + adapters;
+    const double backward = matmuls + 2 * attention + 2 * adapters + (fullTraining ? matmuls : 0);
+    return forward + backward;
+}
+
+}  // namespace
+
+BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
+    if (o.method != "lora" && o.method != "l1ra" && o.method != "full") throw Error("bench: --method must be lora, l1ra or full");
+    if (o.steps < 1 || o.batch < 1 || o.seq < 2 || o.rank < 1) throw Error("bench: steps, batch, rank must be positive and seq at least 2");
+    setThreadCount(o.threads);
+    BenchmarkResult r;
+    r.options = o;
+    const std::string device = resolveDevice(o.device);
+    const torch::Device dev(device);
+    r.device = describeDevice(device);
+    const torch::ScalarType precision = resolvePrecision(o.precision, dev);
+    r.precision = precision == torch::kBFloat16 ? "bf16" : "f32";
+
+    LlamaConfig c;
+    c.vocabSize = o.vocab;
+    c.hiddenSize = o.dim;
+    c.intermediateSize = o.ffn;
+    c.numLayers = o.layers;
+    c.numHeads = o.heads;
+    c.numKvHeads = o.kvHeads;
+    if (o.heads % o.kvHeads != 0 || o.dim % o.heads != 0) throw Error("bench: heads must divide dim and kv-heads must divide heads");
+    c.headDim = o.dim / o.heads;
+    c.maxPositions = o.seq;
+    const bool full = o.method == "full";
+    const torch::ScalarType weights = !full && precision == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
+    auto model = std::make_unique<LlamaModel>(c, dev, weights, o.seed);
+    r.modelParameters = model->parameterCount();
+
+    // Random tokens, every position trained: enough sequences for all steps without repeats.
+    TokenDataset data;
+    std::mt19937_64 rng(o.seed);
+    const int64_t sequences = int64_t(o.batch) * (o.steps + o.warmup);
+    for (int64_t s = 0; s < sequences; ++s) {
+        TokenSequence seq;
+        for (int t = 0; t < o.seq; ++t) seq.ids.push_back(int32_t(rng() % uint64_t(o.vocab)));
+        seq.trained.assign(std::size_t(o.seq), 1);
+        seq.trained[0] = 0;
+        data.sequences.push_back(std::move(seq));
+    }
+    TrainerSettings s;
+    s.method = o.method;
+    s.adapter.rank = o.rank;
+    s.adapter.alpha = 2.0 * o.rank;
+    s.adapter.dropout = 0.1;
+    s.adapter.targets = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+    s.steps = o.steps + o.warmup;
+    s.batchSize = o.batch;
+    s.lr = full ? 1e-4 : 1e-3;
+    s.seed = o.seed;
+    s.autocast = precision;
+    s.allocator.threshold = 1e-6;
+    Trainer trainer(std::move(model), s, std::move(data), TokenDataset{});
+    r.trainableParameters = trainer.trainableParameterCount();
+    const int budget = trainer.initialBudget();
+
+    auto sync = [&] {
+        if (dev.is_cuda()) torch::cuda::synchronize();
+    };
+    std::vector<double> stepTimes, forward, backward, optimizer, realloc;
+    std::mt19937 gateRng(7);
+    for (int step = 0; step < o.warmup + o.steps; ++step) {
+        sync();
+        const double t0 = monotonicSeconds();
+        const StepResult sr = trainer.step(step, 1e-4);
+        sync();
+        const double seconds = monotonicSeconds() - t0;
+        if (step >= o.warmup) {
+            stepTimes.push_back(seconds);
+            forward.push_back(sr.timings.forward);
+            backward.push_back(sr.timings.backward);
+            optimizer.push_back(sr.timings.optimizer);
+        }
+        r.peakMemoryBytes = std::max(r.peakMemoryBytes, memoryInUse(device));
+        if (trainer.gated() && o.reallocEvery > 0 && (step + 1) % o.reallocEvery == 0) {
+            // Zero a fifth of the gates so that the reallocation really moves ranks (the costly case).
+            {
+                torch::NoGradGuard noGrad;
+                for (auto& a : trainer.adapters().adapters()) {
+                    auto mask = torch::rand({a.rank()}, a.gate.value.options()) < 0.2;
+                    a.gate.value.masked_fill_(mask, 0.0);
+                }
+            }
+            sync();
+            const double r0 = monotonicSeconds();
+            trainer.reallocate(step + 1, budget);
+            sync();
+            realloc.push_back(monotonicSeconds() - r0);
+        }
+    }
+    r.medianStepSeconds = median(stepTimes);
+    r.forwardSeconds = median(forward);
+    r.backwardSeconds = median(backward);
+    r.optimizerSeconds = median(optimizer);
+    r.reallocationSeconds = median(realloc);
+    r.tokensPerSecond = double(o.batch) * o.seq / r.medianStepSeconds;
+    r.flopsPerStep = stepFlops(c, o, full);
+    r.achievedGflops = r.flopsPerStep / r.medianStepSeconds / 1e9;
+    r.peakGflops = matmulPeakGflops(precision, dev);
+    return r;
+}
+
+std::string benchmarkResultToJson(const BenchmarkResult& r) {
+    const auto& o = r.options;
+    return nlohmann::json{
+        {"engine", "l1ra"},
+        {"method", o.method},
+        {"precision", r.precision},
+        {"device", r.device},
+        {"shape", {{"vocab", o.vocab}, {"dim", o.dim}, {"layers", o.layers}, {"heads", o.heads}, {"kv_heads", o.kvHeads},
+                   {"ffn", o.ffn}, {"seq", o.seq}, {"batch", o.batch}, {"rank", o.rank}}},
+        {"steps", o.steps},
+        {"tokens_per_s", r.tokensPerSecond},
+        {"median_step_s", r.medianStepSeconds},
+        {"forward_s", r.forwardSeconds},
+        {"backward_s", r.backwardSeconds},
+        {"optimizer_s", r.optimizerSeconds},
+        {"reallocation_s", r.reallocationSeconds},
+        {"peak_memory_bytes", r.peakMemoryBytes},
+        {"flops_per_step", r.flopsPerStep},
+        {"achieved_gflops", r.achievedGflops},
+        {"peak_gflops", r.peakGflops},
+        {"trainable_parameters", r.trainableParameters},
+        {"model_parameters", r.modelParameters}}
+        .dump();
+}
+
+}  // namespace l1ra

@@ -1,0 +1,198 @@
+// Presets: built-ins from the resources, apply over a config, user presets saved/loaded/deleted under a
+// test AppDataLocation, bad files reported, and the form's preset actions.
+#include "preset_store.h"
+#include "run_config_form.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QStandardPaths>
+#include <QtTest>
+
+using l1ra::ui::Preset;
+using l1ra::ui::PresetStore;
+using l1ra::ui::RunConfigForm;
+
+class PresetsTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void builtInPresetsLoad();
+    void quickDemoSetsItsKeysOnly();
+    void loraBaselineKeepsTheRest();
+    void saveReloadApplyDelete();
+    void builtInsAreProtected();
+    void badUserFilesAreReported();
+    void formPresetActions();
+};
+
+void PresetsTest::initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+void PresetsTest::init() {
+    // Every test starts with no user presets.
+    QDir(PresetStore::defaultUserFolder()).removeRecursively();
+}
+
+void PresetsTest::builtInPresetsLoad() {
+    PresetStore store;
+    QVERIFY2(store.problems().isEmpty(), qPrintable(store.problems().join('\n')));
+    const QStringList names = store.names();
+    QVERIFY(names.size() >= 3);
+    QCOMPARE(names.first(), QStringLiteral("Quick demo (CPU)"));
+    QVERIFY(names.contains(QStringLiteral("Paper defaults (L1RA)")));
+    QVERIFY(names.contains(QStringLiteral("LoRA baseline")));
+    for (const Preset& preset : store.presets()) {
+        QVERIFY(preset.builtIn);
+        QVERIFY(!preset.description.isEmpty());
+        // Presets never carry files: they apply to whatever model and data are chosen.
+        QVERIFY(!preset.keys.contains(QStringLiteral("model")));
+        QVERIFY(!preset.keys.contains(QStringLiteral("data.train")));
+    }
+    QVERIFY(store.userFolder().endsWith(QStringLiteral("/presets")));
+}
+
+void PresetsTest::quickDemoSetsItsKeysOnly() {
+    PresetStore store;
+    l1ra::RunConfig base;
+    base.model = "/models/tiny";
+    base.dataTrain = "/data/train.jsonl";
+    base.seed = 7;
+    const l1ra::RunConfig c = PresetStore::apply(*store.find(QStringLiteral("Quick demo (CPU)")), base);
+    QCOMPARE(c.method, std::string("l1ra"));
+    QCOMPARE(c.adapterRank, 4);
+    QCOMPARE(c.l1raLambda, 0.5);
+    QCOMPARE(c.l1raEtaC, 0.1);
+    QCOMPARE(c.l1raUpdateInterval, 10);
+    QCOMPARE(c.trainSteps, 120);
+    QCOMPARE(c.trainBatchSize, 4);
+    QCOMPARE(c.trainSeqLen, 64);
+    QCOMPARE(c.model, std::string("/models/tiny"));
+    QCOMPARE(c.dataTrain, std::string("/data/train.jsonl"));
+    QCOMPARE(c.seed, uint64_t(7));
+}
+
+void PresetsTest::loraBaselineKeepsTheRest() {
+    PresetStore store;
+    l1ra::RunConfig base;
+    base.trainSteps = 999;
+    base.l1raLambda = 0.25;
+    const l1ra::RunConfig c = PresetStore::apply(*store.find(QStringLiteral("LoRA baseline")), base);
+    QCOMPARE(c.method, std::string("lora"));
+    QCOMPARE(c.adapterRank, 16);
+    QCOMPARE(c.trainSteps, 999);
+    QCOMPARE(c.l1raLambda, 0.25);
+    const l1ra::RunConfig paper = PresetStore::apply(*store.find(QStringLiteral("Paper defaults (L1RA)")), c);
+    QCOMPARE(paper.method, std::string("l1ra"));
+    QCOMPARE(paper.l1raLambda, 5e-3);
+    QCOMPARE(paper.l1raEtaC, 2e-2);
+}
+
+void PresetsTest::saveReloadApplyDelete() {
+    l1ra::RunConfig mine;
+    mine.model = "/models/not-saved";
+    mine.name = "not saved either";
+    mine.adapterRank = 12;
+    mine.l1raLambda = 0.0125;
+    mine.adapterTargets = {"q_proj", "v_proj"};
+    mine.l1raReassign = false;
+    mine.seed = 12345678901ULL;
+    {
+        PresetStore store;
+        QString error;
+        QVERIFY2(store.saveUserPreset(QStringLiteral("My sweep / v2"), QStringLiteral("rank 12"), mine, &error), qPrintable(error));
+        QVERIFY(store.find(QStringLiteral("My sweep / v2")));
+    }
+    QDir folder(PresetStore::defaultUserFolder());
+    QCOMPARE(folder.entryList({QStringLiteral("*.json")}, QDir::Files).size(), 1);
+
+    PresetStore reloaded;   // a new session reads it back from disk
+    const Preset* preset = reloaded.find(QStringLiteral("My sweep / v2"));
+    QVERIFY(preset);
+    QVERIFY(!preset->builtIn);
+    QCOMPARE(preset->description, QStringLiteral("rank 12"));
+    QCOMPARE(reloaded.names().last(), QStringLiteral("My sweep / v2"));   // after the built-ins
+    l1ra::RunConfig target;
+    target.model = "/models/kept";
+    const l1ra::RunConfig applied = PresetStore::apply(*preset, target);
+    QCOMPARE(applied.model, std::string("/models/kept"));
+    QCOMPARE(applied.name, std::string());
+    for (const QString& key : PresetStore::savedKeys())
+        QCOMPARE(QString::fromStdString(l1ra::runConfigValue(applied, key.toStdString())),
+                 QString::fromStdString(l1ra::runConfigValue(mine, key.toStdString())));
+
+    // Saving under the same name replaces it, in the same file.
+    mine.adapterRank = 3;
+    QVERIFY(reloaded.saveUserPreset(QStringLiteral("My sweep / v2"), QString(), mine));
+    QCOMPARE(folder.entryList({QStringLiteral("*.json")}, QDir::Files).size(), 1);
+    QCOMPARE(PresetStore::apply(*reloaded.find(QStringLiteral("My sweep / v2")), {}).adapterRank, 3);
+
+    QString error;
+    QVERIFY2(reloaded.removeUserPreset(QStringLiteral("My sweep / v2"), &error), qPrintable(error));
+    QVERIFY(!reloaded.find(QStringLiteral("My sweep / v2")));
+    QCOMPARE(folder.entryList({QStringLiteral("*.json")}, QDir::Files).size(), 0);
+    QVERIFY(!PresetStore().find(QStringLiteral("My sweep / v2")));
+}
+
+void PresetsTest::builtInsAreProtected() {
+    PresetStore store;
+    QString error;
+    QVERIFY(!store.saveUserPreset(QStringLiteral("LoRA baseline"), QString(), {}, &error));
+    QVERIFY(error.contains(QStringLiteral("built-in")));
+    QVERIFY(!store.removeUserPreset(QStringLiteral("LoRA baseline"), &error));
+    QVERIFY(store.find(QStringLiteral("LoRA baseline")));
+    QVERIFY(!store.saveUserPreset(QStringLiteral("   "), QString(), {}, &error));
+    QVERIFY(!store.removeUserPreset(QStringLiteral("no such preset"), &error));
+}
+
+void PresetsTest::badUserFilesAreReported() {
+    QDir().mkpath(PresetStore::defaultUserFolder());
+    auto write = [](const QString& name, const QByteArray& content) {
+        QFile file(QDir(PresetStore::defaultUserFolder()).filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+    };
+    write(QStringLiteral("broken.json"), "{ not json");
+    write(QStringLiteral("unknown-key.json"), R"({"name": "Odd", "config": {"train": {"learning_rate": 1}}})");
+    write(QStringLiteral("out-of-range.json"), R"({"name": "Huge", "config": {"adapter.rank": 100000}})");
+    write(QStringLiteral("good.json"), R"({"name": "Good", "config": {"train": {"steps": 50}}})");
+    PresetStore store;
+    QCOMPARE(store.problems().size(), 3);
+    const QString problems = store.problems().join('\n');
+    QVERIFY2(problems.contains(QStringLiteral("broken.json")), qPrintable(problems));
+    QVERIFY2(problems.contains(QStringLiteral("train.learning_rate")), qPrintable(problems));
+    QVERIFY2(problems.contains(QStringLiteral("adapter.rank")), qPrintable(problems));
+    QVERIFY(store.find(QStringLiteral("Good")));
+    QCOMPARE(PresetStore::apply(*store.find(QStringLiteral("Good")), {}).trainSteps, 50);
+}
+
+void PresetsTest::formPresetActions() {
+    RunConfigForm form;
+    auto* combo = form.findChild<QComboBox*>(QStringLiteral("presetCombo"));
+    QVERIFY(combo);
+    QCOMPARE(combo->currentText(), QStringLiteral("Quick demo (CPU)"));
+    QVERIFY(combo->findText(QStringLiteral("LoRA baseline")) >= 0);
+
+    form.setFieldValueJson(QStringLiteral("train.steps"), QStringLiteral("500"));
+    QString error;
+    QVERIFY2(form.applyPreset(QStringLiteral("Quick demo (CPU)"), &error), qPrintable(error));
+    QCOMPARE(form.fieldValueJson(QStringLiteral("adapter.rank")), QStringLiteral("4"));
+    QCOMPARE(form.fieldValueJson(QStringLiteral("l1ra.lambda")), QStringLiteral("0.5"));
+    QCOMPARE(form.config().trainSteps, 120);
+    QVERIFY(!form.applyPreset(QStringLiteral("nothing like it"), &error));
+
+    form.setFieldValueJson(QStringLiteral("adapter.rank"), QStringLiteral("6"));
+    QVERIFY2(form.savePreset(QStringLiteral("Rank six"), QString(), &error), qPrintable(error));
+    QVERIFY(form.presetNames().contains(QStringLiteral("Rank six")));
+    QVERIFY(combo->findText(QStringLiteral("Rank six")) >= 0);
+    QCOMPARE(combo->currentText(), QStringLiteral("Rank six"));
+    form.applyPreset(QStringLiteral("LoRA baseline"));
+    QCOMPARE(form.config().adapterRank, 16);
+    form.applyPreset(QStringLiteral("Rank six"));
+    QCOMPARE(form.config().adapterRank, 6);
+    QCOMPARE(form.config().method, std::string("l1ra"));
+    QVERIFY2(form.deletePreset(QStringLiteral("Rank six"), &error), qPrintable(error));
+    QCOMPARE(combo->findText(QStringLiteral("Rank six")), -1);
+}
+
+QTEST_MAIN(PresetsTest)
+#include "tst_ui_presets.moc"

@@ -1,0 +1,129 @@
+#include "dataset_preview_view.h"
+
+#include "model_summary.h"
+#include "palette_colors.h"
+
+#include <QEvent>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace l1ra::ui {
+
+namespace {
+
+constexpr int kShownCharacters = 160;
+
+QTableWidgetItem* sampleItem(const std::string& text) {
+    const QString full = QString::fromStdString(text);
+    QString shown = full.simplified();
+    if (shown.size() > kShownCharacters) shown = shown.left(kShownCharacters) + QStringLiteral("\u2026");
+    auto* item = new QTableWidgetItem(shown);
+    item->setToolTip(full.size() > 2000 ? full.left(2000) + QStringLiteral("\u2026") : full);
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    return item;
+}
+
+}  // namespace
+
+DatasetPreviewView::DatasetPreviewView(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    summary_ = new QLabel(this);
+    summary_->setObjectName(QStringLiteral("datasetSummary"));
+    summary_->setWordWrap(true);
+    summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(summary_);
+    samples_ = new QTableWidget(this);
+    samples_->setObjectName(QStringLiteral("datasetSamples"));
+    samples_->setColumnCount(2);
+    samples_->setHorizontalHeaderLabels({tr("Prompt"), tr("Response")});
+    samples_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    samples_->verticalHeader()->setVisible(false);
+    samples_->setWordWrap(false);
+    samples_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    samples_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    layout->addWidget(samples_);
+    clear();
+}
+
+void DatasetPreviewView::showPreview(const l1ra::DatasetPreview& preview) {
+    hasError_ = false;
+    summary_->setText(tr("%1 \u00b7 %2 records \u00b7 %3")
+                          .arg(QString::fromStdString(preview.format), formatCount(preview.records), formatBytes(preview.bytes)));
+    setSummaryColor();
+    // Plain text has no prompt: everything is trained on, so one column says it better.
+    const bool plain = preview.format == "text";
+    samples_->setColumnCount(plain ? 1 : 2);
+    samples_->setHorizontalHeaderLabels(plain ? QStringList{tr("Text")} : QStringList{tr("Prompt"), tr("Response")});
+    samples_->setRowCount(int(preview.samples.size()));
+    for (int row = 0; row < int(preview.samples.size()); ++row) {
+        const l1ra::DatasetSample& sample = preview.samples[std::size_t(row)];
+        if (plain) {
+            samples_->setItem(row, 0, sampleItem(sample.response.empty() ? sample.prompt : sample.response));
+        } else {
+            samples_->setItem(row, 0, sampleItem(sample.prompt));
+            samples_->setItem(row, 1, sampleItem(sample.response));
+        }
+    }
+    samples_->resizeRowsToContents();
+    // Just tall enough for the samples: no empty table area under a short preview.
+    int height = samples_->horizontalHeader()->sizeHint().height() + 2 * samples_->frameWidth();
+    for (int row = 0; row < samples_->rowCount(); ++row) height += samples_->rowHeight(row);
+    samples_->setFixedHeight(std::min(height, 170));
+    samples_->setVisible(!preview.samples.empty());
+    summary_->setVisible(true);
+}
+
+void DatasetPreviewView::showLoading(const QString& path) {
+    hasError_ = false;
+    summary_->setText(tr("Reading %1 \u2026").arg(QFileInfo(path).fileName()));
+    setSummaryColor();
+    summary_->setVisible(true);
+    samples_->setRowCount(0);
+    samples_->setVisible(false);
+}
+
+void DatasetPreviewView::showError(const QString& message) {
+    hasError_ = true;
+    summary_->setText(message);
+    setSummaryColor();
+    summary_->setVisible(true);
+    samples_->setRowCount(0);
+    samples_->setVisible(false);
+}
+
+void DatasetPreviewView::clear() {
+    hasError_ = false;
+    summary_->clear();
+    summary_->setVisible(false);
+    samples_->setRowCount(0);
+    samples_->setVisible(false);
+}
+
+QString DatasetPreviewView::summaryText() const { return summary_->text(); }
+
+int DatasetPreviewView::sampleCount() const { return samples_->rowCount(); }
+
+QString DatasetPreviewView::sampleText(int row, int column) const {
+    const QTableWidgetItem* item = samples_->item(row, column);
+    return item ? item->toolTip() : QString();
+}
+
+void DatasetPreviewView::setSummaryColor() {
+    QPalette pal = summary_->palette();
+    pal.setColor(QPalette::WindowText, hasError_ ? errorColor(palette()) : mutedTextColor(palette()));
+    summary_->setPalette(pal);
+}
+
+void DatasetPreviewView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) setSummaryColor();
+    QWidget::changeEvent(event);
+}
+
+}  // namespace l1ra::ui

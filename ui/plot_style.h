@@ -1,0 +1,12 @@
+#pragma once
+// Gives a QCustomPlot the widget palette's colours (QCustomPlot defaults to white/black, which glares on dark themes).
+class QCustomPlot;
+class QCPAxis;
+class QPalette;
+
+namespace l1ra::ui {
+
+void applyPlotStyle(QCustomPlot* plot);
+void styleAxis(QCPAxis* axis, const QPalette& palette);
+
+}  // namespace l1ra::ui
