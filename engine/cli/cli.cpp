@@ -15,8 +15,9 @@ const std::vector<Command>& commands() {
          "            [--device cpu|cuda] [--dtype auto|f32|bf16|f16] [--threads N]",
          runLogits},
         {"generate", "continue a prompt (greedy, or sampled with temperature/top-p)",
-         "l1ra generate --model DIR --prompt TEXT [--max-new-tokens N] [--temperature T] [--top-p P]\n"
-         "              [--seed S] [--adapter DIR] [--json] [--device D] [--dtype T] [--threads N]",
+         "l1ra generate --model DIR (--prompt TEXT | --instruction TEXT [--input TEXT]) [--max-new-tokens N]\n"
+         "              [--temperature T] [--top-p P]"
+         " [--seed S] [--adapter DIR] [--json] [--device D] [--dtype T] [--threads N]",
          runGenerate},
         {"train", "fine-tune a model (L1RA, LoRA or full) from a run config",
          "l1ra train [--config RUN.json] [--set key=value ...] [--out DIR] [--json]\n"
@@ -27,6 +28,11 @@ const std::vector<Command>& commands() {
          "l1ra eval (--model DIR [--adapter DIR] | --run DIR) --data FILE [--format F] [--seq-len N]\n"
          "          [--batch-size N] [--max-batches N] [--device D] [--dtype T] [--threads N] [--json]",
          runEval},
+        {"export", "write a run's adapter in HF peft format, or a merged HF model folder",
+         "l1ra export --run DIR --format peft|merged --out DIR [--force] [--checkpoint DIR] [--max-shard-size BYTES]",
+         runExport},
+        {"config", "print the resolved run config, check a config file, or the reference table",
+         "l1ra config [--check RUN.json] [--set key=value ...] | --defaults | --markdown", runConfig},
         {"bench", "training throughput of a model shape (random weights), split by phase",
          "l1ra bench [--vocab N --dim N --layers N --heads N --kv-heads N --ffn N --seq N --batch N --rank N]\n"
          "           [--method lora|l1ra|full] [--precision auto|f32|bf16] [--steps N] [--warmup N] [--threads N]\n"

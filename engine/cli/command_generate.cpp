@@ -1,5 +1,7 @@
 #include "arguments.h"
 #include "commands.h"
+#include "l1ra/error.h"
+#include "l1ra/prompt_template.h"
 #include "model_options.h"
 
 #include <nlohmann/json.hpp>
@@ -7,9 +9,13 @@
 namespace l1ra::cli {
 
 int runGenerate(const Args& args, std::ostream& out, std::ostream&) {
-    Arguments a("generate", args, withModelOptions({"--prompt", "--max-new-tokens", "--temperature", "--top-p", "--seed"}),
+    Arguments a("generate", args,
+                withModelOptions({"--prompt", "--instruction", "--input", "--max-new-tokens", "--temperature", "--top-p", "--seed"}),
                 {"--json"});
-    const std::string prompt = a.required("--prompt");
+    if (a.has("--prompt") == a.has("--instruction")) throw Error("give exactly one of --prompt and --instruction");
+    // --instruction wraps the text in the template instruction data is trained with (docs/data-formats.md).
+    const std::string prompt = a.has("--prompt") ? *a.value("--prompt")
+                                                 : alpacaPrompt(*a.value("--instruction"), a.value("--input").value_or(""));
     GenerationOptions g;
     g.maxNewTokens = a.integer("--max-new-tokens", 64);
     g.temperature = a.real("--temperature", 0.0);

@@ -24,5 +24,8 @@ int runTrain(const Args& args, std::ostream& out, std::ostream& err);
 int runResume(const Args& args, std::ostream& out, std::ostream& err);
 int runEval(const Args& args, std::ostream& out, std::ostream& err);
 int runBench(const Args& args, std::ostream& out, std::ostream& err);
+int runExport(const Args& args, std::ostream& out, std::ostream& err);
+int runConfig(const Args& args, std::ostream& out, std::ostream& err);
+std::string runConfigMarkdownTable();
 
 }  // namespace l1ra::cli

@@ -170,6 +170,14 @@ private Q_SLOTS:
         QVERIFY(cmd.find("train.lr") == std::string::npos);   // defaults are left out
     }
 
+    void referenceDocIsCurrent() {
+        // docs/run-config.md carries the table `l1ra config --markdown` prints: regenerate it when the schema changes.
+        const std::string doc = test::readFile(std::string(L1RA_SOURCE_DIR) + "/docs/run-config.md");
+        const auto r = test::runCli({"config", "--markdown"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(doc.find(r.out) != std::string::npos, "docs/run-config.md is out of date: paste `l1ra config --markdown` into it");
+    }
+
     void learningRateSchedule() {
         QCOMPARE(scheduledLearningRate(1.0, 0, 100, 10, 0.0), 0.1);
         QCOMPARE(scheduledLearningRate(1.0, 9, 100, 10, 0.0), 1.0);

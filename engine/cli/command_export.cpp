@@ -1,0 +1,28 @@
+#include "arguments.h"
+#include "commands.h"
+#include "l1ra/adapter_export.h"
+#include "l1ra/error.h"
+
+namespace l1ra::cli {
+
+int runExport(const Args& args, std::ostream& out, std::ostream&) {
+    Arguments a("export", args, {"--run", "--format", "--out", "--checkpoint", "--max-shard-size"}, {"--force"});
+    const std::string format = a.required("--format");
+    ExportOptions o;
+    o.force = a.flag("--force");
+    o.checkpoint = a.value("--checkpoint").value_or("");
+    if (auto limit = a.value("--max-shard-size")) {
+        char* end = nullptr;
+        const long long n = std::strtoll(limit->c_str(), &end, 10);
+        if (n <= 0 || *end != '\0') throw Error("--max-shard-size must be a positive number of bytes");
+        o.maxShardBytes = n;
+    }
+    const std::string run = a.required("--run"), outDir = a.required("--out");
+    if (format == "peft") exportPeftAdapter(run, outDir, o);
+    else if (format == "merged") exportMergedModel(run, outDir, o);
+    else throw Error("--format must be peft or merged, not '" + format + "'");
+    out << "exported " << format << " to " << outDir << "\n";
+    return 0;
+}
+
+}  // namespace l1ra::cli
