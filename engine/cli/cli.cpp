@@ -29,10 +29,19 @@ const std::vector<Command>& commands() {
          "          [--batch-size N] [--max-batches N] [--device D] [--dtype T] [--threads N] [--json]",
          runEval},
         {"export", "write a run's adapter in HF peft format, or a merged HF model folder",
-         "l1ra export --run DIR --format peft|merged --out DIR [--force] [--checkpoint DIR] [--max-shard-size BYTES]",
+         "l1ra export --run DIR --format peft|merged --out DIR [--force] [--checkpoint DIR]\n"
+         "            [--max-shard-size BYTES] [--dtype f32|bf16|f16]",
          runExport},
+        {"compare", "a markdown report over finished runs: perplexity, wall time, mean rank per projection",
+         "l1ra compare RUN_DIR [RUN_DIR ...]", runCompare},
         {"config", "print the resolved run config, check a config file, or the reference table",
          "l1ra config [--check RUN.json] [--set key=value ...] | --defaults | --markdown", runConfig},
+        {"demo", "prepare the embedded demo (data from Debian packages, the shipped base model, run configs)",
+         "l1ra demo prepare --out DIR [--base MODEL_DIR]\n"
+         "  l1ra demo data --out DIR [--seed N]          the demo data alone\n"
+         "  l1ra demo pretrain --data DIR --out MODEL_DIR [--steps N] [--threads N] [--run DIR] [--json]\n"
+         "                                               rebuild the shipped base model (docs/demo.md)",
+         runDemo},
         {"bench", "training throughput of a model shape (random weights), split by phase",
          "l1ra bench [--vocab N --dim N --layers N --heads N --kv-heads N --ffn N --seq N --batch N --rank N]\n"
          "           [--method lora|l1ra|full] [--precision auto|f32|bf16] [--steps N] [--warmup N] [--threads N]\n"

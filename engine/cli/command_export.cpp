@@ -6,11 +6,12 @@
 namespace l1ra::cli {
 
 int runExport(const Args& args, std::ostream& out, std::ostream&) {
-    Arguments a("export", args, {"--run", "--format", "--out", "--checkpoint", "--max-shard-size"}, {"--force"});
+    Arguments a("export", args, {"--run", "--format", "--out", "--checkpoint", "--max-shard-size", "--dtype"}, {"--force"});
     const std::string format = a.required("--format");
     ExportOptions o;
     o.force = a.flag("--force");
     o.checkpoint = a.value("--checkpoint").value_or("");
+    o.dtype = a.value("--dtype").value_or("");
     if (auto limit = a.value("--max-shard-size")) {
         char* end = nullptr;
         const long long n = std::strtoll(limit->c_str(), &end, 10);

@@ -26,6 +26,8 @@ int runEval(const Args& args, std::ostream& out, std::ostream& err);
 int runBench(const Args& args, std::ostream& out, std::ostream& err);
 int runExport(const Args& args, std::ostream& out, std::ostream& err);
 int runConfig(const Args& args, std::ostream& out, std::ostream& err);
+int runDemo(const Args& args, std::ostream& out, std::ostream& err);
+int runCompare(const Args& args, std::ostream& out, std::ostream& err);
 std::string runConfigMarkdownTable();
 
 }  // namespace l1ra::cli

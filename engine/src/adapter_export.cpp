@@ -129,7 +129,7 @@ void exportMergedModel(const std::string& runDir, const std::string& outDir, con
     if (options.maxShardBytes < 1) throw Error("the shard size limit must be positive");
     const ExportSource s = resolveSource(runDir, options);
     const ModelFolder folder(s.config.model);
-    const torch::ScalarType outDtype = storedDtypeOf(folder);
+    const torch::ScalarType outDtype = options.dtype.empty() ? storedDtypeOf(folder) : parseComputeDtype(options.dtype);
     torch::NoGradGuard noGrad;
     // Merge in fp32, store in the base model's dtype.
     LlamaModel model(folder, torch::kCPU, torch::kFloat32);

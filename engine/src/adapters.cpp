@@ -136,15 +136,30 @@ void AdapterSet::addDelta(int64_t layer, ProjectionGroup group, const torch::Ten
     // One dropout mask per group: the projections of a fused group read the same input.
     const torch::Tensor x = training_ && spec_.dropout > 0 ? torch::dropout(input, spec_.dropout, true) : input;
     const auto dtype = x.scalar_type();
+    auto as = [&](const torch::Tensor& t) { return t.scalar_type() == dtype ? t : t.to(dtype); };
+
+    // The group's adapters as one low-rank product: A stacked [R, in], gates·scale [R], and B block-diagonal
+    // [out of the group, R] with empty blocks for projections without an adapter. One GEMM each way, and the
+    // update is added inside the second GEMM (addmm) instead of into slices of the output.
+    std::vector<torch::Tensor> As, gains, Bs;
+    const int64_t groupWidth = output.size(-1);
+    int64_t covered = 0;
     for (const GroupSlot& slot : slots) {
         const Adapter& a = *slot.adapter;
-        const auto& A = a.A.value.scalar_type() == dtype ? a.A.value : a.A.value.to(dtype);
-        auto h = torch::linear(x, A);   // [.., r]
-        if (spec_.gated) h = h * (a.gate.value.clamp(0.0, 1.0) * a.scale).to(h.scalar_type());
-        else h = h * a.scale;
-        const auto& B = a.B.value.scalar_type() == h.scalar_type() ? a.B.value : a.B.value.to(h.scalar_type());
-        output.narrow(-1, slot.columnOffset, a.outFeatures).add_(torch::linear(h, B));
+        if (slot.columnOffset > covered) Bs.push_back(torch::zeros({slot.columnOffset - covered, 0}, a.B.value.options()));
+        As.push_back(a.A.value);
+        gains.push_back(spec_.gated ? a.gate.value.clamp(0.0, 1.0) * a.scale : torch::full({a.rank()}, a.scale, a.gate.value.options()));
+        Bs.push_back(a.B.value);
+        covered = slot.columnOffset + a.outFeatures;
     }
+    if (covered < groupWidth) Bs.push_back(torch::zeros({groupWidth - covered, 0}, Bs.back().options()));
+    const torch::Tensor A = As.size() == 1 ? As[0] : torch::cat(As);                  // [R, in]
+    const torch::Tensor gain = gains.size() == 1 ? gains[0] : torch::cat(gains);      // [R]
+    const torch::Tensor B = Bs.size() == 1 ? Bs[0] : torch::block_diag(Bs);           // [groupWidth, R]
+    const std::vector<int64_t> shape = output.sizes().vec();
+    const int64_t rows = output.numel() / groupWidth;
+    auto h = torch::linear(x, as(A)) * as(gain);                                       // [.., R]
+    output = torch::addmm(output.reshape({rows, groupWidth}), h.reshape({rows, h.size(-1)}), as(B).t()).view(shape);
 }
 
 int AdapterSet::totalRank() const {

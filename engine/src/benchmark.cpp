@@ -7,6 +7,10 @@
 #include "trainer.h"
 
 #include <nlohmann/json.hpp>
+#include <torch/csrc/autograd/profiler_legacy.h>
+
+#include <cstdlib>
+#include <memory>
 
 #include <algorithm>
 #include <random>
@@ -123,10 +127,15 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
     std::mt19937 gateRng(7);
     for (int step = 0; step < o.warmup + o.steps; ++step) {
         sync();
+        // L1RA_PROFILE=trace.json records the last step's operators (chrome://tracing format).
+        std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
+        if (const char* trace = std::getenv("L1RA_PROFILE"); trace && step == o.warmup + o.steps - 1)
+            profile = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(trace));
         const double t0 = monotonicSeconds();
         const StepResult sr = trainer.step(step, 1e-4);
         sync();
         const double seconds = monotonicSeconds() - t0;
+        profile.reset();
         if (step >= o.warmup) {
             stepTimes.push_back(seconds);
             forward.push_back(sr.timings.forward);

@@ -16,8 +16,9 @@ class ModelFolder;
 // The four matrix products of a decoder layer; fused groups hold several HF projections.
 enum class ProjectionGroup { QKV, O, GateUp, Down };
 
-// Adds adapter contributions to a projection group's output: `output += delta(input)`, in place, where the
-// columns of `output` are the group's projections in HF order (q|k|v, o, gate|up, down).
+// Adds adapter contributions to a projection group's output, `output = output + delta(input)` (output may be
+// replaced by a new tensor), where the columns of `output` are the group's projections in HF order
+// (q|k|v, o, gate|up, down).
 class AdapterHook {
 public:
     virtual ~AdapterHook() = default;

@@ -296,6 +296,17 @@ private Q_SLOTS:
         QVERIFY(!logits(test::fixtureModel(), out).empty());
     }
 
+    void committedExportStillLoads() {
+        // tests/data/tiny-llama-l1ra-peft is an export made by an earlier version (ranks 1 to 9 across modules):
+        // the format must keep loading, with the same logits.
+        const std::string dir = test::dataPath("tiny-llama-l1ra-peft");
+        const auto expected = test::readFloats(dir + "/expected_logits.safetensors", "logits");
+        LoadOptions o;
+        o.adapter = dir;
+        const auto got = LanguageModel::load(test::fixtureModel(), o)->logits(test::readInt64s(dir + "/expected_logits.safetensors", "input_ids"));
+        QVERIFY(relative(got, expected) < 1e-6);
+    }
+
     void fullFineTuningExportsMergedOnly() {
         RunConfig c;
         c.model = test::fixtureModel();

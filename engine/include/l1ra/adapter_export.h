@@ -1,5 +1,6 @@
 #pragma once
 // Exports of a trained adapter: HF peft format (per-module ranks) and a merged HF model folder.
+#include <cstdint>
 #include <string>
 
 namespace l1ra {
@@ -8,6 +9,7 @@ struct ExportOptions {
     bool force = false;              // replace an existing output folder
     std::string checkpoint;          // a checkpoint folder to export instead of the run's newest
     int64_t maxShardBytes = 2000000000;   // merged exports above this are sharded with an index
+    std::string dtype;               // merged: "" = the base model's dtype, or f32 / bf16 / f16
 };
 
 // From a run folder (its newest checkpoint) or an exported adapter folder of this project.
