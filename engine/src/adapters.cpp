@@ -1,5 +1,6 @@
 #include "adapters.h"
 
+#include "kernels/fast_dropout.h"
 #include "l1ra/error.h"
 #include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
@@ -134,7 +135,10 @@ void AdapterSet::addDelta(int64_t layer, ProjectionGroup group, const torch::Ten
     const auto& slots = index_[std::size_t(layer)][std::size_t(group)];
     if (slots.empty()) return;
     // One dropout mask per group: the projections of a fused group read the same input.
-    const torch::Tensor x = training_ && spec_.dropout > 0 ? torch::dropout(input, spec_.dropout, true) : input;
+    const torch::Tensor x =
+        training_ && spec_.dropout > 0
+            ? kernels::fastDropout(input, spec_.dropout, kernels::dropoutSeed(dropoutSeed_, dropoutStream_, layer, int64_t(group)))
+            : input;
     const auto dtype = x.scalar_type();
     auto as = [&](const torch::Tensor& t) { return t.scalar_type() == dtype ? t : t.to(dtype); };
 

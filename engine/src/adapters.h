@@ -55,6 +55,12 @@ public:
     void addDelta(int64_t layer, ProjectionGroup group, const torch::Tensor& input, torch::Tensor& output) const override;
 
     void setTraining(bool training) { training_ = training; }
+    // Dropout masks are a hash of (seed, stream, layer, group): set the stream (the micro-batch's index in the
+    // run) before each training forward pass; no generator state is involved.
+    void setDropoutStream(uint64_t seed, int64_t stream) {
+        dropoutSeed_ = seed;
+        dropoutStream_ = stream;
+    }
     bool gated() const { return spec_.gated; }
     const AdapterSpec& spec() const { return spec_; }
     int initialRank() const { return spec_.rank; }
@@ -90,6 +96,8 @@ private:
     torch::Device device_;
     AdapterSpec spec_;
     bool training_ = false;
+    uint64_t dropoutSeed_ = 0;
+    int64_t dropoutStream_ = 0;
     std::vector<Adapter> adapters_;
     std::vector<std::vector<std::vector<GroupSlot>>> index_;   // [layer][group] -> adapters in that group
 };

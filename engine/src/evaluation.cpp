@@ -1,6 +1,7 @@
 #include "l1ra/evaluation.h"
 
 #include "data_records.h"
+#include "kernels/cross_entropy.h"
 #include "l1ra/error.h"
 #include "language_model_impl.h"
 #include "token_dataset.h"
@@ -35,10 +36,7 @@ EvaluationResult evaluateModel(const std::string& modelDir, const std::string& d
         auto ids = torch::tensor(b.ids, torch::kInt64).view({b.rows, b.cols});
         auto labels = torch::tensor(b.labels, torch::kInt64).to(impl.model->device());
         auto logits = impl.model->forward(ids, nullptr, impl.adapterHook());
-        auto flat = logits.view({b.rows * b.cols, logits.size(-1)}).to(torch::kFloat32);
-        sum += torch::nn::functional::cross_entropy(
-                   flat, labels, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(torch::kSum))
-                   .item<double>();
+        sum += kernels::crossEntropySum(logits.view({b.rows * b.cols, logits.size(-1)}), labels).item<double>();
         result.tokens += b.lossTokens;
     }
     if (result.tokens == 0) throw Error(dataFile + ": no tokens to evaluate");

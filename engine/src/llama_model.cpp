@@ -2,6 +2,10 @@
 
 #include "l1ra/error.h"
 #include "model_folder.h"
+#include "kernels/causal_attention.h"
+#include "kernels/rms_norm.h"
+#include "kernels/rotary.h"
+#include "kernels/swiglu.h"
 #include "tensor_io.h"
 
 #include <cmath>
@@ -76,14 +80,6 @@ LlamaModel::LlamaModel(const LlamaConfig& config, torch::Device device, torch::S
     invFreq_ = ropeInverseFrequencies(config_).to(device);
 }
 
-torch::Tensor LlamaModel::rmsNorm(const torch::Tensor& x, const torch::Tensor& weight) const {
-    // HF: normalise in fp32, cast back, then scale by the weight.
-    auto xf = x.to(torch::kFloat32);
-    auto variance = xf.pow(2).mean(-1, /*keepdim=*/true);
-    xf = xf * torch::rsqrt(variance + config_.rmsNormEps);
-    return weight * xf.to(x.scalar_type());
-}
-
 std::pair<torch::Tensor, torch::Tensor> LlamaModel::rotary(int64_t start, int64_t length) const {
     auto positions = torch::arange(start, start + length, torch::TensorOptions().dtype(torch::kFloat32).device(device_));
     auto freqs = torch::outer(positions, invFreq_);   // [T, hd/2]
@@ -91,76 +87,56 @@ std::pair<torch::Tensor, torch::Tensor> LlamaModel::rotary(int64_t start, int64_
     return {emb.cos().to(dtype_), emb.sin().to(dtype_)};
 }
 
-static torch::Tensor rotateHalf(const torch::Tensor& x) {
-    const int64_t half = x.size(-1) / 2;
-    return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-}
-
 torch::Tensor LlamaModel::hidden(const torch::Tensor& ids, KVCache* cache, const AdapterHook* adapters) const {
     const int64_t B = ids.size(0), T = ids.size(1);
-    const int64_t D = config_.hiddenSize, F = config_.intermediateSize;
-    const int64_t H = config_.numHeads, KV = config_.numKvHeads, hd = config_.headDim, G = H / KV;
-    const int64_t qDim = config_.qDim(), kvDim = config_.kvDim();
+    const int64_t H = config_.numHeads, KV = config_.numKvHeads, hd = config_.headDim;
+    const int64_t qDim = config_.qDim();
+    const double eps = config_.rmsNormEps;
     const int64_t start = cache ? cache->length : 0;
     const int64_t S = start + T;   // keys visible to this call
     if (cache && S > cache->capacity)
         throw Error("generation exceeds the KV cache (" + std::to_string(cache->capacity) + " positions)");
-    const double scale = 1.0 / std::sqrt(double(hd));
 
+    // The element-wise steps are fused kernels (engine/src/kernels) with HF semantics; each file also holds the
+    // plain torch version it is tested against and falls back to on CUDA.
     auto x = torch::embedding(embed_, ids.to(device_));   // [B, T, D]
     auto [ropeCos, ropeSin] = rotary(start, T);            // [T, hd]
-
-    // Query i (position start+i) sees key j when j <= start+i, and, with a sliding window, start+i-j < window.
-    torch::Tensor masked;   // [T, S] bool, true = hidden; undefined when nothing is hidden
-    if (T > 1 || (config_.slidingWindow > 0 && S > config_.slidingWindow)) {
-        auto opts = torch::TensorOptions().dtype(torch::kInt64).device(device_);
-        auto qpos = torch::arange(start, S, opts).unsqueeze(1);
-        auto kpos = torch::arange(0, S, opts).unsqueeze(0);
-        masked = kpos > qpos;
-        if (config_.slidingWindow > 0) masked = masked.logical_or(kpos <= qpos - config_.slidingWindow);
-    }
 
     for (int64_t l = 0; l < config_.numLayers; ++l) {
         const DecoderLayer& L = layers_[std::size_t(l)];
 
-        // Self-attention: project, rotate, attend over the cached and new keys, project back.
-        auto h = rmsNorm(x, L.inputNorm);
+        // Self-attention: normalise (fp32 inside), project, rotate, attend over cached and new keys, project back.
+        auto h = kernels::rmsNorm(x, L.inputNorm, eps);
         auto qkv = torch::linear(h, L.wqkv);   // [B, T, qDim + 2 kvDim]
         if (adapters) adapters->addDelta(l, ProjectionGroup::QKV, h, qkv);
-        auto q = qkv.narrow(-1, 0, qDim).view({B, T, H, hd}).transpose(1, 2);          // [B, H, T, hd]
-        auto k = qkv.narrow(-1, qDim, kvDim).view({B, T, KV, hd}).transpose(1, 2);     // [B, KV, T, hd]
-        auto v = qkv.narrow(-1, qDim + kvDim, kvDim).view({B, T, KV, hd}).transpose(1, 2);
-        q = q * ropeCos + rotateHalf(q) * ropeSin;
-        k = k * ropeCos + rotateHalf(k) * ropeSin;
+        // q in the grouped layout [B, KV, G*T, hd]: the G query heads sharing a key/value head are stacked as
+        // rows, so attention needs no copies of K and V. k, v [B, KV, T, hd]. "Rotate half" RoPE on q and k.
+        auto qkvSplit = kernels::applyRotary(qkv, ropeCos, ropeSin, H, KV, hd);
+        auto q = qkvSplit[0], k = qkvSplit[1], v = qkvSplit[2];
         if (cache) {
             cache->k[std::size_t(l)].narrow(2, start, T).copy_(k);
             cache->v[std::size_t(l)].narrow(2, start, T).copy_(v);
             k = cache->k[std::size_t(l)].narrow(2, 0, S);
             v = cache->v[std::size_t(l)].narrow(2, 0, S);
         }
-        // Grouped-query attention: G query heads share each key/value head (broadcast, not copied by hand).
-        auto qg = q.reshape({B, KV, G, T, hd});
-        auto scores = torch::matmul(qg, k.unsqueeze(2).transpose(-1, -2)) * scale;   // [B, KV, G, T, S]
-        if (masked.defined()) scores = scores.masked_fill(masked, -std::numeric_limits<float>::infinity());
-        auto probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
-        auto attn = torch::matmul(probs, v.unsqueeze(2));                                // [B, KV, G, T, hd]
-        attn = attn.reshape({B, H, T, hd}).transpose(1, 2).reshape({B, T, qDim});
+        // Causal (and sliding-window) softmax attention, softmax in fp32, 1/sqrt(hd) scaling.
+        auto attn = kernels::causalAttention(q, k, v, start, config_.slidingWindow);   // [B, KV, G*T, hd]
+        attn = attn.view({B, H, T, hd}).transpose(1, 2).reshape({B, T, qDim});
         auto o = torch::linear(attn, L.wo);   // [B, T, D]
         if (adapters) adapters->addDelta(l, ProjectionGroup::O, attn, o);
         x = x + o;
 
         // SwiGLU MLP: down(silu(gate(h)) * up(h)).
-        h = rmsNorm(x, L.postNorm);
+        h = kernels::rmsNorm(x, L.postNorm, eps);
         auto gateUp = torch::linear(h, L.wgateUp);   // [B, T, 2F]
         if (adapters) adapters->addDelta(l, ProjectionGroup::GateUp, h, gateUp);
-        auto act = torch::silu(gateUp.narrow(-1, 0, F)) * gateUp.narrow(-1, F, F);   // [B, T, F]
-        auto down = torch::linear(act, L.wdown);   // [B, T, D]
+        auto act = kernels::swiglu(gateUp);          // [B, T, F]
+        auto down = torch::linear(act, L.wdown);     // [B, T, D]
         if (adapters) adapters->addDelta(l, ProjectionGroup::Down, act, down);
         x = x + down;
     }
-    (void)D;
     if (cache) cache->length = S;
-    return rmsNorm(x, finalNorm_);
+    return kernels::rmsNorm(x, finalNorm_, eps);
 }
 
 torch::Tensor LlamaModel::logits(const torch::Tensor& hiddenStates) const { return torch::linear(hiddenStates, lmHead_); }

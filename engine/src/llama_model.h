@@ -73,7 +73,6 @@ public:
     int64_t parameterCount() const;
 
 private:
-    torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight) const;
     std::pair<torch::Tensor, torch::Tensor> rotary(int64_t start, int64_t length) const;   // cos, sin [T, hd]
 
     LlamaConfig config_;

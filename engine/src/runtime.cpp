@@ -5,8 +5,12 @@
 #include <torch/torch.h>
 
 #include <dlfcn.h>
+#include <malloc.h>
+
+#include <mutex>
 
 #include <cstdlib>
+#include <limits>
 #include <thread>
 
 namespace l1ra {
@@ -20,7 +24,19 @@ int defaultThreadCount() {
     return hw > 0 ? int(hw) : 1;
 }
 
+// Tensors of a training step are freed and allocated again every step. With glibc's defaults the large ones
+// come from fresh mmap pages each time, and the page faults cost as much as the kernels on small machines:
+// keep blocks up to 64 MiB in the heap and never give freed memory back.
+static void keepFreedTensorMemory() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        mallopt(M_MMAP_THRESHOLD, 64 << 20);
+        mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+    });
+}
+
 void setThreadCount(int n) {
+    keepFreedTensorMemory();
     if (n <= 0) n = defaultThreadCount();
     torch::set_num_threads(n);
     // LibTorch's fp32 matrix products go to OpenBLAS when it is the system BLAS; give it the same count.

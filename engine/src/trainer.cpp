@@ -2,6 +2,7 @@
 
 #include "l1ra/error.h"
 #include "lr_schedule.h"
+#include "kernels/cross_entropy.h"
 #include "precision.h"
 
 #include <chrono>
@@ -71,17 +72,15 @@ torch::Tensor Trainer::batchLoss(const Batch& batch, double normaliser) {
     auto ids = torch::tensor(batch.ids, torch::kInt64).view({batch.rows, batch.cols}).to(device);
     auto labels = torch::tensor(batch.labels, torch::kInt64).view({batch.rows * batch.cols}).to(device);
     auto logits = model_->forward(ids, nullptr, adapters_.get());   // [B, T, V]
-    auto flat = logits.view({batch.rows * batch.cols, logits.size(-1)}).to(torch::kFloat32);
-    auto sum = torch::nn::functional::cross_entropy(
-        flat, labels, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(torch::kSum));
-    return sum / normaliser;
+    // Fused: log-sum-exp in fp32 from the logits' own dtype, no fp32 copy of [B*T, V].
+    return kernels::crossEntropySum(logits.view({batch.rows * batch.cols, logits.size(-1)}), labels) / normaliser;
 }
 
 StepResult Trainer::step(int step, double lambda) {
     StepResult r;
     const int micro = settings_.gradAccum;
-    // Everything random in a step (dropout) depends on (seed, step) only: a resumed run repeats it exactly.
-    torch::manual_seed(settings_.seed * 7919ULL + uint64_t(step));
+    // Everything random in a step depends on (seed, step) only: dropout masks are hashed from them (see
+    // setDropoutStream), so a resumed run repeats the step exactly.
     std::vector<Batch> batches;
     for (int m = 0; m < micro; ++m) {
         const int64_t first = (int64_t(step) * micro + m) * settings_.batchSize;
@@ -92,7 +91,9 @@ StepResult Trainer::step(int step, double lambda) {
     const double normaliser = std::max<int64_t>(1, r.lossTokens);
     if (adapters_) adapters_->setTraining(true);
     torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions().device(model_->device()));
-    for (const Batch& b : batches) {
+    for (std::size_t m = 0; m < batches.size(); ++m) {
+        const Batch& b = batches[m];
+        if (adapters_) adapters_->setDropoutStream(settings_.seed, int64_t(step) * micro + int64_t(m));
         double t0 = monotonicSeconds();
         torch::Tensor loss;
         {
