@@ -68,7 +68,8 @@ std::string resolveDevice(const std::string& requested) {
 
 std::string describeDevice(const std::string& device) {
     if (device.rfind("cuda", 0) == 0) return device;
-    return "cpu (" + std::to_string(threadCount()) + " threads)";
+    const int n = threadCount();
+    return "cpu (" + std::to_string(n) + (n == 1 ? " thread)" : " threads)");
 }
 
 }  // namespace l1ra

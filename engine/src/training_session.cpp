@@ -46,7 +46,11 @@ struct TrainingSession::Impl {
     double smoothedTokensPerSecond = 0;
 
     RunSummary run();
-    void prepare();
+    bool prepare();   // false when a stop arrived before training started
+    bool stopAsked() {
+        std::lock_guard<std::mutex> lock(mutex);
+        return stopRequested;
+    }
     void loop();
     void emitState(RunState s, const std::string& detail = "") {
         if (sink) sink->onState(s, detail);
@@ -175,7 +179,7 @@ void TrainingSession::setBudget(int budget) {
 
 RunSummary TrainingSession::run() { return impl_->run(); }
 
-void TrainingSession::Impl::prepare() {
+bool TrainingSession::Impl::prepare() {
     emitState(RunState::Preparing, resuming ? "resuming" : "loading");
     setThreadCount(config.threads);
     device = resolveDevice(config.device);
@@ -192,6 +196,7 @@ void TrainingSession::Impl::prepare() {
     log("model " + config.model + ": " + std::to_string(folder.config().numLayers) + " layers, " +
         formatCount(model->parameterCount()) + " parameters, on " + describeDevice(device) + ", " +
         (precision == torch::kBFloat16 ? "bf16 autocast" : "f32"));
+    if (stopAsked()) return false;   // loading a large model takes a while: a stop should not wait for the data too
 
     // Data: tokenised once for the whole run.
     std::string format;
@@ -234,6 +239,7 @@ void TrainingSession::Impl::prepare() {
     s.seed = config.seed;
     s.autocast = precision;
     s.padId = tokenizer->eosId() >= 0 ? tokenizer->eosId() : 0;
+    if (stopAsked()) return false;
     trainer = std::make_unique<Trainer>(std::move(model), s, std::move(train), std::move(val));
 
     if (resuming) {
@@ -254,6 +260,7 @@ void TrainingSession::Impl::prepare() {
         snapshot();
     }
     log(std::to_string(trainer->trainableParameterCount()) + " trainable parameters (" + config.method + ")");
+    return true;
 }
 
 bool TrainingSession::Impl::handleControls() {
@@ -332,10 +339,11 @@ void TrainingSession::Impl::loop() {
         if (sink) sink->onStep(e);
 
         if (trainer->gated() && state.step % interval == 0 && state.step < total) {
-            bool budgetChanged = false;
+            bool budgetChanged = false, budgetRequested = false;
             {
                 std::lock_guard<std::mutex> lock(mutex);
                 if (pendingBudget) {
+                    budgetRequested = true;
                     budgetChanged = *pendingBudget != state.budget;
                     state.budget = *pendingBudget;
                     pendingBudget.reset();
@@ -344,7 +352,7 @@ void TrainingSession::Impl::loop() {
             const double r0 = monotonicSeconds();
             ReallocationEvent re = trainer->reallocate(state.step, state.budget);
             state.elapsedSeconds += monotonicSeconds() - r0;
-            if (budgetChanged) control("budget", double(re.budget), "applied at this reallocation");
+            if (budgetRequested) control("budget", double(re.budget), budgetChanged ? "applied at this reallocation" : "unchanged");
             state.budget = re.budget;
             re.budgetChanged = budgetChanged;
             files->appendEvent(reallocationEventToJson(re));
@@ -363,8 +371,14 @@ RunSummary TrainingSession::Impl::run() {
     RunSummary summary;
     summary.runDir = runDir;
     try {
-        prepare();
-        emitState(RunState::Running);
+        if (!prepare()) {
+            // Nothing was written yet: the run folder stays as it was.
+            summary.state = RunState::Stopped;
+            summary.error = "";
+            emitState(RunState::Stopped, "stopped before training started");
+            return summary;
+        }
+        emitState(RunState::Running, describeDevice(device));
         loop();
         const bool finished = state.step >= config.trainSteps;
         if (!finished) emitState(RunState::Stopping, "stopping at step " + std::to_string(state.step));

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -194,6 +195,33 @@ private Q_SLOTS:
             QCOMPARE(r.budgetChanged, r.step == 20 || r.step == 30);
         }
         QCOMPARE(rec.steps.back().totalRank, 40);
+    }
+
+    void stopBeforeTrainingWritesNothing() {
+        Recorder rec;
+        const std::string dir = newRunDir();
+        TrainingSession session(fixtureRun(10), dir, &rec);
+        session.stop();
+        const RunSummary s = session.run();
+        QVERIFY(s.state == RunState::Stopped);
+        QCOMPARE(s.steps, int64_t(0));
+        QVERIFY(rec.steps.empty());
+        QVERIFY(!std::filesystem::exists(dir));
+    }
+
+    void anUnchangedBudgetIsStillReportedAsApplied() {
+        // A front end that asked for a budget waits for its ControlEvent, even when the value did not change.
+        Recorder rec;
+        TrainingSession session(fixtureRun(12), newRunDir(), &rec);
+        rec.onEachStep = [&](const StepEvent& e) {
+            if (e.step == 3) session.setBudget(56);
+        };
+        QVERIFY(session.run().state == RunState::Finished);
+        const auto it = std::find_if(rec.controls.begin(), rec.controls.end(), [](auto& e) { return e.what == "budget"; });
+        QVERIFY(it != rec.controls.end());
+        QCOMPARE(it->step, int64_t(10));
+        QCOMPARE(it->detail, std::string("unchanged"));
+        QVERIFY(!rec.reallocations[0].budgetChanged);
     }
 
     void pauseBlocksTheWorkerUntilResumed() {
