@@ -1,13 +1,4 @@
-// The desktop studio.
-#include "main_window.h"
+// The desktop studio (start-up and everything else live in ui/).
+#include "studio_app.h"
 
-#include <QApplication>
-
-int main(int argc, char** argv) {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName("L1RA Studio");
-    QApplication::setOrganizationName("L1RA");
-    l1ra::ui::MainWindow window;
-    window.show();
-    return app.exec();
-}
+int main(int argc, char** argv) { return l1ra::ui::runStudio(argc, argv); }

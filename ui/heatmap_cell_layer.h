@@ -18,6 +18,7 @@ public:
     // Per cell: +1 gained rank, -1 lost rank, 0 unchanged. Strength 0..1 fades the outlines.
     void setHighlights(std::vector<int> directions);
     void setHighlightStrength(double strength) { highlightStrength_ = strength; }
+    double highlightStrength() const { return highlightStrength_; }
     void setHighlightColors(const QColor& gained, const QColor& lost);
 
     // Whether the last draw had room for the texts (they are hidden when cells get too small).

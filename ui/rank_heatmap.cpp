@@ -170,7 +170,11 @@ RankHeatmap::RankHeatmap(QWidget* parent) : QWidget(parent) {
     fade_->setEndValue(0.0);
     fade_->setDuration(kDefaultHighlightMs);
     connect(fade_, &QVariantAnimation::valueChanged, this, [this](const QVariant& value) {
-        cells_->setHighlightStrength(value.toDouble());
+        // Ten shades are enough for the eye; replotting at the animation's 60 Hz would cost the GUI thread
+        // (and a run on a busy machine) a full heatmap render every frame.
+        const double strength = std::ceil(value.toDouble() * 10.0) / 10.0;
+        if (strength == cells_->highlightStrength()) return;
+        cells_->setHighlightStrength(strength);
         plot_->replot(QCustomPlot::rpQueuedReplot);
     });
     connect(fade_, &QVariantAnimation::finished, this, &RankHeatmap::clearHighlights);
@@ -222,6 +226,21 @@ void RankHeatmap::setMode(Mode mode) {
     mode_ = mode;
     rebuild();
     Q_EMIT modeChanged(mode_);
+}
+
+void RankHeatmap::setComparisonLabels(const QString& baselineName, const QString& changeLabel) {
+    baselineName_ = baselineName;
+    changeLabel_ = changeLabel;
+    rebuild();
+}
+
+void RankHeatmap::setModeSwitchVisible(bool visible) {
+    for (QAbstractButton* button : modeButtons_->buttons()) button->setVisible(visible);
+}
+
+void RankHeatmap::setRankScaleMinimum(double upper) {
+    rankScaleMinimum_ = upper;
+    rebuild();
 }
 
 void RankHeatmap::setHighlightDuration(int milliseconds) { fade_->setDuration(std::max(1, milliseconds)); }
@@ -278,7 +297,7 @@ double RankHeatmap::colorRangeUpper() const {
     // so switching modes compares like with like.
     int maxRank = 1;
     for (int r : snapshot_.ranks) maxRank = std::max(maxRank, r);
-    return std::max(2 * snapshot_.initialRank, maxRank);
+    return std::max({double(2 * snapshot_.initialRank), double(maxRank), rankScaleMinimum_});
 }
 
 double RankHeatmap::cellValue(int layer, int projection) const {
@@ -316,7 +335,10 @@ QString RankHeatmap::cellToolTip(int layer, int projection) const {
     QStringList lines{title};
     QString rankLine = tr("rank %1").arg(snapshot_.ranks[i]);
     if (baselineMatches())
-        rankLine += tr("  (start %1, change %2)").arg(baseline_.ranks[i]).arg(signedNumber(change(layer, projection)));
+        rankLine += tr("  (%1 %2, change %3)")
+                        .arg(baselineName_.isEmpty() ? tr("start") : baselineName_)
+                        .arg(baseline_.ranks[i])
+                        .arg(signedNumber(change(layer, projection)));
     lines << rankLine;
     if (i < snapshot_.gateMass.size()) {
         QString gateLine = tr("gate mass %1").arg(snapshot_.gateMass[i], 0, 'f', 2);
@@ -376,7 +398,7 @@ void RankHeatmap::rebuild() {
             for (int l = 0; l < layers; ++l)
                 for (int p = 0; p < kProjections; ++p) largest = std::max(largest, std::abs(change(l, p)));
             map_->setDataRange(QCPRange(-largest, largest));
-            scale_->axis()->setLabel(tr("rank change"));
+            scale_->axis()->setLabel(changeLabel_.isEmpty() ? tr("rank change") : changeLabel_);
             break;
         }
     }

@@ -38,6 +38,13 @@ public:
 
     void setMode(Mode mode);
     Mode mode() const { return mode_; }
+    // For a comparison (setBaseline = run A, setSnapshot = run B, mode ChangeSinceStart): what the baseline is
+    // called in tooltips ("start" by default) and the colour scale's label in change mode ("rank change").
+    void setComparisonLabels(const QString& baselineName, const QString& changeLabel);
+    void setModeSwitchVisible(bool visible);
+    // Side-by-side maps compare colours only on one scale: the rank (and gate mass) scale reaches at least this
+    // (0 = automatic: twice the initial rank, or the largest rank).
+    void setRankScaleMinimum(double upper);
     void setHighlightDuration(int milliseconds);
     int highlightDuration() const;
 
@@ -91,6 +98,9 @@ private:
     bool hasBaseline_ = false;
     std::vector<int> highlights_;   // [layer * 7 + projection]: +1 gained, -1 lost, 0 none
     QPoint pressPosition_;
+    QString baselineName_;
+    double rankScaleMinimum_ = 0;
+    QString changeLabel_;
 };
 
 }  // namespace l1ra::ui

@@ -1,0 +1,244 @@
+// After training: the run history, a run opened on the timeline (every snapshot of ranks.jsonl, scrubbing moves
+// the heatmap, budget panel and charts), the comparison of two runs with its difference map, and the CSV writers.
+// Run folders are synthetic, written with the engine's own JSON line writers.
+#include "studio_test_support.h"
+
+#include "budget_panel.h"
+#include "layer_rank_chart.h"
+#include "main_window.h"
+#include "metrics_csv.h"
+#include "metrics_curves.h"
+#include "projection_rank_chart.h"
+#include "rank_heatmap.h"
+#include "rank_history_csv.h"
+#include "rank_timeline.h"
+#include "reallocation_log.h"
+#include "run_comparison.h"
+#include "run_history_list.h"
+#include "run_listing.h"
+#include "run_view.h"
+#include "studio_app.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using l1ra::RankSnapshot;
+using l1ra::ui::MainWindow;
+using l1ra::ui::RunComparison;
+using namespace l1ra::ui::test;
+
+namespace {
+
+constexpr int kWaitMs = 60000;
+
+// Two layers; rank moves from k and v towards gate and up over three reallocations.
+std::vector<RankSnapshot> historyA() {
+    return {snapshotWithRanks(0, 2, {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4}),
+            snapshotWithRanks(10, 2, {4, 3, 4, 4, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4}),
+            snapshotWithRanks(20, 2, {4, 2, 3, 4, 6, 5, 4, 4, 4, 4, 4, 4, 4, 4}),
+            snapshotWithRanks(30, 2, {4, 1, 2, 4, 7, 6, 4, 4, 4, 4, 4, 3, 5, 4})};
+}
+
+// The same start, the other way round: B gives rank to the attention projections.
+std::vector<RankSnapshot> historyB() {
+    return {snapshotWithRanks(0, 2, {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4}),
+            snapshotWithRanks(15, 2, {6, 5, 4, 4, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4})};
+}
+
+}  // namespace
+
+class RunExplorerTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void historyListsRunsNewestFirst();
+    void listingOfARunWithoutSummary();
+    void openingShowsEverySnapshotAndScrubs();
+    void reallocationRowJumpsOnTheTimeline();
+    void compareShowsTheDifference();
+    void comparingARunWithItselfShowsNone();
+    void metricsCsvJoinsEvaluations();
+    void rankHistoryCsvHasARowPerAdapterAndSnapshot();
+
+private:
+    QTemporaryDir temp_;
+    QString runA_, runB_;
+};
+
+void RunExplorerTest::initTestCase() {
+    QVERIFY(temp_.isValid());
+    isolateSettings(temp_);
+    l1ra::ui::setApplicationNames();
+    const QString root = temp_.filePath(QStringLiteral("runs"));
+    runA_ = root + QStringLiteral("/2025-01-01_100000_a");
+    runB_ = root + QStringLiteral("/2025-01-02_100000_b");
+    writeSyntheticRun(runA_, "run A", historyA(), 30);
+    writeSyntheticRun(runB_, "run B", historyB(), 15);
+    // config.json's time is when the run started: A first.
+    QFile a(runA_ + QStringLiteral("/config.json")), b(runB_ + QStringLiteral("/config.json"));
+    QVERIFY(a.open(QIODevice::ReadWrite) && b.open(QIODevice::ReadWrite));
+    QVERIFY(a.setFileTime(QDateTime::currentDateTime().addDays(-2), QFileDevice::FileModificationTime));
+    QVERIFY(b.setFileTime(QDateTime::currentDateTime().addDays(-1), QFileDevice::FileModificationTime));
+    QDir().mkpath(root + QStringLiteral("/not-a-run"));
+    qputenv("L1RA_RUNS_DIR", root.toUtf8());
+}
+
+void RunExplorerTest::historyListsRunsNewestFirst() {
+    MainWindow w;
+    l1ra::ui::RunHistoryList* history = w.runHistory();
+    QCOMPARE(history->runCount(), 2);
+    QCOMPARE(history->dirAt(0), runB_);
+    QCOMPARE(history->dirAt(1), runA_);
+    QCOMPARE(history->textAt(0, 0), QStringLiteral("run B"));
+    QCOMPARE(history->textAt(1, 2), QStringLiteral("L1RA"));
+    QCOMPARE(history->textAt(1, 3), QStringLiteral("30 / 30"));
+    QCOMPARE(history->textAt(1, 4), QStringLiteral("4.2500"));
+    QCOMPARE(history->textAt(1, 5), QStringLiteral("finished"));
+
+    // Double-click (activation) opens the run.
+    QSignalSpy opened(&w, &MainWindow::runOpened);
+    Q_EMIT history->runActivated(history->dirAt(1));
+    QVERIFY(opened.wait(kWaitMs));
+    QCOMPARE(w.runView()->title(), QStringLiteral("run A"));
+}
+
+void RunExplorerTest::listingOfARunWithoutSummary() {
+    const QString dir = temp_.filePath(QStringLiteral("elsewhere/interrupted"));
+    writeSyntheticRun(dir, "interrupted", historyA(), 12);
+    QFile::remove(dir + QStringLiteral("/summary.json"));
+    const l1ra::ui::RunListing listing = l1ra::ui::describeRun(dir);
+    QCOMPARE(listing.state, QStringLiteral("incomplete"));
+    QCOMPARE(listing.steps, qint64(12));   // from the last metrics line
+    QCOMPARE(listing.name, QStringLiteral("interrupted"));
+    QVERIFY(!listing.hasValLoss);
+}
+
+void RunExplorerTest::openingShowsEverySnapshotAndScrubs() {
+    MainWindow w;
+    QSignalSpy opened(&w, &MainWindow::runOpened);
+    w.openRun(runA_);
+    QVERIFY(opened.wait(kWaitMs));
+    l1ra::ui::RunView* view = w.runView();
+    QCOMPARE(w.currentPage(), MainWindow::Page::Runs);
+    QCOMPARE(view->snapshotCount(), 4);
+    QCOMPARE(view->timeline()->count(), 4);
+    QCOMPARE(view->timeline()->position(), 3);   // opens at the end
+    l1ra::ui::RankHeatmap* heatmap = view->heatmap();
+    QCOMPARE(heatmap->snapshot().step, int64_t(30));
+    QCOMPARE(heatmap->cellValue(0, 4), 7.0);   // L0 gate
+    QCOMPARE(view->budgetPanel()->projectionTotal(4), 7 + 3);
+    QCOMPARE(view->layerChart()->layerTotal(0), 4 + 1 + 2 + 4 + 7 + 6 + 4);
+    QCOMPARE(view->projectionChart()->pointCount(1), 4);
+    QCOMPARE(view->projectionChart()->meanRank(1, 3), (1 + 4) / 2.0);
+    QCOMPARE(view->curves()->lossPointCount(), 30);
+    QCOMPARE(view->reallocationLog()->count(), 3);
+    QVERIFY(view->configText().contains(QStringLiteral("\"run A\"")));
+    QVERIFY(view->configText().contains(QStringLiteral("l1ra train")));
+
+    // Scrub to the start: everything follows the slider.
+    view->timeline()->setPosition(0);
+    QCOMPARE(heatmap->snapshot().step, int64_t(0));
+    QCOMPARE(heatmap->cellValue(0, 4), 4.0);
+    QCOMPARE(view->budgetPanel()->projectionTotal(4), 8);
+    QCOMPARE(view->layerChart()->layerTotal(0), 28);
+    QCOMPARE(view->projectionChart()->cursorStep(), 0.0);
+    view->timeline()->setPosition(2);
+    QCOMPARE(heatmap->snapshot().step, int64_t(20));
+    QCOMPARE(heatmap->cellValue(0, 1), 2.0);
+    QVERIFY(heatmap->isHighlighted(0, 1));   // the reallocation that made this snapshot is outlined
+    // Change since start compares against the run's first snapshot.
+    heatmap->setMode(l1ra::ui::RankHeatmap::Mode::ChangeSinceStart);
+    QCOMPARE(heatmap->cellValue(0, 4), 2.0);
+
+    // Scrubbing with the keyboard, as a user would.
+    view->timeline()->slider()->setFocus();
+    QTest::keyClick(view->timeline()->slider(), Qt::Key_End);
+    QCOMPARE(heatmap->snapshot().step, int64_t(30));
+}
+
+void RunExplorerTest::reallocationRowJumpsOnTheTimeline() {
+    l1ra::ui::RunView view;
+    view.setRecord(l1ra::loadRunRecord(runA_.toStdString()), QStringLiteral("A"));
+    Q_EMIT view.reallocationLog()->reallocationActivated(10);
+    QCOMPARE(view.timeline()->position(), 1);
+    QCOMPARE(view.heatmap()->snapshot().step, int64_t(10));
+}
+
+void RunExplorerTest::compareShowsTheDifference() {
+    MainWindow w;
+    RunComparison* compare = w.comparison();
+    QSignalSpy compared(compare, &RunComparison::compared);
+    compare->compare(runA_, runB_);
+    QVERIFY(compared.wait(kWaitMs));
+    QVERIFY(compare->shapesMatch());
+    // At the end of both: A {4,1,2,4,7,6,4 | 4,4,4,4,3,5,4}, B {6,5,4,4,2,3,4 | 4,...}.
+    QCOMPARE(compare->heatmapA()->snapshot().step, int64_t(30));
+    QCOMPARE(compare->heatmapB()->snapshot().step, int64_t(15));
+    QCOMPARE(compare->difference(0, 0), 2);
+    QCOMPARE(compare->difference(0, 1), 4);
+    QCOMPARE(compare->difference(0, 4), -5);
+    QCOMPARE(compare->difference(1, 4), 1);
+    QCOMPARE(compare->difference(1, 5), -1);
+    QCOMPARE(compare->difference(1, 0), 0);
+    QCOMPARE(compare->changedAdapters(), 7);
+    QCOMPARE(compare->differenceHeatmap()->mode(), l1ra::ui::RankHeatmap::Mode::ChangeSinceStart);
+    QVERIFY(compare->differenceHeatmap()->cellToolTip(0, 1).contains(QStringLiteral("A 1")));
+    QVERIFY(compare->summaryText().contains(QStringLiteral("7 adapters differ")));
+
+    // At the start both runs are alike.
+    compare->setPosition(0);
+    QCOMPARE(compare->changedAdapters(), 0);
+    QCOMPARE(compare->heatmapA()->snapshot().step, int64_t(0));
+}
+
+void RunExplorerTest::comparingARunWithItselfShowsNone() {
+    RunComparison compare;
+    compare.setRecords(l1ra::loadRunRecord(runA_.toStdString()), l1ra::loadRunRecord(runA_.toStdString()));
+    QCOMPARE(compare.changedAdapters(), 0);
+    QVERIFY(compare.summaryText().contains(QStringLiteral("totals match")));
+    QCOMPARE(RunComparison::snapshotIndexAt(4, 500), 2);   // halfway: rounds to the nearer snapshot
+    QCOMPARE(RunComparison::snapshotIndexAt(4, 1000), 3);
+    QCOMPARE(RunComparison::snapshotIndexAt(0, 1000), -1);
+}
+
+void RunExplorerTest::metricsCsvJoinsEvaluations() {
+    const l1ra::RunRecord record = l1ra::loadRunRecord(runB_.toStdString());
+    const QStringList lines = l1ra::ui::metricsCsv(record).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 1 + 15);
+    QCOMPARE(lines[0], QStringLiteral("step,loss,lr,grad_norm,lambda,tokens,tokens_per_s,step_s,elapsed_s,memory_bytes,total_rank,budget,val_loss,val_perplexity"));
+    QVERIFY2(lines[1].startsWith(QStringLiteral("1,4.99,0.001,1.5,0.5,64,1000,")), qPrintable(lines[1]));
+    QVERIFY(lines[1].endsWith(QStringLiteral(",,")));            // no evaluation at step 1
+    QVERIFY2(lines[15].endsWith(QStringLiteral(",4.25,70.1")), qPrintable(lines[15]));   // joined on step 15
+    for (const QString& line : lines) QCOMPARE(line.count(','), 13);
+
+    const QString path = temp_.filePath(QStringLiteral("metrics.csv"));
+    QVERIFY(l1ra::ui::writeMetricsCsv(record, path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(file.readAll()), l1ra::ui::metricsCsv(record));
+    QString error;
+    QVERIFY(!l1ra::ui::writeMetricsCsv(record, temp_.filePath(QStringLiteral("no/such/folder/m.csv")), &error));
+    QVERIFY(error.contains(QStringLiteral("m.csv")));
+}
+
+void RunExplorerTest::rankHistoryCsvHasARowPerAdapterAndSnapshot() {
+    l1ra::RunRecord record = l1ra::loadRunRecord(runA_.toStdString());
+    QStringList lines = l1ra::ui::rankHistoryCsv(record).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 1 + 4 * 14);
+    QCOMPARE(lines[0], QStringLiteral("step,layer,projection,rank,gate_mass"));
+    QCOMPARE(lines[1], QStringLiteral("0,0,q_proj,4,2"));
+    QVERIFY(lines.contains(QStringLiteral("30,0,gate_proj,7,3.5")));
+    QVERIFY(lines.contains(QStringLiteral("30,1,down_proj,4,2")));
+    // Untargeted projections have no adapter and no row.
+    for (RankSnapshot& s : record.snapshots) s.targeted[6] = false;
+    lines = l1ra::ui::rankHistoryCsv(record).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 1 + 4 * 13);
+}
+
+QTEST_MAIN(RunExplorerTest)
+#include "tst_ui_run_explorer.moc"

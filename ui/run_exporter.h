@@ -1,0 +1,38 @@
+#pragma once
+// The Export menu's work, one export at a time on a worker thread: the peft adapter and the merged model
+// (l1ra::exportPeftAdapter / exportMergedModel, which read the run's newest checkpoint) and the two CSV files
+// (written here from the run record).
+#include <QObject>
+#include <QString>
+
+namespace l1ra::ui {
+
+class BackgroundJob;
+
+class RunExporter : public QObject {
+    Q_OBJECT
+public:
+    enum class Kind { PeftAdapter, MergedModel, MetricsCsv, RankHistoryCsv };
+    Q_ENUM(Kind)
+
+    explicit RunExporter(QObject* parent = nullptr);
+
+    // `source`: a run folder or an exported adapter folder. `force` replaces an existing output folder.
+    // False while another export runs.
+    bool start(Kind kind, const QString& source, const QString& target, bool force);
+    bool isBusy() const;
+
+    static QString describe(Kind kind);          // "peft adapter", ...
+    static bool writesFolder(Kind kind);         // adapter and merged model: a folder; CSVs: a file
+
+Q_SIGNALS:
+    void started(l1ra::ui::RunExporter::Kind kind, const QString& target);
+    // `error` is empty on success.
+    void finished(l1ra::ui::RunExporter::Kind kind, const QString& target, const QString& error);
+    void busyChanged(bool busy);
+
+private:
+    BackgroundJob* job_ = nullptr;
+};
+
+}  // namespace l1ra::ui

@@ -1,0 +1,70 @@
+#include "studio_app.h"
+
+#include "launch_options.h"
+#include "log_pane.h"
+#include "main_window.h"
+#include "studio_paths.h"
+#include "studio_script.h"
+#include "studio_theme.h"
+
+#include <QApplication>
+#include <QFileInfo>
+
+#include <cstdio>
+#include <memory>
+
+namespace l1ra::ui {
+
+void setApplicationNames() {
+    QCoreApplication::setOrganizationName(QStringLiteral("L1RA"));
+    QCoreApplication::setApplicationName(QStringLiteral("L1RA Studio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("l1ra-studio"));
+}
+
+QString applyLaunchOptions(MainWindow& window, const LaunchOptions& options) {
+    if (!options.runsDir.isEmpty()) window.setRunsRoot(options.runsDir);
+    QString used = QStringLiteral("defaults");
+    if (!options.runConfig.isEmpty()) {
+        if (window.loadRunConfigFile(options.runConfig)) used = QStringLiteral("run-config");
+    } else if (window.restoreLastConfig()) {
+        used = QStringLiteral("last");
+    } else {
+        const QString demo = demoRunConfigPath(options.demoDir);
+        if (QFileInfo::exists(demo) && window.loadRunConfigFile(demo)) {
+            used = QStringLiteral("demo");
+            window.logPane()->appendMessage(LogPane::Level::Info,
+                                            QObject::tr("The demo run is set up (%1): press Start (Ctrl+R) to train it.").arg(demo));
+        }
+    }
+    if (!options.runFolder.isEmpty()) window.openRun(options.runFolder);
+    return used;
+}
+
+int runStudio(int argc, char** argv) {
+    QApplication app(argc, argv);
+    setApplicationNames();
+    const LaunchOptions options = parseLaunchOptions(QCoreApplication::arguments());
+    if (options.helpShown) return 0;
+    if (!options.error.isEmpty()) {
+        std::fprintf(stderr, "l1ra-studio: %s\n", qPrintable(options.error));
+        return 2;
+    }
+    applyStudioTheme(app);
+    MainWindow window;
+    applyLaunchOptions(window, options);
+    window.show();
+    std::unique_ptr<StudioScript> script;
+    if (!options.script.isEmpty()) {
+        script = std::make_unique<StudioScript>(window);
+        QString error;
+        if (!script->load(options.script, &error)) {
+            std::fprintf(stderr, "l1ra-studio: %s\n", qPrintable(error));
+            return 2;
+        }
+        script->start();
+    }
+    return app.exec();
+}
+
+}  // namespace l1ra::ui

@@ -1,0 +1,67 @@
+#pragma once
+// "Try it": type a prompt and see what the base model and the model with the run's adapter make of it, side by side.
+#include <QString>
+#include <QWidget>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace l1ra::ui {
+
+class GenerationRunner;
+
+class TryItPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TryItPanel(QWidget* parent = nullptr);
+
+    // The model folder and the adapter (a run folder or an exported adapter) to try; `title` names the run.
+    void setRun(const QString& modelDir, const QString& adapterDir, const QString& title);
+    QString modelDir() const { return modelDir_; }
+    QString adapterDir() const { return adapterDir_; }
+
+    void setPrompt(const QString& text);
+    void setUseTemplate(bool use);
+    void setMaxNewTokens(int tokens);
+    void setTemperature(double temperature);
+    void setSeed(int seed);
+    // The text the models are given: the prompt, wrapped in the alpaca template when asked for.
+    QString effectivePrompt() const;
+
+    bool isGenerating() const;
+    QString output(int side) const;   // GenerationRunner::Side
+    QString statusText() const;
+
+public Q_SLOTS:
+    void generate();
+    void cancel();
+
+Q_SIGNALS:
+    void generationFinished(bool ok);
+
+private:
+    void updateButtons();
+    void showStatus(const QString& text, bool isError = false);
+
+    QLabel* source_ = nullptr;
+    QPlainTextEdit* prompt_ = nullptr;
+    QCheckBox* useTemplate_ = nullptr;
+    QSpinBox* maxTokens_ = nullptr;
+    QDoubleSpinBox* temperature_ = nullptr;
+    QSpinBox* seed_ = nullptr;
+    QPushButton* generate_ = nullptr;
+    QPushButton* cancel_ = nullptr;
+    QLabel* status_ = nullptr;
+    QLabel* titles_[2] = {nullptr, nullptr};
+    QPlainTextEdit* outputs_[2] = {nullptr, nullptr};
+    GenerationRunner* runner_ = nullptr;
+    QString modelDir_;
+    QString adapterDir_;
+    QString runTitle_;
+};
+
+}  // namespace l1ra::ui
