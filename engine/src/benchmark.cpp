@@ -124,18 +124,17 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
         if (dev.is_cuda()) torch::cuda::synchronize();
     };
     std::vector<double> stepTimes, forward, backward, optimizer, realloc;
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
     std::mt19937 gateRng(7);
     for (int step = 0; step < o.warmup + o.steps; ++step) {
         sync();
-        // L1RA_PROFILE=trace.json records the last step's operators (chrome://tracing format).
-        std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
-        if (const char* trace = std::getenv("L1RA_PROFILE"); trace && step == o.warmup + o.steps - 1)
+        // L1RA_PROFILE=trace.json records the measured steps' operators (chrome://tracing format).
+        if (const char* trace = std::getenv("L1RA_PROFILE"); trace && step == o.warmup)
             profile = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(trace));
         const double t0 = monotonicSeconds();
         const StepResult sr = trainer.step(step, 1e-4);
         sync();
         const double seconds = monotonicSeconds() - t0;
-        profile.reset();
         if (step >= o.warmup) {
             stepTimes.push_back(seconds);
             forward.push_back(sr.timings.forward);
@@ -159,6 +158,7 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
             realloc.push_back(monotonicSeconds() - r0);
         }
     }
+    profile.reset();
     r.medianStepSeconds = median(stepTimes);
     r.forwardSeconds = median(forward);
     r.backwardSeconds = median(backward);

@@ -1,6 +1,7 @@
 #include "l1ra/runtime.h"
 
 #include "l1ra/error.h"
+#include "blas_threads.h"
 
 #include <torch/torch.h>
 
@@ -39,12 +40,18 @@ void setThreadCount(int n) {
     keepFreedTensorMemory();
     if (n <= 0) n = defaultThreadCount();
     torch::set_num_threads(n);
-    // LibTorch's fp32 matrix products go to OpenBLAS when it is the system BLAS; give it the same count.
-    using SetThreads = void (*)(int);
-    if (auto fn = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) fn(n);
+    // LibTorch's fp32 matrix products go to OpenBLAS when it is the system BLAS; give it the same count
+    // (training lowers it to one, see setBlasThreadsForTraining).
+    setBlasThreads(n);
 }
 
 int threadCount() { return torch::get_num_threads(); }
+
+void setBlasThreads(int n) {
+    if (std::getenv("OPENBLAS_NUM_THREADS")) return;   // the user's choice wins
+    using SetThreads = void (*)(int);
+    if (auto fn = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) fn(n);
+}
 
 bool cudaAvailable() { return torch::cuda::is_available(); }
 

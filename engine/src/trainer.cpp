@@ -1,5 +1,6 @@
 #include "trainer.h"
 
+#include "blas_threads.h"
 #include "l1ra/error.h"
 #include "lr_schedule.h"
 #include "kernels/cross_entropy.h"
@@ -19,6 +20,9 @@ Trainer::Trainer(std::unique_ptr<LlamaModel> model, const TrainerSettings& setti
     : model_(std::move(model)), settings_(settings), train_(std::move(train)), val_(std::move(val)),
       order_(int64_t(train_.sequences.size()), settings.seed) {
     if (train_.sequences.empty()) throw Error("the training data holds no usable sequences");
+    // A training step interleaves fp32 matrix products (OpenBLAS) with many element-wise ops (OpenMP): OpenBLAS's
+    // spinning threads then fight OpenMP's, and one BLAS thread measured ~35 % faster in f32 (docs/performance.md).
+    if (model_->device().is_cpu()) setBlasThreads(1);
     if (settings_.method == "full") {
         // Every weight trains; norms without weight decay.
         for (auto& [name, t] : model_->namedParameters()) {
