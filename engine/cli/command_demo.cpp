@@ -20,8 +20,9 @@ int runDemo(const Args& args, std::ostream& out, std::ostream& err) {
         Arguments a("demo prepare", rest, {"--out", "--base"}, {});
         const DemoFolder d = prepareDemo(a.required("--out"), a.value("--base").value_or(""),
                                          [&](const std::string& s) { out << s << std::endl; });
-        out << "train it:   l1ra train --config " << d.runConfig << " --out RUN_DIR\n"
-            << "or open the studio: l1ra-studio --demo-dir " << d.dir << "\n";
+        // Quoted: the studio's default demo folder lives under ".../L1RA Studio/".
+        out << "train it:   l1ra train --config '" << d.runConfig << "' --out RUN_DIR\n"
+            << "or open the studio: l1ra-studio --demo-dir '" << d.dir << "'\n";
         return 0;
     }
     if (what == "data") {

@@ -67,7 +67,7 @@ RunConfig demoRunConfig(const DemoFolder& d, const std::string& method) {
     c.adapterRank = 8;
     c.adapterAlpha = 16;
     c.adapterDropout = 0.05;
-    c.l1raLambda = 0.3;
+    c.l1raLambda = 0.1;
     c.l1raEtaC = 0.1;
     c.l1raUpdateInterval = 25;
     c.trainSteps = 400;

@@ -27,7 +27,7 @@ DemoFolder prepareDemo(const std::string& dir, const std::string& baseModel = ""
                        const std::function<void(const std::string&)>& progress = {});
 
 struct DemoPretrainOptions {
-    int steps = 1200;
+    int steps = 1000;
     int batchSize = 16;
     int seqLen = 256;
     double lr = 1e-3;
