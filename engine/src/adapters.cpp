@@ -6,9 +6,12 @@
 #include "l1ra/training_events.h"
 
 #include <algorithm>
+#include <numeric>
 #include <tuple>
 
 namespace l1ra {
+
+constexpr int64_t kGroupRankMultiple = 16;
 
 int64_t projectionInFeatures(const LlamaConfig& c, int projection) {
     switch (projection) {
@@ -157,6 +160,15 @@ void AdapterSet::addDelta(int64_t layer, ProjectionGroup group, const torch::Ten
         covered = slot.columnOffset + a.outFeatures;
     }
     if (covered < groupWidth) Bs.push_back(torch::zeros({groupWidth - covered, 0}, Bs.back().options()));
+    // L1RA: the group's total rank padded with inert zero ranks to a multiple of 16. Reallocations give the totals
+    // many values, and each new GEMM shape costs a oneDNN kernel compilation (~1 ms) on the CPU. (LoRA's ranks
+    // never change: no padding.)
+    const int64_t rank = std::accumulate(As.begin(), As.end(), int64_t(0), [](int64_t n, const torch::Tensor& t) { return n + t.size(0); });
+    if (const int64_t padding = (kGroupRankMultiple - rank % kGroupRankMultiple) % kGroupRankMultiple; spec_.gated && padding > 0) {
+        As.push_back(torch::zeros({padding, As.back().size(1)}, As.back().options()));
+        gains.push_back(torch::zeros({padding}, gains.back().options()));
+        Bs.push_back(torch::zeros({0, padding}, Bs.back().options()));
+    }
     const torch::Tensor A = As.size() == 1 ? As[0] : torch::cat(As);                  // [R, in]
     const torch::Tensor gain = gains.size() == 1 ? gains[0] : torch::cat(gains);      // [R]
     const torch::Tensor B = Bs.size() == 1 ? Bs[0] : torch::block_diag(Bs);           // [groupWidth, R]

@@ -36,8 +36,22 @@ static void keepFreedTensorMemory() {
     });
 }
 
+// oneDNN compiles a kernel for each matrix shape and keeps 1024 of them. A training step has a few dozen
+// shapes per batch length, and L1RA's reallocations change the adapters' shapes: keep more, so that shapes
+// seen before (ranks that move back, lengths that recur) are not compiled again. Only where LibTorch uses a
+// shared oneDNN (Debian's); the environment variables keep their precedence.
+static void enlargeOneDnnKernelCache() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (std::getenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY") || std::getenv("DNNL_PRIMITIVE_CACHE_CAPACITY")) return;
+        using SetCapacity = int (*)(int);
+        if (auto fn = reinterpret_cast<SetCapacity>(::dlsym(RTLD_DEFAULT, "dnnl_set_primitive_cache_capacity"))) fn(8192);
+    });
+}
+
 void setThreadCount(int n) {
     keepFreedTensorMemory();
+    enlargeOneDnnKernelCache();
     if (n <= 0) n = defaultThreadCount();
     torch::set_num_threads(n);
     // LibTorch's fp32 matrix products go to OpenBLAS when it is the system BLAS; give it the same count
