@@ -4,6 +4,7 @@
 #include "l1ra/run_config.h"
 #include "l1ra/run_record.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -51,7 +52,7 @@ int runCompare(const Args& args, std::ostream& out, std::ostream&) {
         << "|---|---|---|---|---|---|---|---|\n";
     std::map<std::string, std::vector<double>> ppl, wall;
     std::map<std::string, std::vector<std::vector<double>>> meanRanks;   // method -> per run -> per projection
-    std::map<std::string, int64_t> params;
+    std::map<std::string, std::pair<int64_t, int64_t>> params;   // min, max: L1RA's count moves with its ranks
     for (const auto& r : runs) {
         if (!r.hasSummary) throw Error(r.dir + ": the run has not ended (no summary.json)");
         const double valLoss = r.summary.finalValLoss;
@@ -62,7 +63,11 @@ int runCompare(const Args& args, std::ostream& out, std::ostream&) {
             << " | " << r.summary.trainableParameters << " |\n";
         ppl[m].push_back(perplexity);
         wall[m].push_back(r.summary.wallSeconds);
-        params[m] = r.summary.trainableParameters;
+        auto [it, fresh] = params.try_emplace(m, r.summary.trainableParameters, r.summary.trainableParameters);
+        if (!fresh) {
+            it->second.first = std::min(it->second.first, r.summary.trainableParameters);
+            it->second.second = std::max(it->second.second, r.summary.trainableParameters);
+        }
         if (!r.snapshots.empty()) {
             const RankSnapshot& s = r.snapshots.back();
             std::vector<double> mean(7, 0.0);
@@ -82,7 +87,9 @@ int runCompare(const Args& args, std::ostream& out, std::ostream&) {
     for (const auto& [m, v] : ppl) {
         const Stats p = stats(v), w = stats(wall[m]);
         out << "| " << m << " | " << v.size() << " | " << fmt("%.3f", p.mean) << " ± " << fmt("%.3f", p.sd) << " | "
-            << fmt("%.1f", w.mean) << " ± " << fmt("%.1f", w.sd) << " | " << params[m] << " |\n";
+            << fmt("%.1f", w.mean) << " ± " << fmt("%.1f", w.sd) << " | " << params[m].first;
+        if (params[m].second != params[m].first) out << "–" << params[m].second;
+        out << " |\n";
     }
     out << "\nMean final rank per projection:\n\n| method |";
     for (const auto& p : projections) out << " " << p.substr(0, p.find('_')) << " |";

@@ -9,7 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <cmath>
+#include <cstdio>
 #include <set>
+#include <tuple>
 
 using namespace l1ra;
 using nlohmann::json;
@@ -122,6 +125,38 @@ private Q_SLOTS:
         QCOMPARE(t["format"].get<std::string>(), std::string("text"));
         const auto plain = test::runCli({"eval", "--run", out, "--data", test::dataPath("tiny-text.txt"), "--seq-len", "64"});
         QVERIFY(plain.out.find("perplexity") != std::string::npos);
+    }
+
+    void compareReportsEachRunAndTheMethodMeans() {
+        // Two L1RA seeds and one LoRA run of the fixture: one row each, then mean ± sd per method and mean ranks.
+        std::vector<std::string> dirs;
+        for (const auto& [name, method, seed] : {std::tuple{"cmp-l1ra-1", "l1ra", 1}, {"cmp-l1ra-2", "l1ra", 2}, {"cmp-lora", "lora", 1}}) {
+            dirs.push_back(tmp_.filePath(name).toStdString());
+            auto args = fixtureTrainArgs(dirs.back(), 15);
+            for (const std::string& kv : {std::string("method=") + method, "seed=" + std::to_string(seed)}) {
+                args.push_back("--set");
+                args.push_back(kv);
+            }
+            const auto r = test::runCli(args);
+            QVERIFY2(r.code == 0, r.err.c_str());
+        }
+        std::vector<std::string> args{"compare"};
+        args.insert(args.end(), dirs.begin(), dirs.end());
+        const auto r = test::runCli(args);
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const RunRecord a = loadRunRecord(dirs[0]), b = loadRunRecord(dirs[1]);
+        const double pa = std::exp(a.summary.finalValLoss), pb = std::exp(b.summary.finalValLoss);
+        const double mean = (pa + pb) / 2, sd = std::sqrt(((pa - mean) * (pa - mean) + (pb - mean) * (pb - mean)) / 1.0);   // sample sd, n - 1 = 1
+        char expected[64];
+        std::snprintf(expected, sizeof expected, "| l1ra | 2 | %.3f ± %.3f |", mean, sd);
+        QVERIFY2(r.out.find(expected) != std::string::npos, (std::string(expected) + "\n" + r.out).c_str());
+        QVERIFY(r.out.find("| cmp-lora | lora | 1 | 15 |") != std::string::npos);
+        QVERIFY(r.out.find("| lora | 8.00 | 8.00 |") == std::string::npos);   // rank 4 here, not 8
+        QVERIFY(r.out.find("| lora | 4.00 | 4.00 | 4.00 | 4.00 | 4.00 | 4.00 | 4.00 |") != std::string::npos);
+        // A run that has not ended is refused with its folder named.
+        const auto bad = test::runCli({"compare", tmp_.path().toStdString()});
+        QVERIFY(bad.code != 0);
+        QVERIFY(bad.err.find(tmp_.path().toStdString()) != std::string::npos);
     }
 
     void errorsNameTheKeyOrFile() {
