@@ -32,7 +32,7 @@ const std::vector<Command>& commands() {
          "l1ra export --run DIR --format peft|merged --out DIR [--force] [--checkpoint DIR]\n"
          "            [--max-shard-size BYTES] [--dtype f32|bf16|f16]",
          runExport},
-        {"compare", "a markdown report over finished runs: perplexity, wall time, mean rank per projection",
+        {"compare", "a markdown report over finished runs: perplexity, wall time, mean rank per projection and per layer",
          "l1ra compare RUN_DIR [RUN_DIR ...]", runCompare},
         {"config", "print the resolved run config, check a config file, or the reference table",
          "l1ra config [--check RUN.json] [--set key=value ...] | --defaults | --markdown", runConfig},

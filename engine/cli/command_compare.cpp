@@ -39,7 +39,7 @@ std::string fmt(const char* f, double a) {
 }  // namespace
 
 // A markdown report over finished runs: one row per run, then per method the mean and spread of validation
-// perplexity and wall time, and the mean final rank per projection (the study in docs/study uses it).
+// perplexity and wall time, and the mean final rank per projection and per layer (docs/study uses it).
 int runCompare(const Args& args, std::ostream& out, std::ostream&) {
     if (args.empty()) throw Error("compare: give one or more run folders");
     std::vector<RunRecord> runs;
@@ -52,6 +52,7 @@ int runCompare(const Args& args, std::ostream& out, std::ostream&) {
         << "|---|---|---|---|---|---|---|---|\n";
     std::map<std::string, std::vector<double>> ppl, wall;
     std::map<std::string, std::vector<std::vector<double>>> meanRanks;   // method -> per run -> per projection
+    std::map<std::string, std::vector<std::vector<double>>> layerRanks;  // method -> per run -> per layer (sum)
     std::map<std::string, std::pair<int64_t, int64_t>> params;   // min, max: L1RA's count moves with its ranks
     for (const auto& r : runs) {
         if (!r.hasSummary) throw Error(r.dir + ": the run has not ended (no summary.json)");
@@ -81,6 +82,10 @@ int runCompare(const Args& args, std::ostream& out, std::ostream&) {
                 if (n) mean[std::size_t(p)] /= n;
             }
             meanRanks[m].push_back(mean);
+            std::vector<double> perLayer(std::size_t(s.numLayers), 0.0);
+            for (int l = 0; l < s.numLayers; ++l)
+                for (int p = 0; p < 7; ++p) perLayer[std::size_t(l)] += s.rank(l, p);
+            layerRanks[m].push_back(perLayer);
         }
     }
     out << "\n| method | runs | val perplexity (mean ± sd) | wall time s (mean ± sd) | trainable parameters |\n|---|---|---|---|---|\n";
@@ -102,6 +107,24 @@ int runCompare(const Args& args, std::ostream& out, std::ostream&) {
             std::vector<double> v;
             for (const auto& run : perRun) v.push_back(run[p]);
             out << " " << fmt("%.2f", stats(v).mean) << " |";
+        }
+        out << "\n";
+    }
+    // Where in depth the rank went (runs of one method share the model, so the layer counts agree).
+    out << "\nMean final rank per layer (all projections):\n\n| method |";
+    std::size_t layers = 0;
+    for (const auto& [m, perRun] : layerRanks) layers = std::max(layers, perRun.front().size());
+    for (std::size_t l = 0; l < layers; ++l) out << " " << l << " |";
+    out << "\n|---|";
+    for (std::size_t l = 0; l < layers; ++l) out << "---|";
+    out << "\n";
+    for (const auto& [m, perRun] : layerRanks) {
+        out << "| " << m << " |";
+        for (std::size_t l = 0; l < layers; ++l) {
+            std::vector<double> v;
+            for (const auto& run : perRun)
+                if (l < run.size()) v.push_back(run[l]);
+            out << " " << (v.empty() ? std::string("–") : fmt("%.1f", stats(v).mean)) << " |";
         }
         out << "\n";
     }

@@ -153,6 +153,7 @@ private Q_SLOTS:
         QVERIFY(r.out.find("| cmp-lora | lora | 1 | 15 |") != std::string::npos);
         QVERIFY(r.out.find("| lora | 8.00 | 8.00 |") == std::string::npos);   // rank 4 here, not 8
         QVERIFY(r.out.find("| lora | 4.00 | 4.00 | 4.00 | 4.00 | 4.00 | 4.00 | 4.00 |") != std::string::npos);
+        QVERIFY(r.out.find("| lora | 28.0 | 28.0 |") != std::string::npos);   // per layer: 7 projections x rank 4
         // A run that has not ended is refused with its folder named.
         const auto bad = test::runCli({"compare", tmp_.path().toStdString()});
         QVERIFY(bad.code != 0);
