@@ -1,11 +1,17 @@
 #include "studio_app.h"
 
+#include "background_job.h"
 #include "launch_options.h"
 #include "log_pane.h"
 #include "main_window.h"
 #include "studio_paths.h"
 #include "studio_script.h"
 #include "studio_theme.h"
+#include "training_controller.h"
+#include "run_config_form.h"
+
+#include "l1ra/demo.h"
+#include "l1ra/run_config.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -22,6 +28,34 @@ void setApplicationNames() {
     QGuiApplication::setDesktopFileName(QStringLiteral("l1ra-studio"));
 }
 
+namespace {
+
+// The first launch without `l1ra demo prepare`: build the demo folder off the GUI thread, then select it.
+void prepareDemoInBackground(MainWindow& window, const QString& folder) {
+    auto* job = new BackgroundJob(&window);
+    const std::string untouched = l1ra::runConfigToJson(window.runConfigForm()->config());
+    window.logPane()->appendMessage(LogPane::Level::Info, QObject::tr("Preparing the demo in %1\u2026").arg(folder));
+    job->start([dir = folder.toStdString()] { l1ra::prepareDemo(dir); },
+               [&window, job, folder, untouched](const QString& error) {
+                   job->deleteLater();
+                   if (!error.isEmpty()) {
+                       window.logPane()->appendMessage(LogPane::Level::Error, QObject::tr("The demo could not be prepared: %1").arg(error));
+                       return;
+                   }
+                   const QString demo = demoRunConfigPath(folder);
+                   // The user may have started filling in a run meanwhile: then the demo only waits in its folder.
+                   if (window.controller()->isActive() || l1ra::runConfigToJson(window.runConfigForm()->config()) != untouched) {
+                       window.logPane()->appendMessage(LogPane::Level::Info, QObject::tr("The demo is ready: File \u2192 Open run config\u2026 %1").arg(demo));
+                       return;
+                   }
+                   if (window.loadRunConfigFile(demo))
+                       window.logPane()->appendMessage(LogPane::Level::Info,
+                                                       QObject::tr("The demo run is set up (%1): press Start (Ctrl+R) to train it.").arg(demo));
+               });
+}
+
+}  // namespace
+
 QString applyLaunchOptions(MainWindow& window, const LaunchOptions& options) {
     if (!options.runsDir.isEmpty()) window.setRunsRoot(options.runsDir);
     QString used = QStringLiteral("defaults");
@@ -35,6 +69,9 @@ QString applyLaunchOptions(MainWindow& window, const LaunchOptions& options) {
             used = QStringLiteral("demo");
             window.logPane()->appendMessage(LogPane::Level::Info,
                                             QObject::tr("The demo run is set up (%1): press Start (Ctrl+R) to train it.").arg(demo));
+        } else if (!QFileInfo::exists(demo) && !options.demoDir.isEmpty() && !l1ra::findShippedDemoModel().empty()) {
+            prepareDemoInBackground(window, options.demoDir);
+            used = QStringLiteral("demo-preparing");
         }
     }
     if (!options.runFolder.isEmpty()) window.openRun(options.runFolder);

@@ -10,7 +10,9 @@ struct LaunchOptions;
 
 // What the setup page starts with, first match wins: --run-config FILE; the config of the last run started
 // (settings); the demo's demo-run.json when the demo folder has one; otherwise the form's defaults.
-// Returns what was used: "run-config", "last", "demo" or "defaults".
+// Returns what was used: "run-config", "last", "demo" or "defaults". With the defaults, when the demo folder
+// is missing but the base model ships beside the studio, the demo is prepared in the background (a few
+// seconds) and loaded when ready unless the user has edited the form meanwhile: "demo-preparing".
 QString applyLaunchOptions(MainWindow& window, const LaunchOptions& options);
 
 void setApplicationNames();

@@ -10,6 +10,7 @@
 #include "reallocation_log.h"
 #include "run_config_form.h"
 #include "studio_app.h"
+#include "studio_settings.h"
 #include "training_controller.h"
 #include "user_prompts.h"
 
@@ -17,6 +18,7 @@
 #include "l1ra/model_info.h"
 
 #include <QAction>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSignalSpy>
@@ -39,6 +41,8 @@ private Q_SLOTS:
     void shippedModelIsFoundAndValid();
     void preparedFolderIsCompleteAndKept();
     void startOnTheDemoShowsReallocations();
+    void firstLaunchPreparesTheDemoInTheBackground();
+    void preparedDemoWaitsWhenTheUserHasEditedTheForm();
 
 private:
     QTemporaryDir temp_;
@@ -130,6 +134,35 @@ void DemoTest::startOnTheDemoShowsReallocations() {
 
     w.actions().stop->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), RunState::Stopped, 60000);
+}
+
+void DemoTest::firstLaunchPreparesTheDemoInTheBackground() {
+    // Started without `l1ra demo prepare`: the studio builds the folder itself and then selects the demo.
+    MainWindow w;
+    w.show();
+    l1ra::ui::settings::setLastConfigJson({});   // a first launch: no run started before
+    l1ra::ui::LaunchOptions options;
+    options.demoDir = temp_.filePath(QStringLiteral("fresh-demo"));
+    QCOMPARE(l1ra::ui::applyLaunchOptions(w, options), QStringLiteral("demo-preparing"));
+    const std::string model = QDir(options.demoDir).filePath(QStringLiteral("model")).toStdString();
+    QTRY_COMPARE_WITH_TIMEOUT(w.runConfigForm()->config().model, model, 120000);
+    QCOMPARE(w.runConfigForm()->config().method, std::string("l1ra"));
+    QVERIFY(QFileInfo::exists(QDir(options.demoDir).filePath(QStringLiteral("data/task_train.jsonl"))));
+}
+
+void DemoTest::preparedDemoWaitsWhenTheUserHasEditedTheForm() {
+    MainWindow w;
+    w.show();
+    l1ra::ui::settings::setLastConfigJson({});
+    l1ra::ui::LaunchOptions options;
+    options.demoDir = temp_.filePath(QStringLiteral("second-demo"));
+    QCOMPARE(l1ra::ui::applyLaunchOptions(w, options), QStringLiteral("demo-preparing"));
+    l1ra::RunConfig mine = fixtureConfig(12);
+    mine.name = "my own run";
+    w.runConfigForm()->setConfig(mine);
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(QDir(options.demoDir).filePath(QStringLiteral("demo-run.json"))), 120000);
+    QTest::qWait(500);   // the job's completion is delivered on the GUI thread
+    QCOMPARE(w.runConfigForm()->config().name, std::string("my own run"));
 }
 
 QTEST_MAIN(DemoTest)
