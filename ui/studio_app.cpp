@@ -7,8 +7,8 @@
 #include "studio_paths.h"
 #include "studio_script.h"
 #include "studio_theme.h"
-#include "training_controller.h"
 #include "run_config_form.h"
+#include "training_controller.h"
 
 #include "l1ra/demo.h"
 #include "l1ra/run_config.h"
@@ -30,6 +30,11 @@ void setApplicationNames() {
 
 namespace {
 
+void announceDemo(MainWindow& window, const QString& runConfig) {
+    window.logPane()->appendMessage(LogPane::Level::Info,
+                                    QObject::tr("The demo run is set up (%1): press Start (Ctrl+R) to train it.").arg(runConfig));
+}
+
 // The first launch without `l1ra demo prepare`: build the demo folder off the GUI thread, then select it.
 void prepareDemoInBackground(MainWindow& window, const QString& folder) {
     auto* job = new BackgroundJob(&window);
@@ -48,9 +53,7 @@ void prepareDemoInBackground(MainWindow& window, const QString& folder) {
                        window.logPane()->appendMessage(LogPane::Level::Info, QObject::tr("The demo is ready: File \u2192 Open run config\u2026 %1").arg(demo));
                        return;
                    }
-                   if (window.loadRunConfigFile(demo))
-                       window.logPane()->appendMessage(LogPane::Level::Info,
-                                                       QObject::tr("The demo run is set up (%1): press Start (Ctrl+R) to train it.").arg(demo));
+                   if (window.loadRunConfigFile(demo)) announceDemo(window, demo);
                });
 }
 
@@ -67,8 +70,7 @@ QString applyLaunchOptions(MainWindow& window, const LaunchOptions& options) {
         const QString demo = demoRunConfigPath(options.demoDir);
         if (QFileInfo::exists(demo) && window.loadRunConfigFile(demo)) {
             used = QStringLiteral("demo");
-            window.logPane()->appendMessage(LogPane::Level::Info,
-                                            QObject::tr("The demo run is set up (%1): press Start (Ctrl+R) to train it.").arg(demo));
+            announceDemo(window, demo);
         } else if (!QFileInfo::exists(demo) && !options.demoDir.isEmpty() && !l1ra::findShippedDemoModel().empty()) {
             prepareDemoInBackground(window, options.demoDir);
             used = QStringLiteral("demo-preparing");
