@@ -25,14 +25,7 @@ LayerRankChart::LayerRankChart(QWidget* parent) : QWidget(parent) {
     plot_->xAxis->setTicker(ticker);
     plot_->xAxis->grid()->setVisible(false);
     plot_->xAxis->setSubTicks(false);
-    plot_->legend->setVisible(true);
-    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    plot_->legend->setWrap(8);
-    auto* legendRow = new QCPLayoutGrid;
-    plot_->plotLayout()->insertRow(0);
-    plot_->plotLayout()->addElement(0, 0, legendRow);
-    legendRow->addElement(0, 0, plot_->legend);
-    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+    placeLegendAbove(plot_, 8);
 
     QCPBars* below = nullptr;
     for (int p = 0; p < kProjectionCount; ++p) {

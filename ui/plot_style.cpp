@@ -39,4 +39,16 @@ void applyPlotStyle(QCustomPlot* plot) {
     plot->setAntialiasedElements(QCP::aePlottables | QCP::aeItems);
 }
 
+void placeLegendAbove(QCustomPlot* plot, int columns) {
+    plot->legend->setVisible(true);
+    plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot->legend->setWrap(columns);
+    auto* legendRow = new QCPLayoutGrid;
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, legendRow);
+    legendRow->addElement(0, 0, plot->legend);
+    legendRow->setMargins(QMargins(0, 0, 0, 0));
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+}
+
 }  // namespace l1ra::ui

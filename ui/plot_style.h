@@ -8,5 +8,7 @@ namespace l1ra::ui {
 
 void applyPlotStyle(QCustomPlot* plot);
 void styleAxis(QCPAxis* axis, const QPalette& palette);
+// Shows the legend in a row of its own above the axis rect, `columns` entries wide: it never hides data.
+void placeLegendAbove(QCustomPlot* plot, int columns);
 
 }  // namespace l1ra::ui

@@ -22,16 +22,7 @@ ProjectionRankChart::ProjectionRankChart(QWidget* parent) : QWidget(parent) {
     layout->addWidget(plot_);
     plot_->xAxis->setLabel(tr("step"));
     plot_->yAxis->setLabel(tr("mean rank per layer"));
-    plot_->legend->setVisible(true);
-    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    plot_->legend->setWrap(7);
-    // The legend sits in its own row above the plot: it never hides a line.
-    auto* legendRow = new QCPLayoutGrid;
-    plot_->plotLayout()->insertRow(0);
-    plot_->plotLayout()->addElement(0, 0, legendRow);
-    legendRow->addElement(0, 0, plot_->legend);
-    legendRow->setMargins(QMargins(0, 0, 0, 0));
-    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+    placeLegendAbove(plot_, 7);
     for (int p = 0; p < kProjectionCount; ++p) {
         QCPGraph* graph = plot_->addGraph();
         graph->setName(shortProjectionName(p));
