@@ -1,6 +1,7 @@
 #pragma once
 // Options of one `l1ra` command: `--name value`, `--name=value` and flags, each declared up front so that a
 // misspelt option is an error, not silently ignored.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>

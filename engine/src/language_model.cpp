@@ -24,7 +24,11 @@ std::unique_ptr<LanguageModel> LanguageModel::load(const std::string& dir, const
         ModelFolder folder(dir);
         impl->model = std::make_unique<LlamaModel>(folder, torch::Device(impl->device), impl->dtype);
     }
-    if (!impl->info.tokenizer.empty()) impl->tokenizer = Tokenizer::load(impl->info.tokenizer);
+    // A build without sentencepiece (e.g. against a pip LibTorch) still runs on token ids; text fails when asked.
+    if (!impl->info.tokenizer.empty()) {
+        impl->tokenizerProblem = sentencepieceModuleProblem();
+        if (impl->tokenizerProblem.empty()) impl->tokenizer = Tokenizer::load(impl->info.tokenizer);
+    }
     if (!options.adapter.empty()) impl->loadAdapter(options.adapter);
     return std::unique_ptr<LanguageModel>(new LanguageModel(std::move(impl)));
 }
@@ -37,13 +41,18 @@ std::string LanguageModel::device() const { return impl_->device; }
 std::string LanguageModel::dtype() const { return dtypeLabel(impl_->dtype); }
 bool LanguageModel::hasTokenizer() const { return impl_->tokenizer != nullptr; }
 
+std::string LanguageModel::noTokenizer() const {
+    if (!impl_->tokenizerProblem.empty()) return impl_->info.tokenizer + " cannot be used: " + impl_->tokenizerProblem;
+    return impl_->info.path + ": no tokenizer.model in the model folder";
+}
+
 std::vector<int64_t> LanguageModel::encode(const std::string& text) const {
-    if (!impl_->tokenizer) throw Error(impl_->info.path + ": no tokenizer.model in the model folder; give token ids instead");
+    if (!impl_->tokenizer) throw Error(noTokenizer() + "; give token ids instead");
     return impl_->tokenizer->encode(text, /*addBos=*/true);
 }
 
 std::string LanguageModel::decode(const std::vector<int64_t>& ids) const {
-    if (!impl_->tokenizer) throw Error(impl_->info.path + ": no tokenizer.model in the model folder");
+    if (!impl_->tokenizer) throw Error(noTokenizer());
     return impl_->tokenizer->decode(ids);
 }
 

@@ -15,6 +15,7 @@ struct LanguageModel::Impl {
     torch::ScalarType dtype = torch::kFloat32;
     std::unique_ptr<LlamaModel> model;
     std::shared_ptr<Tokenizer> tokenizer;
+    std::string tokenizerProblem;   // why a folder with tokenizer.model has no tokenizer here (no module)
     std::shared_ptr<AdapterHook> adapter;
 
     const AdapterHook* adapterHook() const { return adapter.get(); }

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#if __has_include(<c10/cuda/CUDACachingAllocator.h>) && defined(L1RA_WITH_CUDA)
+#if defined(L1RA_WITH_CUDA) && __has_include(<c10/cuda/CUDACachingAllocator.h>) && __has_include(<cuda_runtime_api.h>)
 #include <c10/cuda/CUDACachingAllocator.h>
 #define L1RA_CUDA_MEMORY 1
 #endif

@@ -3,6 +3,7 @@
 #include "l1ra/error.h"
 
 #include <ATen/autocast_mode.h>
+#include <torch/version.h>
 
 #include <fstream>
 
@@ -29,23 +30,36 @@ torch::ScalarType resolvePrecision(const std::string& requested, const torch::De
     throw Error("train.precision '" + requested + "' is not one of auto, f32, bf16");
 }
 
+// LibTorch 2.4 replaced the per-device autocast setters with ones that take the device type; the old names are
+// deprecated there and may be gone in later releases.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+static void setAutocast(bool cuda, bool enabled, torch::ScalarType dtype) {
+    const auto type = cuda ? at::kCUDA : at::kCPU;
+    if (enabled) at::autocast::set_autocast_dtype(type, dtype);
+    at::autocast::set_autocast_enabled(type, enabled);
+}
+#else
+static void setAutocast(bool cuda, bool enabled, torch::ScalarType dtype) {
+    if (cuda) {
+        if (enabled) at::autocast::set_autocast_gpu_dtype(dtype);
+        at::autocast::set_enabled(enabled);
+    } else {
+        if (enabled) at::autocast::set_autocast_cpu_dtype(dtype);
+        at::autocast::set_cpu_enabled(enabled);
+    }
+}
+#endif
+
 AutocastScope::AutocastScope(torch::ScalarType dtype, const torch::Device& device) {
     if (dtype == torch::kFloat32) return;
     active_ = true;
     cuda_ = device.is_cuda();
-    if (cuda_) {
-        at::autocast::set_autocast_gpu_dtype(dtype);
-        at::autocast::set_enabled(true);
-    } else {
-        at::autocast::set_autocast_cpu_dtype(dtype);
-        at::autocast::set_cpu_enabled(true);
-    }
+    setAutocast(cuda_, true, dtype);
 }
 
 AutocastScope::~AutocastScope() {
     if (!active_) return;
-    if (cuda_) at::autocast::set_enabled(false);
-    else at::autocast::set_cpu_enabled(false);
+    setAutocast(cuda_, false, torch::kFloat32);
     at::autocast::clear_cache();
 }
 

@@ -93,6 +93,15 @@ std::string sentencepieceModulePath() {
     }
 }
 
+std::string sentencepieceModuleProblem() {
+    try {
+        spm();
+        return {};
+    } catch (const Error& e) {
+        return e.what();
+    }
+}
+
 std::shared_ptr<Tokenizer> Tokenizer::load(const std::string& path) {
     if (!fileExists(path)) throw Error("tokenizer " + path + " does not exist");
     const SpmApi& api = spm();

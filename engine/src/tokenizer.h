@@ -36,4 +36,7 @@ void trainSentencepiece(const std::string& args);
 // Where the module was found, or why not (for diagnostics).
 std::string sentencepieceModulePath();
 
+// Why no tokenizer can be loaded in this build or install (the module is absent or unusable); empty when one can.
+std::string sentencepieceModuleProblem();
+
 }  // namespace l1ra

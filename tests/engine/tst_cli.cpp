@@ -1,6 +1,7 @@
 // The `l1ra` command line, run in-process: outputs, and a clear error with non-zero exit for bad input.
 #include "test_support.h"
 
+#include <QProcess>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -59,6 +60,35 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, r.err.c_str());
         QCOMPARE(test::readInt64s(out, "input_ids"), (std::vector<int64_t>{1, 424, 430}));
         QCOMPARE(test::readFloats(out, "logits").size(), std::size_t(3 * 512));
+    }
+
+    // A build without sentencepiece (the GPU check builds one against a pip LibTorch): token ids still work, and
+    // text is refused with a message naming the tokenizer and the missing module. Simulated by a copy of the
+    // binary and engine library in a folder without libl1ra_spm.so.
+    void withoutTokenizerModuleIdsStillWork() {
+        const QString bin = tmp_.filePath("bin-without-spm");
+        QVERIFY(QDir().mkpath(bin));
+        for (const char* file : {"l1ra", "libl1ra.so"}) {
+            QFile::remove(bin + "/" + file);
+            QVERIFY(QFile::copy(QString(L1RA_BIN_DIR) + "/" + file, bin + "/" + file));
+        }
+        QFile::setPermissions(bin + "/l1ra", QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+        auto runCopy = [&](const QStringList& args) {
+            QProcess p;
+            p.setProcessChannelMode(QProcess::MergedChannels);
+            p.start(bin + "/l1ra", args);
+            p.waitForFinished(120000);
+            return std::make_pair(p.exitCode(), QString::fromUtf8(p.readAll()));
+        };
+        const QString model = QString::fromStdString(test::fixtureModel());
+        const QString out = tmp_.filePath("no-spm.safetensors");
+        auto [code, text] = runCopy({"logits", "--model", model, "--ids", "1,424,430", "--out", out});
+        QVERIFY2(code == 0, qPrintable(text));
+        QCOMPARE(test::readFloats(out.toStdString(), "logits").size(), std::size_t(3 * 512));
+        std::tie(code, text) = runCopy({"logits", "--model", model, "--text", "hello", "--out", out});
+        QVERIFY(code != 0);
+        QVERIFY2(text.contains("tokenizer.model") && text.contains("libl1ra_spm.so") && text.contains("token ids"),
+                 qPrintable(text));
     }
 
     void generateIsDeterministic() {

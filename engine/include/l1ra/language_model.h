@@ -50,6 +50,7 @@ public:
 
 private:
     explicit LanguageModel(std::unique_ptr<Impl> impl);
+    std::string noTokenizer() const;   // the error for text asked of a model without a usable tokenizer
     std::unique_ptr<Impl> impl_;
 };
 
