@@ -45,6 +45,33 @@ struct Reader {
     }
 };
 
+// One RoPE scaling block (rope_scaling or rope_parameters): none/default, linear or llama3; anything else refused.
+void parseRopeScaling(const json& rs, const std::string& name, const std::string& source, LlamaConfig& c) {
+    std::string type = "default";
+    if (rs.contains("rope_type") && rs["rope_type"].is_string()) type = rs["rope_type"].get<std::string>();
+    else if (rs.contains("type") && rs["type"].is_string()) type = rs["type"].get<std::string>();
+    Reader sr{rs, source};
+    const auto error = [&](const std::string& field, const std::string& why) {
+        return Error(source + ": '" + name + field + "' " + why);
+    };
+    if (type == "default") return;
+    if (type == "linear") {
+        c.ropeScaling = "linear";
+        c.ropeFactor = sr.positiveReal("factor", 0);
+        if (c.ropeFactor <= 0) throw error(".factor", "is missing");
+    } else if (type == "llama3") {
+        c.ropeScaling = "llama3";
+        c.ropeFactor = sr.positiveReal("factor", 0);
+        if (c.ropeFactor <= 0) throw error(".factor", "is missing");
+        c.ropeLowFreqFactor = sr.positiveReal("low_freq_factor", 1.0);
+        c.ropeHighFreqFactor = sr.positiveReal("high_freq_factor", 4.0);
+        c.ropeOriginalMaxPositions = sr.positiveOr("original_max_position_embeddings", 8192);
+        if (c.ropeHighFreqFactor <= c.ropeLowFreqFactor) throw error(".high_freq_factor", "must exceed low_freq_factor");
+    } else {
+        throw error("", "type '" + type + "' is not supported (supported: linear, llama3)");
+    }
+}
+
 }  // namespace
 
 LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& source) {
@@ -96,7 +123,9 @@ LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& sou
     c.tiedEmbeddings = r.boolean("tie_word_embeddings", false);
     c.bosId = r.tokenId("bos_token_id", 1);
     c.eosId = r.tokenId("eos_token_id", 2);
-    if (r.has("torch_dtype") && j["torch_dtype"].is_string()) c.torchDtype = j["torch_dtype"].get<std::string>();
+    // transformers 5 names the checkpoint dtype "dtype", 4.x "torch_dtype".
+    for (const char* key : {"torch_dtype", "dtype"})
+        if (r.has(key) && j[key].is_string()) c.torchDtype = j[key].get<std::string>();
 
     // Features that change the computation: implement them or refuse them, never ignore them.
     if (r.has("hidden_act")) {
@@ -111,31 +140,17 @@ LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& sou
         // HF applies a sliding window only to mistral; llama configs never carry one that matters.
         if (c.modelType == "mistral") c.slidingWindow = j["sliding_window"].get<int64_t>();
     }
+    // RoPE scaling: transformers 4.x writes it as "rope_scaling" beside a top-level "rope_theta"; transformers 5
+    // writes one "rope_parameters" object that holds rope_theta and the scaling fields together.
+    if (r.has("rope_parameters")) {
+        if (!j["rope_parameters"].is_object()) throw r.error("rope_parameters", "must be an object");
+        Reader pr{j["rope_parameters"], source};
+        if (pr.has("rope_theta")) c.ropeTheta = pr.positiveReal("rope_theta", c.ropeTheta);
+        if (!r.has("rope_scaling")) parseRopeScaling(j["rope_parameters"], "rope_parameters", source, c);
+    }
     if (r.has("rope_scaling")) {
-        const json& rs = j["rope_scaling"];
-        if (!rs.is_object()) throw r.error("rope_scaling", "must be an object or null");
-        std::string type;
-        if (rs.contains("rope_type") && rs["rope_type"].is_string()) type = rs["rope_type"].get<std::string>();
-        else if (rs.contains("type") && rs["type"].is_string()) type = rs["type"].get<std::string>();
-        Reader sr{rs, source};
-        if (type == "default") {
-            // same as no scaling
-        } else if (type == "linear") {
-            c.ropeScaling = "linear";
-            c.ropeFactor = sr.positiveReal("factor", 0);
-            if (c.ropeFactor <= 0) throw r.error("rope_scaling.factor", "is missing");
-        } else if (type == "llama3") {
-            c.ropeScaling = "llama3";
-            c.ropeFactor = sr.positiveReal("factor", 0);
-            if (c.ropeFactor <= 0) throw r.error("rope_scaling.factor", "is missing");
-            c.ropeLowFreqFactor = sr.positiveReal("low_freq_factor", 1.0);
-            c.ropeHighFreqFactor = sr.positiveReal("high_freq_factor", 4.0);
-            c.ropeOriginalMaxPositions = sr.positiveOr("original_max_position_embeddings", 8192);
-            if (c.ropeHighFreqFactor <= c.ropeLowFreqFactor)
-                throw r.error("rope_scaling.high_freq_factor", "must exceed low_freq_factor");
-        } else {
-            throw r.error("rope_scaling", "type '" + type + "' is not supported (supported: linear, llama3)");
-        }
+        if (!j["rope_scaling"].is_object()) throw r.error("rope_scaling", "must be an object or null");
+        parseRopeScaling(j["rope_scaling"], "rope_scaling", source, c);
     }
     return c;
 }

@@ -2,6 +2,7 @@
 #include "l1ra/error.h"
 #include "l1ra/language_model.h"
 #include "l1ra/model_info.h"
+#include "model_config.h"
 #include "safetensors.h"
 #include "test_support.h"
 
@@ -111,6 +112,49 @@ private Q_SLOTS:
         const std::string dir = copyFixture();
         editConfig(dir, [](json& j) { j["rope_scaling"] = {{"type", "yarn"}, {"factor", 4.0}}; });
         expectInspectError(dir, {"config.json", "rope_scaling", "'yarn' is not supported"});
+    }
+
+    // transformers 5 writes rope_theta and the scaling fields in one "rope_parameters" object and the dtype as
+    // "dtype"; both layouts must give the same configuration.
+    void transformersV5ConfigLayout() {
+        json v4 = json::parse(test::readFile(test::fixtureModel() + "/config.json"));
+        v4["rope_theta"] = 500000.0;
+        v4["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 8.0}, {"low_freq_factor", 1.0},
+                              {"high_freq_factor", 4.0}, {"original_max_position_embeddings", 8192}};
+        v4["torch_dtype"] = "bfloat16";
+        json v5 = v4;
+        v5.erase("rope_theta");
+        v5.erase("torch_dtype");
+        v5["rope_scaling"] = nullptr;
+        v5["rope_parameters"] = v4["rope_scaling"];
+        v5["rope_parameters"]["rope_theta"] = 500000.0;
+        v5["dtype"] = "bfloat16";
+        const LlamaConfig a = parseLlamaConfig(v4.dump(), "v4/config.json");
+        const LlamaConfig b = parseLlamaConfig(v5.dump(), "v5/config.json");
+        QCOMPARE(b.ropeTheta, 500000.0);
+        QCOMPARE(b.ropeScaling, std::string("llama3"));
+        QCOMPARE(b.ropeFactor, a.ropeFactor);
+        QCOMPARE(b.ropeLowFreqFactor, a.ropeLowFreqFactor);
+        QCOMPARE(b.ropeHighFreqFactor, a.ropeHighFreqFactor);
+        QCOMPARE(b.ropeOriginalMaxPositions, a.ropeOriginalMaxPositions);
+        QCOMPARE(b.torchDtype, std::string("bfloat16"));
+
+        json plain = v5;
+        plain["rope_parameters"] = {{"rope_type", "default"}, {"rope_theta", 10000.0}};
+        const LlamaConfig c = parseLlamaConfig(plain.dump(), "plain/config.json");
+        QCOMPARE(c.ropeTheta, 10000.0);
+        QVERIFY(c.ropeScaling.empty() || c.ropeScaling == "none");
+
+        json yarn = v5;
+        yarn["rope_parameters"]["rope_type"] = "yarn";
+        try {
+            parseLlamaConfig(yarn.dump(), "yarn/config.json");
+            QFAIL("a yarn rope_parameters block was accepted");
+        } catch (const Error& e) {
+            const QString what = e.what();
+            QVERIFY2(what.contains("yarn/config.json") && what.contains("rope_parameters") && what.contains("'yarn'"),
+                     e.what());
+        }
     }
 
     void unsupportedActivation() {
