@@ -1,6 +1,7 @@
 #include "arguments.h"
 #include "commands.h"
 #include "l1ra/benchmark.h"
+#include "l1ra/error.h"
 
 #include <cstdio>
 
@@ -9,7 +10,8 @@ namespace l1ra::cli {
 int runBench(const Args& args, std::ostream& out, std::ostream&) {
     Arguments a("bench", args,
                 {"--vocab", "--dim", "--layers", "--heads", "--kv-heads", "--ffn", "--seq", "--batch", "--rank", "--method",
-                 "--precision", "--device", "--steps", "--warmup", "--threads", "--realloc-every", "--seed"},
+                 "--precision", "--device", "--steps", "--warmup", "--threads", "--realloc-every", "--seed",
+                 "--dropout"},
                 {"--json"});
     BenchmarkOptions o;
     o.vocab = a.integer("--vocab", int(o.vocab));
@@ -29,6 +31,8 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
     o.threads = a.integer("--threads", o.threads);
     o.reallocEvery = a.integer("--realloc-every", o.reallocEvery);
     o.seed = a.unsignedInteger("--seed", o.seed);
+    o.dropout = a.real("--dropout", o.dropout);
+    if (o.dropout < 0 || o.dropout >= 1) throw Error("bench: --dropout must be in [0, 1)");
     const BenchmarkResult r = runBenchmark(o);
     if (a.flag("--json")) {
         out << benchmarkResultToJson(r) << "\n";

@@ -29,7 +29,8 @@ double median(std::vector<double> v) {
 // Measured rate of a square matrix product in the given dtype (the best of a few repetitions).
 double matmulPeakGflops(torch::ScalarType dtype, const torch::Device& device) {
     torch::NoGradGuard noGrad;
-    const int64_t n = 1024;
+    // A GPU needs a product large enough to hide launch overhead; 1024 is about the largest layer on a CPU.
+    const int64_t n = device.is_cuda() ? 8192 : 1024;
     auto a = torch::randn({n, n}, torch::TensorOptions().device(device)).to(dtype);
     auto b = torch::randn({n, n}, torch::TensorOptions().device(device)).to(dtype);
     auto sync = [&] {
@@ -108,7 +109,7 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
     s.method = o.method;
     s.adapter.rank = o.rank;
     s.adapter.alpha = 2.0 * o.rank;
-    s.adapter.dropout = 0.1;
+    s.adapter.dropout = o.dropout;
     s.adapter.targets = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
     s.steps = o.steps + o.warmup;
     s.batchSize = o.batch;
@@ -181,6 +182,7 @@ std::string benchmarkResultToJson(const BenchmarkResult& r) {
         {"shape", {{"vocab", o.vocab}, {"dim", o.dim}, {"layers", o.layers}, {"heads", o.heads}, {"kv_heads", o.kvHeads},
                    {"ffn", o.ffn}, {"seq", o.seq}, {"batch", o.batch}, {"rank", o.rank}}},
         {"steps", o.steps},
+        {"dropout", o.dropout},
         {"tokens_per_s", r.tokensPerSecond},
         {"median_step_s", r.medianStepSeconds},
         {"forward_s", r.forwardSeconds},

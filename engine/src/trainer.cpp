@@ -106,6 +106,9 @@ StepResult Trainer::step(int step, double lambda) {
         }
         double t1 = monotonicSeconds();
         loss.backward();
+        // On CUDA backward() returns once the kernels are queued: wait for them, so that the split is honest
+        // (forward already waited, in the loss's label check).
+        if (model_->device().is_cuda()) torch::cuda::synchronize();
         double t2 = monotonicSeconds();
         lossSum += loss.detach();
         r.timings.forward += t1 - t0;
@@ -125,6 +128,7 @@ StepResult Trainer::step(int step, double lambda) {
     o.gateLr = settings_.etaC;
     adamwStep(params, o);
     if (gated()) shrinkGates(params, settings_.etaC, lambda);
+    if (model_->device().is_cuda()) torch::cuda::synchronize();
     r.timings.optimizer = monotonicSeconds() - t3;
     return r;
 }

@@ -308,6 +308,28 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(c10::Error, fastDropout(ones, 1.5, 5));
     }
 
+    // The CUDA path, run here on the CPU generator (the code is device-generic): reproducible per seed, keep rate
+    // 1 − p, kept elements scaled, gradient with the same mask, and the default generator's stream untouched.
+    void seededBernoulliDropoutIsReproducible() {
+        const int64_t n = 1 << 20;
+        const auto ones = torch::ones({n});
+        torch::manual_seed(11);
+        const auto expectedNext = torch::rand({4});
+        torch::manual_seed(11);
+        const auto a = seededBernoulliDropout(ones, 0.1, 42);
+        QVERIFY(torch::equal(torch::rand({4}), expectedNext));
+        QVERIFY(torch::equal(a, seededBernoulliDropout(ones, 0.1, 42)));
+        QVERIFY(!torch::equal(a, seededBernoulliDropout(ones, 0.1, 43)));
+        const double keep = a.ne(0).to(torch::kDouble).mean().item<double>();
+        QVERIFY2(std::abs(keep - 0.9) < 5 * std::sqrt(0.09 / double(n)), qPrintable(QString::number(keep)));
+        const auto kept = a.ne(0);
+        EXPECT_CLOSE(a.masked_select(kept), torch::full({kept.sum().item<int64_t>()}, 1 / 0.9), 1e-7);
+        auto leaf = torch::randn({64, 33}).requires_grad_(true);
+        auto y = seededBernoulliDropout(leaf, 0.25, 7);
+        y.sum().backward();
+        QVERIFY(torch::equal(leaf.grad().ne(0), y.ne(0)));
+    }
+
     void dropoutSeedsDifferPerField() {
         const uint64_t base = dropoutSeed(7, 10, 2, 1);
         QCOMPARE(dropoutSeed(7, 10, 2, 1), base);

@@ -16,6 +16,7 @@ struct BenchmarkOptions {
     int steps = 20, warmup = 3;
     int threads = 0;
     int reallocEvery = 10;            // L1RA: a reallocation every N steps (a fifth of the gates zeroed first)
+    double dropout = 0.1;             // adapter dropout
     uint64_t seed = 1;
 };
 

@@ -11,9 +11,12 @@
 #include <c10/core/impl/LocalDispatchKeySet.h>
 #include <c10/util/Exception.h>
 #include <torch/csrc/autograd/custom_function.h>
+#include <torch/version.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <limits>
 #include <vector>
 
@@ -151,6 +154,17 @@ void checkShapes(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, 
     TORCH_CHECK(window >= 0, "causalAttention: negative sliding window");
 }
 
+#if TORCH_VERSION_MAJOR >= 2
+// L1RA_CUDA_ATTENTION=reference keeps CUDA on the plain torch attention, to tell the two apart in a check.
+bool cudaAttentionForcedToReference() {
+    static const bool forced = [] {
+        const char* v = std::getenv("L1RA_CUDA_ATTENTION");
+        return v && std::string(v) == "reference";
+    }();
+    return forced;
+}
+#endif
+
 }  // namespace
 
 at::Tensor causalAttentionReference(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t start,
@@ -173,6 +187,21 @@ at::Tensor causalAttention(const at::Tensor& q, const at::Tensor& k, const at::T
     checkShapes(q, k, v, start, slidingWindow);
     const auto dtype = at::promote_types(q.scalar_type(), at::promote_types(k.scalar_type(), v.scalar_type()));
     const at::Tensor qc = q.to(dtype), kc = k.to(dtype), vc = v.to(dtype);
+#if TORCH_VERSION_MAJOR >= 2
+    // On CUDA, a full causal pass (training, evaluation, a prompt's first pass) runs LibTorch 2.x's fused
+    // attention (flash / memory-efficient). The grouped layout [B, KV, G·T, hd] is [B, H, T, hd] with query head
+    // h = kv·G + g (HF's order); each K/V head is repeated for its G query heads. Cached steps stay on the plain
+    // path: one new row is cheap there.
+    if (qc.is_cuda() && start == 0 && slidingWindow == 0 && !cudaAttentionForcedToReference()) {
+        const int64_t B = q.size(0), KV = q.size(1), T = k.size(2), G = q.size(2) / T, hd = q.size(3);
+        auto perHead = [&](const at::Tensor& t) {
+            return t.unsqueeze(2).expand({B, KV, G, T, hd}).reshape({B, KV * G, T, hd});
+        };
+        auto out = at::scaled_dot_product_attention(qc.reshape({B, KV * G, T, hd}), perHead(kc), perHead(vc), {}, 0.0,
+                                                    /*is_causal=*/true);
+        return out.reshape({B, KV, G * T, hd});
+    }
+#endif
     if (!onFusedPath(qc) || !k.device().is_cpu() || !v.device().is_cpu())
         return causalAttentionReference(qc, kc, vc, start, slidingWindow);
     return CausalAttentionFunction::apply(qc, kc, vc, start, slidingWindow);

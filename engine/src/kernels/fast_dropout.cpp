@@ -102,9 +102,18 @@ at::Tensor fastDropoutReference(const at::Tensor& x, double p, uint64_t seed) {
     return x * mask * (1.0 / (1.0 - p));
 }
 
+at::Tensor seededBernoulliDropout(const at::Tensor& x, double p, uint64_t seed) {
+    TORCH_CHECK(p >= 0.0 && p < 1.0, "seededBernoulliDropout: p = ", p, " is not in [0, 1)");
+    at::Generator generator = at::globalContext().defaultGenerator(x.device()).clone();
+    generator.set_current_seed(seed);
+    auto mask = at::empty_like(x, at::MemoryFormat::Contiguous).bernoulli_(1.0 - p, generator);
+    return x * mask * (1.0 / (1.0 - p));
+}
+
 at::Tensor fastDropout(const at::Tensor& x, double p, uint64_t seed) {
     TORCH_CHECK(p >= 0.0 && p <= 1.0, "fastDropout: p = ", p, " is not in [0, 1]");
     if (p == 0.0) return x;
+    if (p < 1.0 && x.is_cuda()) return seededBernoulliDropout(x, p, seed);
     if (p == 1.0 || !onFusedPath(x)) return fastDropoutReference(x, p, seed);
     return FastDropoutFunction::apply(x, p, int64_t(seed));
 }
