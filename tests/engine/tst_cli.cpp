@@ -91,6 +91,28 @@ private Q_SLOTS:
                  qPrintable(text));
     }
 
+    // `l1ra bench` on a tiny shape: one JSON object with the figures docs/performance.md relies on; bad values refused.
+    void benchReportsItsFigures() {
+        const std::vector<std::string> shape = {"bench", "--vocab", "64", "--dim", "32", "--layers", "1", "--heads", "4",
+                                                "--kv-heads", "2", "--ffn", "48", "--seq", "16", "--batch", "2",
+                                                "--steps", "4", "--warmup", "1", "--threads", "1", "--json"};
+        for (const std::string method : {"lora", "l1ra"}) {
+            auto args = shape;
+            args.insert(args.end(), {"--method", method, "--dropout", "0.2", "--realloc-every", "2"});
+            const auto r = test::runCli(args);
+            QVERIFY2(r.code == 0, r.err.c_str());
+            const json j = json::parse(r.out);
+            QCOMPARE(j["method"].get<std::string>(), method);
+            QCOMPARE(j["dropout"].get<double>(), 0.2);
+            QCOMPARE(j["shape"]["dim"].get<int>(), 32);
+            for (const char* key : {"tokens_per_s", "median_step_s", "forward_s", "backward_s", "flops_per_step",
+                                    "peak_gflops", "peak_memory_bytes", "trainable_parameters"})
+                QVERIFY2(j[key].get<double>() > 0, key);
+            QCOMPARE(j["reallocation_s"].get<double>() > 0, method == "l1ra");
+        }
+        expectFailure({"bench", "--dropout", "1.5"}, "--dropout");
+    }
+
     void generateIsDeterministic() {
         const std::vector<std::string> args = {"generate", "--model", test::fixtureModel(), "--prompt", "The quick",
                                                "--max-new-tokens", "8", "--temperature", "0.8", "--top-p", "0.9",
