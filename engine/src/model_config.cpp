@@ -47,14 +47,16 @@ struct Reader {
 
 // One RoPE scaling block (rope_scaling or rope_parameters): none/default, linear or llama3; anything else refused.
 void parseRopeScaling(const json& rs, const std::string& name, const std::string& source, LlamaConfig& c) {
-    std::string type = "default";
+    std::string type;
     if (rs.contains("rope_type") && rs["rope_type"].is_string()) type = rs["rope_type"].get<std::string>();
     else if (rs.contains("type") && rs["type"].is_string()) type = rs["type"].get<std::string>();
     Reader sr{rs, source};
     const auto error = [&](const std::string& field, const std::string& why) {
         return Error(source + ": '" + name + field + "' " + why);
     };
-    if (type == "default") return;
+    // A block without a type is plain RoPE only when it scales nothing (rope_parameters holding just rope_theta).
+    if (type.empty() && sr.has("factor")) throw error("", "has a factor but no rope_type");
+    if (type.empty() || type == "default") return;
     if (type == "linear") {
         c.ropeScaling = "linear";
         c.ropeFactor = sr.positiveReal("factor", 0);

@@ -145,6 +145,15 @@ private Q_SLOTS:
         QCOMPARE(c.ropeTheta, 10000.0);
         QVERIFY(c.ropeScaling.empty() || c.ropeScaling == "none");
 
+        json untyped = v4;
+        untyped["rope_scaling"] = {{"factor", 4.0}};
+        try {
+            parseLlamaConfig(untyped.dump(), "untyped/config.json");
+            QFAIL("a rope_scaling block with a factor but no type was accepted");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("no rope_type"), e.what());
+        }
+
         json yarn = v5;
         yarn["rope_parameters"]["rope_type"] = "yarn";
         try {
