@@ -23,6 +23,9 @@ import tempfile
 import time
 import traceback
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peft"))
+from check_with_peft import f32_kwargs  # noqa: E402  (transformers' from_pretrained dtype keyword by version)
+
 # Dense bf16 tensor-core peaks from NVIDIA's data sheets, for MFU against the nominal figure.
 NOMINAL_BF16_TFLOPS = {"H100 80GB HBM3": 989.4, "H100 SXM": 989.4, "H100 PCIe": 756.0, "H100 NVL": 835.0,
                        "H200": 989.4, "A100": 312.0, "L40S": 362.0, "RTX 4090": 165.2}
@@ -55,7 +58,6 @@ def stage(report, name, fn):
 def logits_check(a, workdir):
     import numpy as np
     import torch
-    import transformers
     from safetensors.numpy import load_file
     from transformers import LlamaConfig, LlamaForCausalLM
     cfg = LlamaConfig(vocab_size=32000, hidden_size=2048, intermediate_size=5632, num_hidden_layers=22,
@@ -72,9 +74,7 @@ def logits_check(a, workdir):
     # Loaded back in fp32 the way a user loads it (not model.float(): .to(bfloat16) also rounded the rotary
     # inv_freq buffer, and the reference would then carry bf16 RoPE frequencies).
     del model
-    kw = {"dtype": torch.float32} if tuple(int(x) for x in transformers.__version__.split(".")[:2]) >= (4, 56) \
-        else {"torch_dtype": torch.float32}
-    model = LlamaForCausalLM.from_pretrained(folder, **kw).cuda().eval()
+    model = LlamaForCausalLM.from_pretrained(folder, **f32_kwargs()).cuda().eval()
     with torch.no_grad():
         theirs = model(ids.cuda()).logits[0].float().cpu().numpy()
     del model
