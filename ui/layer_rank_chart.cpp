@@ -4,19 +4,12 @@
 #include "plot_style.h"
 #include "projection_labels.h"
 
-#include <QVBoxLayout>
-
 #include <qcustomplot.h>
 
 namespace l1ra::ui {
 
 LayerRankChart::LayerRankChart(QWidget* parent) : QWidget(parent) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(2, 2, 2, 2);
-    plot_ = new QCustomPlot(this);
-    plot_->setObjectName(QStringLiteral("layerRankPlot"));
-    plot_->setMinimumSize(260, 160);
-    layout->addWidget(plot_);
+    plot_ = addChartPlot(this, QStringLiteral("layerRankPlot"));
     plot_->xAxis->setLabel(tr("layer"));
     plot_->yAxis->setLabel(tr("total rank"));
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);

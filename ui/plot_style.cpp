@@ -2,6 +2,8 @@
 
 #include "palette_colors.h"
 
+#include <QVBoxLayout>
+
 #include <qcustomplot.h>
 
 namespace l1ra::ui {
@@ -20,6 +22,16 @@ void styleAxis(QCPAxis* axis, const QPalette& palette) {
     axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
     axis->grid()->setSubGridPen(QPen(subGrid, 1, Qt::DotLine));
     axis->grid()->setZeroLinePen(Qt::NoPen);
+}
+
+QCustomPlot* addChartPlot(QWidget* chart, const QString& objectName) {
+    auto* layout = new QVBoxLayout(chart);
+    layout->setContentsMargins(2, 2, 2, 2);
+    auto* plot = new QCustomPlot(chart);
+    plot->setObjectName(objectName);
+    plot->setMinimumSize(260, 160);
+    layout->addWidget(plot);
+    return plot;
 }
 
 void applyPlotStyle(QCustomPlot* plot) {

@@ -3,6 +3,8 @@
 class QCustomPlot;
 class QCPAxis;
 class QPalette;
+class QString;
+class QWidget;
 
 namespace l1ra::ui {
 
@@ -10,5 +12,7 @@ void applyPlotStyle(QCustomPlot* plot);
 void styleAxis(QCPAxis* axis, const QPalette& palette);
 // Shows the legend in a row of its own above the axis rect, `columns` entries wide: it never hides data.
 void placeLegendAbove(QCustomPlot* plot, int columns);
+// A chart widget's one plot: fills `chart` (thin margins), at least 260 × 160, named for tests.
+QCustomPlot* addChartPlot(QWidget* chart, const QString& objectName);
 
 }  // namespace l1ra::ui

@@ -4,8 +4,6 @@
 #include "plot_style.h"
 #include "projection_labels.h"
 
-#include <QVBoxLayout>
-
 #include <qcustomplot.h>
 
 #include <cmath>
@@ -14,12 +12,7 @@
 namespace l1ra::ui {
 
 ProjectionRankChart::ProjectionRankChart(QWidget* parent) : QWidget(parent) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(2, 2, 2, 2);
-    plot_ = new QCustomPlot(this);
-    plot_->setObjectName(QStringLiteral("projectionRankPlot"));
-    plot_->setMinimumSize(260, 160);
-    layout->addWidget(plot_);
+    plot_ = addChartPlot(this, QStringLiteral("projectionRankPlot"));
     plot_->xAxis->setLabel(tr("step"));
     plot_->yAxis->setLabel(tr("mean rank per layer"));
     placeLegendAbove(plot_, 7);
