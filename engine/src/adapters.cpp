@@ -5,6 +5,7 @@
 #include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
 
+#include <ATen/record_function.h>
 #include <algorithm>
 #include <numeric>
 #include <tuple>
@@ -137,6 +138,7 @@ void AdapterSet::rebuildIndex() {
 void AdapterSet::addDelta(int64_t layer, ProjectionGroup group, const torch::Tensor& input, torch::Tensor& output) const {
     const auto& slots = index_[std::size_t(layer)][std::size_t(group)];
     if (slots.empty()) return;
+    RECORD_USER_SCOPE("l1ra::adapter_delta");
     // One dropout mask per group: the projections of a fused group read the same input.
     const torch::Tensor x =
         training_ && spec_.dropout > 0

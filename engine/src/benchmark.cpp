@@ -1,7 +1,9 @@
 #include "l1ra/benchmark.h"
 
 #include "l1ra/error.h"
+#include "kernels/kernel_threads.h"
 #include "l1ra/runtime.h"
+#include "matmul_meter.h"
 #include "memory_usage.h"
 #include "precision.h"
 #include "trainer.h"
@@ -124,7 +126,9 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
     auto sync = [&] {
         if (dev.is_cuda()) torch::cuda::synchronize();
     };
-    std::vector<double> stepTimes, forward, backward, optimizer, realloc;
+    std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul;
+    // On the CPU, the wall time inside matrix products (on CUDA they return once queued: not measured there).
+    std::unique_ptr<MatmulMeter> meter = dev.is_cpu() ? std::make_unique<MatmulMeter>() : nullptr;
     std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
     std::mt19937 gateRng(7);
     for (int step = 0; step < o.warmup + o.steps; ++step) {
@@ -132,6 +136,7 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
         // L1RA_PROFILE=trace.json records the measured steps' operators (chrome://tracing format).
         if (const char* trace = std::getenv("L1RA_PROFILE"); trace && step == o.warmup)
             profile = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(trace));
+        if (meter) meter->reset();
         const double t0 = monotonicSeconds();
         const StepResult sr = trainer.step(step, 1e-4);
         sync();
@@ -141,6 +146,7 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
             forward.push_back(sr.timings.forward);
             backward.push_back(sr.timings.backward);
             optimizer.push_back(sr.timings.optimizer);
+            if (meter) matmul.push_back(meter->seconds());
         }
         r.peakMemoryBytes = std::max(r.peakMemoryBytes, memoryInUse(device));
         if (trainer.gated() && o.reallocEvery > 0 && (step + 1) % o.reallocEvery == 0) {
@@ -160,20 +166,26 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
         }
     }
     profile.reset();
+    meter.reset();
     r.medianStepSeconds = median(stepTimes);
     r.forwardSeconds = median(forward);
     r.backwardSeconds = median(backward);
     r.optimizerSeconds = median(optimizer);
     r.reallocationSeconds = median(realloc);
+    r.matmulSeconds = median(matmul);
+    r.matmulShare = r.matmulSeconds / r.medianStepSeconds;
     r.tokensPerSecond = double(o.batch) * o.seq / r.medianStepSeconds;
     r.flopsPerStep = stepFlops(c, o, full);
     r.achievedGflops = r.flopsPerStep / r.medianStepSeconds / 1e9;
     r.peakGflops = matmulPeakGflops(precision, dev);
+    r.kernelThreads = kernels::kernelThreadCount();
     return r;
 }
 
 std::string benchmarkResultToJson(const BenchmarkResult& r) {
     const auto& o = r.options;
+    // The matrix-product time is measured on the CPU only: null elsewhere.
+    const auto cpuOnly = [&](double v) { return r.matmulSeconds > 0 ? nlohmann::json(v) : nlohmann::json(); };
     return nlohmann::json{
         {"engine", "l1ra"},
         {"method", o.method},
@@ -189,10 +201,13 @@ std::string benchmarkResultToJson(const BenchmarkResult& r) {
         {"backward_s", r.backwardSeconds},
         {"optimizer_s", r.optimizerSeconds},
         {"reallocation_s", r.reallocationSeconds},
+        {"matmul_s", cpuOnly(r.matmulSeconds)},
+        {"matmul_share", cpuOnly(r.matmulShare)},
         {"peak_memory_bytes", r.peakMemoryBytes},
         {"flops_per_step", r.flopsPerStep},
         {"achieved_gflops", r.achievedGflops},
         {"peak_gflops", r.peakGflops},
+        {"kernel_threads", r.kernelThreads},
         {"trainable_parameters", r.trainableParameters},
         {"model_parameters", r.modelParameters}}
         .dump();

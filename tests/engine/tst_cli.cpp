@@ -106,10 +106,18 @@ private Q_SLOTS:
             QCOMPARE(j["dropout"].get<double>(), 0.2);
             QCOMPARE(j["shape"]["dim"].get<int>(), 32);
             for (const char* key : {"tokens_per_s", "median_step_s", "forward_s", "backward_s", "flops_per_step",
-                                    "peak_gflops", "peak_memory_bytes", "trainable_parameters"})
+                                    "peak_gflops", "peak_memory_bytes", "trainable_parameters", "matmul_s"})
                 QVERIFY2(j[key].get<double>() > 0, key);
             QCOMPARE(j["reallocation_s"].get<double>() > 0, method == "l1ra");
+            // The matrix products' wall time is part of the step: a share, not more than the whole.
+            QVERIFY(j["matmul_share"].get<double>() > 0 && j["matmul_share"].get<double>() <= 1.0);
         }
+        // The fused kernels run on every thread asked for (they silently ran on one when built without OpenMP).
+        auto twoThreads = shape;
+        twoThreads[twoThreads.size() - 2] = "2";
+        const auto r = test::runCli(twoThreads);
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QCOMPARE(json::parse(r.out)["kernel_threads"].get<int>(), 2);
         expectFailure({"bench", "--dropout", "1.5"}, "--dropout");
     }
 

@@ -3,6 +3,7 @@
 // Prints the median forward and forward+backward time of each. Not a ctest: run it on a quiet machine.
 //
 //   kernel_bench [--reps N] [--threads N] [--only NAME]
+#include "blas_threads.h"
 #include "kernels/causal_attention.h"
 #include "kernels/cross_entropy.h"
 #include "kernels/fast_dropout.h"
@@ -182,6 +183,9 @@ int main(int argc, char** argv) {
         threads = env ? std::atoi(env) : 0;
     }
     if (threads > 0) torch::set_num_threads(threads);
+    // As in training (Trainer): one OpenBLAS thread, so that its spinning pool does not fight the OpenMP threads
+    // of the kernels between the fp32 products.
+    l1ra::setBlasThreads(1);
     std::printf("kernel_bench: B=%lld T=%lld dim=%lld heads=%lld/%lld hd=%lld FFN=%lld vocab=%lld, %d threads, median of %d\n",
                 (long long)B, (long long)T, (long long)D, (long long)H, (long long)KV, (long long)HD, (long long)F, (long long)V,
                 torch::get_num_threads(), reps);

@@ -28,10 +28,13 @@ struct BenchmarkResult {
     double medianStepSeconds = 0;
     double forwardSeconds = 0, backwardSeconds = 0, optimizerSeconds = 0;   // medians per step
     double reallocationSeconds = 0;   // median per reallocation (0 without L1RA)
+    double matmulSeconds = 0;         // CPU: median wall time per step inside matrix products (0 on CUDA)
+    double matmulShare = 0;           // CPU: matmulSeconds / medianStepSeconds
     int64_t peakMemoryBytes = 0;
     double flopsPerStep = 0;          // model FLOPs (matrix products and attention) of one step
     double achievedGflops = 0;
     double peakGflops = 0;            // measured matrix-product rate in the step's precision
+    int kernelThreads = 0;            // threads the fused CPU kernels ran on (the thread count, unless misbuilt)
     int64_t trainableParameters = 0;
     int64_t modelParameters = 0;
 };

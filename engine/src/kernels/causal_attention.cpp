@@ -6,6 +6,7 @@
 #include "kernels/vector_math.h"
 
 #include <ATen/ATen.h>
+#include <ATen/record_function.h>
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
@@ -81,6 +82,7 @@ L1RA_KERNEL_CLONES void softmaxBackwardRows(const T* probs, T* grad, int64_t S, 
 int64_t rowGrain(int64_t S) { return std::max<int64_t>(1, 8192 / std::max<int64_t>(1, S)); }
 
 void softmaxForward(at::Tensor& scores, VisibleKeys keys, double scale) {   // [B·KV, G·T, S]
+    RECORD_USER_SCOPE("l1ra::softmax_fwd");
     const int64_t rows = scores.size(0) * scores.size(1), S = scores.size(2);
     AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, scores.scalar_type(), "l1ra_attention_softmax", [&] {
         scalar_t* base = scores.data_ptr<scalar_t>();
@@ -91,6 +93,7 @@ void softmaxForward(at::Tensor& scores, VisibleKeys keys, double scale) {   // [
 }
 
 void softmaxBackward(const at::Tensor& probs, at::Tensor& grad, VisibleKeys keys, double scale) {   // [B·KV, G·T, S]
+    RECORD_USER_SCOPE("l1ra::softmax_bwd");
     const int64_t rows = grad.size(0) * grad.size(1), S = grad.size(2);
     AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, grad.scalar_type(), "l1ra_attention_softmax_backward", [&] {
         const scalar_t* p = probs.data_ptr<scalar_t>();
@@ -105,6 +108,7 @@ class CausalAttentionFunction : public torch::autograd::Function<CausalAttention
 public:
     static at::Tensor forward(AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                               int64_t start, int64_t window) {
+        RECORD_USER_SCOPE("l1ra::attention_forward");
         // The products run in the inputs' dtype even inside an autocast region (bmm would be cast otherwise).
         c10::impl::ExcludeDispatchKeyGuard noAutocast(c10::autocast_dispatch_keyset);
         const int64_t B = q.size(0), KV = q.size(1), GT = q.size(2), hd = q.size(3), S = k.size(2);

@@ -6,6 +6,7 @@
 #include "kernels/vector_math.h"
 
 #include <ATen/ATen.h>
+#include <ATen/record_function.h>
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
@@ -82,6 +83,7 @@ class CrossEntropySumFunction : public torch::autograd::Function<CrossEntropySum
 public:
     static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logitsIn, const at::Tensor& labelsIn,
                               int64_t ignoreIndex) {
+        RECORD_USER_SCOPE("l1ra::cross_entropy_forward");
         const auto logits = logitsIn.contiguous();                 // [N, V]
         const auto labels = labelsIn.to(at::kLong).contiguous();   // [N]
         const int64_t N = logits.size(0), V = logits.size(1);

@@ -5,6 +5,7 @@
 #include "kernels/scalar_access.h"
 
 #include <ATen/ATen.h>
+#include <ATen/record_function.h>
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
@@ -63,6 +64,7 @@ at::Tensor applyMask(const at::Tensor& x, double p, uint64_t seed) {   // x cont
 class FastDropoutFunction : public torch::autograd::Function<FastDropoutFunction> {
 public:
     static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, double p, int64_t seedBits) {
+        RECORD_USER_SCOPE("l1ra::dropout_forward");
         ctx->saved_data["p"] = p;
         ctx->saved_data["seed"] = seedBits;
         return applyMask(x.contiguous(), p, uint64_t(seedBits));

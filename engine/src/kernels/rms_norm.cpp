@@ -5,6 +5,7 @@
 #include "kernels/scalar_access.h"
 
 #include <ATen/ATen.h>
+#include <ATen/record_function.h>
 #include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
 #include <torch/csrc/autograd/custom_function.h>
@@ -135,6 +136,7 @@ bool fusedPair(at::ScalarType xt, at::ScalarType wt) {
 class RmsNormFunction : public torch::autograd::Function<RmsNormFunction> {
 public:
     static at::Tensor forward(AutogradContext* ctx, const at::Tensor& xIn, const at::Tensor& wIn, double eps) {
+        RECORD_USER_SCOPE("l1ra::rms_norm_forward");
         const auto x = xIn.contiguous(), w = wIn.contiguous();
         const int64_t rows = x.numel() / std::max<int64_t>(1, x.size(-1));
         auto y = at::empty(x.sizes(), x.options().dtype(at::promote_types(x.scalar_type(), w.scalar_type())));

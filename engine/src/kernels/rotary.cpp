@@ -4,6 +4,7 @@
 #include "kernels/scalar_access.h"
 
 #include <ATen/ATen.h>
+#include <ATen/record_function.h>
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
@@ -117,6 +118,7 @@ class RotaryFunction : public torch::autograd::Function<RotaryFunction> {
 public:
     static variable_list forward(AutogradContext* ctx, const at::Tensor& qkvIn, const at::Tensor& cosIn,
                                  const at::Tensor& sinIn, int64_t H, int64_t KV, int64_t hd) {
+        RECORD_USER_SCOPE("l1ra::rotary_forward");
         const auto qkv = qkvIn.contiguous();   // [B, T, (H+2KV)·hd]
         const RotaryShape sh{qkv.size(0), qkv.size(1), H, KV, hd};
         const auto acc = qkv.scalar_type() == at::kDouble ? at::kDouble : at::kFloat;

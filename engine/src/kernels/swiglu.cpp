@@ -5,6 +5,7 @@
 #include "kernels/vector_math.h"
 
 #include <ATen/ATen.h>
+#include <ATen/record_function.h>
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
@@ -54,6 +55,7 @@ int64_t rowGrain(int64_t F) { return std::max<int64_t>(1, 16384 / std::max<int64
 class SwigluFunction : public torch::autograd::Function<SwigluFunction> {
 public:
     static at::Tensor forward(AutogradContext* ctx, const at::Tensor& gateUpIn) {
+        RECORD_USER_SCOPE("l1ra::swiglu_forward");
         const auto gateUp = gateUpIn.contiguous();   // [.., 2F]
         const int64_t F = gateUp.size(-1) / 2, rows = gateUp.numel() / std::max<int64_t>(1, 2 * F);
         auto sizes = gateUp.sizes().vec();
