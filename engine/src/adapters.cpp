@@ -1,13 +1,12 @@
 #include "adapters.h"
 
 #include "kernels/fast_dropout.h"
+#include "kernels/low_rank_update.h"
 #include "l1ra/error.h"
 #include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
 
-#include <ATen/record_function.h>
 #include <algorithm>
-#include <numeric>
 #include <tuple>
 
 namespace l1ra {
@@ -138,46 +137,28 @@ void AdapterSet::rebuildIndex() {
 void AdapterSet::addDelta(int64_t layer, ProjectionGroup group, const torch::Tensor& input, torch::Tensor& output) const {
     const auto& slots = index_[std::size_t(layer)][std::size_t(group)];
     if (slots.empty()) return;
-    RECORD_USER_SCOPE("l1ra::adapter_delta");
-    // One dropout mask per group: the projections of a fused group read the same input.
-    const torch::Tensor x =
-        training_ && spec_.dropout > 0
-            ? kernels::fastDropout(input, spec_.dropout, kernels::dropoutSeed(dropoutSeed_, dropoutStream_, layer, int64_t(group)))
-            : input;
-    const auto dtype = x.scalar_type();
-    auto as = [&](const torch::Tensor& t) { return t.scalar_type() == dtype ? t : t.to(dtype); };
-
-    // The group's adapters as one low-rank product: A stacked [R, in], gates·scale [R], and B block-diagonal
-    // [out of the group, R] with empty blocks for projections without an adapter. One GEMM each way, and the
-    // update is added inside the second GEMM (addmm) instead of into slices of the output.
-    std::vector<torch::Tensor> As, gains, Bs;
-    const int64_t groupWidth = output.size(-1);
-    int64_t covered = 0;
+    // The group's adapters as one low-rank product pair added into the fused output (kernels/low_rank_update.h).
+    std::vector<torch::Tensor> As, Bs, gates;
+    kernels::LowRankGroup g;
     for (const GroupSlot& slot : slots) {
         const Adapter& a = *slot.adapter;
-        if (slot.columnOffset > covered) Bs.push_back(torch::zeros({slot.columnOffset - covered, 0}, a.B.value.options()));
         As.push_back(a.A.value);
-        gains.push_back(spec_.gated ? a.gate.value.clamp(0.0, 1.0) * a.scale : torch::full({a.rank()}, a.scale, a.gate.value.options()));
         Bs.push_back(a.B.value);
-        covered = slot.columnOffset + a.outFeatures;
+        gates.push_back(a.gate.value);
+        g.columnOffsets.push_back(slot.columnOffset);
+        g.scales.push_back(a.scale);
     }
-    if (covered < groupWidth) Bs.push_back(torch::zeros({groupWidth - covered, 0}, Bs.back().options()));
+    g.gated = spec_.gated;
     // L1RA: the group's total rank padded with inert zero ranks to a multiple of 16. Reallocations give the totals
     // many values, and each new GEMM shape costs a oneDNN kernel compilation (~1 ms) on the CPU. (LoRA's ranks
     // never change: no padding.)
-    const int64_t rank = std::accumulate(As.begin(), As.end(), int64_t(0), [](int64_t n, const torch::Tensor& t) { return n + t.size(0); });
-    if (const int64_t padding = (kGroupRankMultiple - rank % kGroupRankMultiple) % kGroupRankMultiple; spec_.gated && padding > 0) {
-        As.push_back(torch::zeros({padding, As.back().size(1)}, As.back().options()));
-        gains.push_back(torch::zeros({padding}, gains.back().options()));
-        Bs.push_back(torch::zeros({0, padding}, Bs.back().options()));
+    g.rankMultiple = spec_.gated ? kGroupRankMultiple : 1;
+    // One dropout mask per group: the projections of a fused group read the same input.
+    if (training_ && spec_.dropout > 0) {
+        g.dropout = spec_.dropout;
+        g.seed = kernels::dropoutSeed(dropoutSeed_, dropoutStream_, layer, int64_t(group));
     }
-    const torch::Tensor A = As.size() == 1 ? As[0] : torch::cat(As);                  // [R, in]
-    const torch::Tensor gain = gains.size() == 1 ? gains[0] : torch::cat(gains);      // [R]
-    const torch::Tensor B = Bs.size() == 1 ? Bs[0] : torch::block_diag(Bs);           // [groupWidth, R]
-    const std::vector<int64_t> shape = output.sizes().vec();
-    const int64_t rows = output.numel() / groupWidth;
-    auto h = torch::linear(x, as(A)) * as(gain);                                       // [.., R]
-    output = torch::addmm(output.reshape({rows, groupWidth}), h.reshape({rows, h.size(-1)}), as(B).t()).view(shape);
+    output = kernels::lowRankUpdate(output, input, As, Bs, gates, g);
 }
 
 int AdapterSet::totalRank() const {

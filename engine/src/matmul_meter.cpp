@@ -20,8 +20,8 @@ thread_local std::chrono::steady_clock::time_point tStart;
 // The products themselves. aten::linear and aten::matmul are counted through the product they call: under
 // autocast their own span includes the casts of their inputs, which are not matrix-product time.
 bool isMatrixProduct(const char* name) {
-    static const char* const kNames[] = {"aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm", "aten::addbmm",
-                                         "aten::mv", "aten::dot"};
+    static const char* const kNames[] = {"aten::mm",     "aten::addmm", "aten::addmm_", "aten::bmm", "aten::baddbmm",
+                                         "aten::baddbmm_", "aten::addbmm", "aten::addbmm_", "aten::mv",  "aten::dot"};
     for (const char* n : kNames)
         if (std::strcmp(name, n) == 0) return true;
     return false;

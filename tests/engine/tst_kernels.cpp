@@ -3,6 +3,7 @@
 #include "kernels/causal_attention.h"
 #include "kernels/cross_entropy.h"
 #include "kernels/fast_dropout.h"
+#include "kernels/low_rank_update.h"
 #include "kernels/rms_norm.h"
 #include "kernels/rotary.h"
 #include "kernels/swiglu.h"
@@ -534,6 +535,66 @@ private Q_SLOTS:
         const auto extreme = torch::tensor({-200.0f, -90.0f, 90.0f, 200.0f, 1.0f, 1.0f, 1.0f, 1.0f}).view({1, 8});
         EXPECT_CLOSE(swiglu(extreme), swigluReference(extreme), 1e-6);
         gradcheck(fused, {torch::randn({3, 14}, torch::kDouble) * 3}, {true}, "swiglu double");
+    }
+
+    // --- grouped low-rank update (adapters) ---------------------------------------------------------------------
+
+    // Inputs: out [2, 5, 20], x [2, 5, 6], then A, B and gate of two adapters writing columns [0, 8) and [12, 16)
+    // (a gap and an uncovered tail, as a q|k|v group with only q and v adapted). Parameters in `param`.
+    static Inputs lowRankInputs(torch::ScalarType compute, torch::ScalarType param, bool boundaryGates) {
+        torch::manual_seed(53);
+        auto gate0 = boundaryGates ? torch::tensor({1.0, 0.0, 0.4}) : torch::tensor({0.7, 0.2, 0.4});
+        auto gate1 = boundaryGates ? torch::tensor({1.3, -0.2}) : torch::tensor({0.9, 0.35});
+        return {torch::randn({2, 5, 20}).to(compute), torch::randn({2, 5, 6}).to(compute),
+                torch::randn({3, 6}).to(param), torch::randn({2, 6}).to(param),
+                torch::randn({8, 3}).to(param), torch::randn({4, 2}).to(param), gate0.to(param), gate1.to(param)};
+    }
+
+    void lowRankUpdateMatchesReference() {
+        for (const bool gated : {true, false}) {
+            LowRankGroup group;
+            group.columnOffsets = {0, 12};
+            group.scales = {2.0, 0.5};
+            group.gated = gated;
+            group.rankMultiple = gated ? 16 : 1;   // L1RA pads the stacked rank 5 to 16
+            group.dropout = gated ? 0.2 : 0.0;
+            group.seed = 77;
+            // `out` as a leaf (updated out of place) and as an intermediate result, as in the model (updated in place).
+            auto call = [&](auto fn, bool intermediate) {
+                return [&, fn, intermediate](const Inputs& in) {
+                    const auto out = intermediate ? in[0] * 1 : in[0];
+                    return Inputs{fn(out, in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group)};
+                };
+            };
+            // Gates at and beyond the clamp's ends: the gradient passes at 0 and 1 and stops outside [0, 1].
+            const std::vector<bool> diff{true, true, true, true, true, true, gated, gated};
+            const char* what = gated ? "L1RA group" : "LoRA group";
+            for (const bool intermediate : {false, true}) {
+                const Fn fused = call(lowRankUpdate, intermediate), ref = call(lowRankUpdateReference, intermediate);
+                compare(fused, ref, lowRankInputs(torch::kFloat32, torch::kFloat32, true), diff, 1e-5, what);
+                compare(fused, ref, lowRankInputs(torch::kBFloat16, torch::kFloat32, true), diff, 3e-2, what);
+                gradcheck(fused, lowRankInputs(torch::kDouble, torch::kDouble, false), diff, what);
+            }
+        }
+        // In place: the result is `out` itself, updated.
+        LowRankGroup group;
+        group.columnOffsets = {0, 12};
+        group.scales = {1.0, 1.0};
+        const auto in = lowRankInputs(torch::kFloat32, torch::kFloat32, false);
+        const auto out = in[0].clone();
+        const auto result = lowRankUpdate(out, in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group);
+        QVERIFY(result.data_ptr() == out.data_ptr());   // autograd may hand back another handle, on out's memory
+        EXPECT_CLOSE(out, lowRankUpdateReference(in[0], in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group), 1e-6);
+    }
+
+    void lowRankUpdateRejectsMismatchedGroups() {
+        const auto in = lowRankInputs(torch::kFloat32, torch::kFloat32, false);
+        LowRankGroup group;
+        group.columnOffsets = {0, 18};   // the second adapter's 4 columns would end past the width 20
+        group.scales = {1.0, 1.0};
+        QVERIFY_THROWS_EXCEPTION(c10::Error, lowRankUpdate(in[0], in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group));
+        group.columnOffsets = {0, 12};
+        QVERIFY_THROWS_EXCEPTION(c10::Error, lowRankUpdate(in[0], in[1], {in[3], in[2]}, {in[4], in[5]}, {in[6], in[7]}, group));
     }
 };
 

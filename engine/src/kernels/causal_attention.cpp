@@ -34,6 +34,13 @@ struct VisibleKeys {
     int64_t first(int64_t last) const { return window > 0 ? std::max<int64_t>(0, last - window + 1) : 0; }
 };
 
+// Each row is processed over its visible keys rounded up to a multiple of kPad (where the row has room): the
+// extra entries are -inf in the forward and 0 in the backward, so they add nothing, and the loops run in whole
+// vectors instead of finishing every row with a scalar tail (rows are short: half of them under S / 2).
+constexpr int64_t kPad = 16;
+
+int64_t paddedLength(int64_t n, int64_t room) { return std::min(room, (n + kPad - 1) / kPad * kPad); }
+
 // scores [rows, S] in place: raw q·k -> probabilities of the visible keys, zeros elsewhere.
 template <typename T>
 L1RA_KERNEL_CLONES void softmaxForwardRows(T* scores, int64_t S, VisibleKeys keys, acc_t<T> scale, int64_t begin,
@@ -41,21 +48,23 @@ L1RA_KERNEL_CLONES void softmaxForwardRows(T* scores, int64_t S, VisibleKeys key
     using A = acc_t<T>;
     std::vector<A> buffer(std::size_t(S), A(0));   // the row widened and scaled, then its exponentials
     A* __restrict e = buffer.data();
+    const A minusInf = -std::numeric_limits<A>::infinity();
     for (int64_t row = begin; row < end; ++row) {
         T* s = scores + row * S;
-        const int64_t last = keys.last(row), lo = keys.first(last), n = last + 1 - lo;
+        const int64_t last = keys.last(row), lo = keys.first(last), n = last + 1 - lo, np = paddedLength(n, S - lo);
         T* __restrict x = s + lo;
-        for (int64_t j = 0; j < n; ++j) e[j] = load(x[j]) * scale;   // scaled first, as the reference does
-        const A m = laneMax(e, n);
-        for (int64_t j = 0; j < n; ++j) e[j] = expApprox(e[j] - m);
-        const A inv = A(1) / laneSum(e, n);
-        for (int64_t j = 0; j < n; ++j) store(x + j, e[j] * inv);
+        for (int64_t j = 0; j < np; ++j) e[j] = j < n ? load(x[j]) * scale : minusInf;   // scaled first, as the reference does
+        const A m = laneMax(e, np);
+        for (int64_t j = 0; j < np; ++j) e[j] = expApprox(e[j] - m);
+        const A inv = A(1) / laneSum(e, np);
+        for (int64_t j = 0; j < np; ++j) store(x + j, e[j] * inv);
         std::memset(static_cast<void*>(s), 0, std::size_t(lo) * sizeof(T));
-        std::memset(static_cast<void*>(s + last + 1), 0, std::size_t(S - last - 1) * sizeof(T));
+        std::memset(static_cast<void*>(s + lo + np), 0, std::size_t(S - lo - np) * sizeof(T));
     }
 }
 
-// grad [rows, S] in place: dP -> dS = P ⊙ (dP − Σ dP ⊙ P) · scale over the visible keys, zeros elsewhere.
+// grad [rows, S] in place: dP -> dS = P ⊙ (dP − Σ dP ⊙ P) · scale over the visible keys, zeros elsewhere. The
+// padding entries hold P = 0 (the forward wrote them), so they contribute nothing and come out 0.
 template <typename T>
 L1RA_KERNEL_CLONES void softmaxBackwardRows(const T* probs, T* grad, int64_t S, VisibleKeys keys, acc_t<T> scale,
                                             int64_t begin, int64_t end) {
@@ -64,18 +73,18 @@ L1RA_KERNEL_CLONES void softmaxBackwardRows(const T* probs, T* grad, int64_t S, 
     A* __restrict pf = buffer.data();       // P, widened
     A* __restrict prod = pf + S;            // dP ⊙ P
     for (int64_t row = begin; row < end; ++row) {
-        const int64_t last = keys.last(row), lo = keys.first(last), n = last + 1 - lo;
+        const int64_t last = keys.last(row), lo = keys.first(last), n = last + 1 - lo, np = paddedLength(n, S - lo);
         const T* __restrict p = probs + row * S + lo;
         T* g = grad + row * S;
         T* __restrict gv = g + lo;
-        for (int64_t j = 0; j < n; ++j) {
+        for (int64_t j = 0; j < np; ++j) {
             pf[j] = load(p[j]);
             prod[j] = load(gv[j]) * pf[j];
         }
-        const A dot = laneSum(prod, n);
-        for (int64_t j = 0; j < n; ++j) store(gv + j, pf[j] * (load(gv[j]) - dot) * scale);
+        const A dot = laneSum(prod, np);
+        for (int64_t j = 0; j < np; ++j) store(gv + j, pf[j] * (load(gv[j]) - dot) * scale);
         std::memset(static_cast<void*>(g), 0, std::size_t(lo) * sizeof(T));
-        std::memset(static_cast<void*>(g + last + 1), 0, std::size_t(S - last - 1) * sizeof(T));
+        std::memset(static_cast<void*>(g + lo + np), 0, std::size_t(S - lo - np) * sizeof(T));
     }
 }
 
