@@ -3,6 +3,7 @@
 #include "l1ra/benchmark.h"
 #include "l1ra/error.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace l1ra::cli {
@@ -12,7 +13,7 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
                 {"--vocab", "--dim", "--layers", "--heads", "--kv-heads", "--ffn", "--seq", "--batch", "--rank", "--method",
                  "--precision", "--device", "--steps", "--warmup", "--threads", "--realloc-every", "--seed",
                  "--dropout"},
-                {"--json"});
+                {"--json", "--operators"});
     BenchmarkOptions o;
     o.vocab = a.integer("--vocab", int(o.vocab));
     o.dim = a.integer("--dim", int(o.dim));
@@ -33,6 +34,7 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
     o.seed = a.unsignedInteger("--seed", o.seed);
     o.dropout = a.real("--dropout", o.dropout);
     if (o.dropout < 0 || o.dropout >= 1) throw Error("bench: --dropout must be in [0, 1)");
+    o.operators = a.flag("--operators");
     const BenchmarkResult r = runBenchmark(o);
     if (a.flag("--json")) {
         out << benchmarkResultToJson(r) << "\n";
@@ -45,11 +47,23 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
                   "  median step       %10.4f s  (forward %.4f, backward %.4f, optimizer %.4f)\n"
                   "  reallocation      %10.4f s\n"
                   "  peak memory       %10.1f MiB\n"
-                  "  achieved          %10.1f GFLOP/s  (%.1f %% of the measured matrix-product peak, %.1f GFLOP/s)\n",
+                  "  achieved          %10.1f GFLOP/s  (%.1f %% of the measured matrix-product peak, %.1f GFLOP/s)\n"
+                  "  matrix products   %10.4f s  (%.1f %% of the step; fused kernels on %d threads)\n",
                   o.method.c_str(), r.precision.c_str(), r.device.c_str(), (long long)r.trainableParameters, (long long)r.modelParameters,
                   r.tokensPerSecond, r.medianStepSeconds, r.forwardSeconds, r.backwardSeconds, r.optimizerSeconds, r.reallocationSeconds,
-                  double(r.peakMemoryBytes) / (1 << 20), r.achievedGflops, 100 * r.achievedGflops / r.peakGflops, r.peakGflops);
+                  double(r.peakMemoryBytes) / (1 << 20), r.achievedGflops, 100 * r.achievedGflops / r.peakGflops, r.peakGflops,
+                  r.matmulSeconds, 100 * r.matmulShare, r.kernelThreads);
     out << buf;
+    if (!r.operators.empty()) {
+        out << "  per step, by operator (wall time; indented: inside the operator above it):\n";
+        const std::size_t shown = std::min<std::size_t>(r.operators.size(), 40);
+        for (std::size_t i = 0; i < shown; ++i) {
+            const auto& op = r.operators[i];
+            std::snprintf(buf, sizeof(buf), "    %9.3f ms %7.1f calls  %s%s\n", op.secondsPerStep * 1e3, op.callsPerStep,
+                          op.nested ? "  " : "", op.name.c_str());
+            out << buf;
+        }
+    }
     return 0;
 }
 

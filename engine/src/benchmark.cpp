@@ -5,6 +5,7 @@
 #include "l1ra/runtime.h"
 #include "matmul_meter.h"
 #include "memory_usage.h"
+#include "operator_times.h"
 #include "precision.h"
 #include "trainer.h"
 
@@ -129,6 +130,7 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
     std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul;
     // On the CPU, the wall time inside matrix products (on CUDA they return once queued: not measured there).
     std::unique_ptr<MatmulMeter> meter = dev.is_cpu() ? std::make_unique<MatmulMeter>() : nullptr;
+    std::unique_ptr<OperatorTimes> operatorTimes = o.operators ? std::make_unique<OperatorTimes>() : nullptr;
     std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
     std::mt19937 gateRng(7);
     for (int step = 0; step < o.warmup + o.steps; ++step) {
@@ -137,6 +139,7 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
         if (const char* trace = std::getenv("L1RA_PROFILE"); trace && step == o.warmup)
             profile = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(trace));
         if (meter) meter->reset();
+        if (operatorTimes && step == o.warmup) operatorTimes->reset();   // the measured steps only
         const double t0 = monotonicSeconds();
         const StepResult sr = trainer.step(step, 1e-4);
         sync();
@@ -167,6 +170,11 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
     }
     profile.reset();
     meter.reset();
+    if (operatorTimes) {
+        for (const OperatorTime& t : operatorTimes->entries())
+            r.operators.push_back({t.name, t.seconds / o.steps, double(t.calls) / o.steps, t.nested});
+        operatorTimes.reset();
+    }
     r.medianStepSeconds = median(stepTimes);
     r.forwardSeconds = median(forward);
     r.backwardSeconds = median(backward);
@@ -186,7 +194,7 @@ std::string benchmarkResultToJson(const BenchmarkResult& r) {
     const auto& o = r.options;
     // The matrix-product time is measured on the CPU only: null elsewhere.
     const auto cpuOnly = [&](double v) { return r.matmulSeconds > 0 ? nlohmann::json(v) : nlohmann::json(); };
-    return nlohmann::json{
+    nlohmann::json j{
         {"engine", "l1ra"},
         {"method", o.method},
         {"precision", r.precision},
@@ -209,8 +217,13 @@ std::string benchmarkResultToJson(const BenchmarkResult& r) {
         {"peak_gflops", r.peakGflops},
         {"kernel_threads", r.kernelThreads},
         {"trainable_parameters", r.trainableParameters},
-        {"model_parameters", r.modelParameters}}
-        .dump();
+        {"model_parameters", r.modelParameters}};
+    if (o.operators) {
+        j["operators"] = nlohmann::json::array();
+        for (const auto& op : r.operators)
+            j["operators"].push_back({{"name", op.name}, {"s_per_step", op.secondsPerStep}, {"calls_per_step", op.callsPerStep}, {"nested", op.nested}});
+    }
+    return j.dump();
 }
 
 }  // namespace l1ra

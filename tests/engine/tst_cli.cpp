@@ -4,6 +4,8 @@
 #include <QProcess>
 #include <QtTest>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -118,6 +120,24 @@ private Q_SLOTS:
         const auto r = test::runCli(twoThreads);
         QVERIFY2(r.code == 0, r.err.c_str());
         QCOMPARE(json::parse(r.out)["kernel_threads"].get<int>(), 2);
+        QVERIFY(!json::parse(r.out).contains("operators"));
+
+        // --operators: wall time per operator and step, the fused kernels' scopes included, backward nodes named.
+        auto withOperators = shape;
+        withOperators.push_back("--operators");
+        const auto ops = test::runCli(withOperators);
+        QVERIFY2(ops.code == 0, ops.err.c_str());
+        std::map<std::string, json> byName;
+        const json report = json::parse(ops.out);
+        for (const auto& op : report["operators"]) byName[op["name"].get<std::string>()] = op;
+        for (const char* name : {"aten::linear", "l1ra::attention_forward", "backward: CausalAttentionFunction",
+                                 "backward: LowRankUpdateFunction", "backward: AccumulateGrad"}) {
+            QVERIFY2(byName.count(name), name);
+            QVERIFY2(byName[name]["s_per_step"].get<double>() > 0, name);
+            QVERIFY2(!byName[name]["nested"].get<bool>(), name);
+        }
+        QVERIFY(byName.count("l1ra::softmax_fwd") && byName["l1ra::softmax_fwd"]["nested"].get<bool>());
+        QCOMPARE(byName["l1ra::attention_forward"]["calls_per_step"].get<double>(), 1.0);   // one layer
         expectFailure({"bench", "--dropout", "1.5"}, "--dropout");
     }
 

@@ -4,6 +4,7 @@
 // measured matrix-product peak. docs/performance.md holds the figures.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace l1ra {
 
@@ -17,7 +18,17 @@ struct BenchmarkOptions {
     int threads = 0;
     int reallocEvery = 10;            // L1RA: a reallocation every N steps (a fifth of the gates zeroed first)
     double dropout = 0.1;             // adapter dropout
+    bool operators = false;           // also time every operator (--operators)
     uint64_t seed = 1;
+};
+
+// Wall time of one operator per measured step: the outermost operators of a step and the engine's own l1ra::
+// scopes inside them (nested: their time is also in the enclosing operator's).
+struct BenchmarkOperator {
+    std::string name;
+    double secondsPerStep = 0;
+    double callsPerStep = 0;
+    bool nested = false;
 };
 
 struct BenchmarkResult {
@@ -35,6 +46,7 @@ struct BenchmarkResult {
     double achievedGflops = 0;
     double peakGflops = 0;            // measured matrix-product rate in the step's precision
     int kernelThreads = 0;            // threads the fused CPU kernels ran on (the thread count, unless misbuilt)
+    std::vector<BenchmarkOperator> operators;   // with options.operators, longest first
     int64_t trainableParameters = 0;
     int64_t modelParameters = 0;
 };
