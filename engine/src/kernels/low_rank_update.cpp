@@ -37,11 +37,13 @@ void checkGroup(const at::Tensor& out, const at::Tensor& x, at::TensorList As, a
     TORCH_CHECK(group.rankMultiple >= 1, "lowRankUpdate: rank multiple must be at least 1");
 }
 
-int64_t paddedRank(at::TensorList As, int64_t multiple) {
+int64_t totalRank(at::TensorList As) {
     int64_t rank = 0;
     for (const auto& a : As) rank += a.size(0);
-    return (rank + multiple - 1) / multiple * multiple;
+    return rank;
 }
+
+int64_t paddedRank(int64_t rank, int64_t multiple) { return (rank + multiple - 1) / multiple * multiple; }
 
 // The gain of every rank: the gate clamped to [0, 1] (L1RA) or 1 (LoRA), times the adapter's scale.
 at::Tensor gainOf(const at::Tensor& gate, double scale, bool gated) {
@@ -65,9 +67,7 @@ struct Stacked {
 
 Stacked stack(at::TensorList As, at::TensorList Bs, at::TensorList gates, const LowRankGroup& group, int64_t width,
               at::ScalarType dtype) {
-    const int64_t R = paddedRank(As, group.rankMultiple), in = As[0].size(1);
-    int64_t rank = 0;
-    for (const auto& a : As) rank += a.size(0);
+    const int64_t rank = totalRank(As), R = paddedRank(rank, group.rankMultiple), in = As[0].size(1);
     Stacked s;
     s.scales = rankScales(As, group, R, As[0].options());
     std::vector<at::Tensor> rowsA(As.begin(), As.end()), gateParts(gates.begin(), gates.end());
@@ -194,17 +194,17 @@ at::Tensor lowRankUpdateReference(const at::Tensor& out, const at::Tensor& x, at
     // A stacked, gains, and B block-diagonal with empty blocks for the columns no adapter writes.
     std::vector<at::Tensor> stackedA, gains, blocks;
     const int64_t width = out.size(-1);
-    int64_t covered = 0, rank = 0;
+    int64_t covered = 0;
     for (std::size_t i = 0; i < As.size(); ++i) {
         if (group.columnOffsets[i] > covered) blocks.push_back(at::zeros({group.columnOffsets[i] - covered, 0}, Bs[i].options()));
         stackedA.push_back(As[i]);
         gains.push_back(gainOf(gates[i], group.scales[i], group.gated));
         blocks.push_back(Bs[i]);
         covered = group.columnOffsets[i] + Bs[i].size(0);
-        rank += As[i].size(0);
     }
     if (covered < width) blocks.push_back(at::zeros({width - covered, 0}, Bs[0].options()));
-    if (const int64_t padding = paddedRank(As, group.rankMultiple) - rank; padding > 0) {
+    const int64_t rank = totalRank(As);
+    if (const int64_t padding = paddedRank(rank, group.rankMultiple) - rank; padding > 0) {
         stackedA.push_back(at::zeros({padding, As[0].size(1)}, As[0].options()));
         gains.push_back(at::zeros({padding}, gains.back().options()));
         blocks.push_back(at::zeros({0, padding}, Bs[0].options()));
