@@ -1,14 +1,16 @@
 #include "optimizer.h"
 
+#include "kernels/adamw.h"
+
 #include <cmath>
 #include <map>
 #include <tuple>
 
 namespace l1ra {
 
-// The updates run on lists of tensors (_foreach ops): on CUDA one kernel covers every tensor of a list, where a
-// loop would launch ~10 kernels per adapter tensor (hundreds of tensors, so launches dominated the optimizer
-// there); on the CPU the same ops run tensor by tensor, with the same arithmetic as before.
+// The updates run on lists of tensors: on CUDA _foreach ops, one kernel per list, where a loop would launch ~10
+// kernels per adapter tensor (launches dominated the optimizer there); on the CPU one fused pass over all of a
+// group's elements (kernels/adamw), where the _foreach ops are loops of small per-tensor kernels.
 
 double gradientNorm(const std::vector<TrainableTensor*>& params) {
     torch::NoGradGuard noGrad;
@@ -51,18 +53,15 @@ void adamwStep(const std::vector<TrainableTensor*>& params, const OptimizerSetti
     }
     for (auto& [key, l] : groups) {
         const auto [lr, decay, steps] = key;
-        const double bias1 = 1.0 - std::pow(s.beta1, double(steps));
-        const double bias2 = 1.0 - std::pow(s.beta2, double(steps));
-        // Decoupled weight decay, then the Adam update (as torch.optim.AdamW).
-        if (decay != 0) at::_foreach_mul_(l.values, 1.0 - lr * decay);
-        at::_foreach_mul_(l.expAvg, s.beta1);
-        at::_foreach_add_(l.expAvg, l.grads, 1.0 - s.beta1);
-        at::_foreach_mul_(l.expAvgSq, s.beta2);
-        at::_foreach_addcmul_(l.expAvgSq, l.grads, l.grads, 1.0 - s.beta2);
-        auto denom = at::_foreach_div(l.expAvgSq, bias2);
-        at::_foreach_sqrt_(denom);
-        at::_foreach_add_(denom, s.eps);
-        at::_foreach_addcdiv_(l.values, l.expAvg, denom, -lr / bias1);
+        kernels::AdamWStep step;
+        step.lr = lr;
+        step.weightDecay = decay;
+        step.beta1 = s.beta1;
+        step.beta2 = s.beta2;
+        step.eps = s.eps;
+        step.bias1 = 1.0 - std::pow(s.beta1, double(steps));
+        step.bias2 = 1.0 - std::pow(s.beta2, double(steps));
+        kernels::adamW(l.values, l.grads, l.expAvg, l.expAvgSq, step);
     }
     for (auto* p : params)
         if (p->value.grad().defined()) p->value.mutable_grad() = torch::Tensor();

@@ -1,5 +1,6 @@
 // Fused CPU kernels (engine/src/kernels) against their composite references: values and gradients in fp32
 // (tight), bf16 (loose) and double (central differences), edge shapes, and dropout's reproducibility.
+#include "kernels/adamw.h"
 #include "kernels/causal_attention.h"
 #include "kernels/cross_entropy.h"
 #include "kernels/fast_dropout.h"
@@ -585,6 +586,58 @@ private Q_SLOTS:
         const auto result = lowRankUpdate(out, in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group);
         QVERIFY(result.data_ptr() == out.data_ptr());   // autograd may hand back another handle, on out's memory
         EXPECT_CLOSE(out, lowRankUpdateReference(in[0], in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group), 1e-6);
+    }
+
+    // --- AdamW ------------------------------------------------------------------------------------------------
+
+    void adamWMatchesTheForeachReference() {
+        torch::manual_seed(61);
+        const std::vector<std::vector<int64_t>> shapes{{8, 256}, {688, 8}, {8}, {0}, {3, 5}};
+        auto make = [&](double scale) {
+            std::vector<torch::Tensor> out;
+            for (const auto& s : shapes) out.push_back(torch::randn(s) * scale);
+            return out;
+        };
+        auto copies = [](const std::vector<torch::Tensor>& ts) {
+            std::vector<torch::Tensor> out;
+            for (const auto& t : ts) out.push_back(t.clone());
+            return out;
+        };
+        auto values = make(1), expAvg = make(0.1), expAvgSq = make(0.01);
+        for (auto& t : expAvgSq) t.abs_();
+        auto refValues = copies(values), refAvg = copies(expAvg), refAvgSq = copies(expAvgSq);
+        for (const double decay : {0.0, 0.01}) {
+            for (int t = 1; t <= 3; ++t) {
+                const auto grads = make(0.5);
+                AdamWStep step;
+                step.lr = 1e-3;
+                step.weightDecay = decay;
+                step.bias1 = 1 - std::pow(0.9, t);
+                step.bias2 = 1 - std::pow(0.999, t);
+                adamW(values, grads, expAvg, expAvgSq, step);
+                adamWReference(refValues, grads, refAvg, refAvgSq, step);
+            }
+        }
+        for (std::size_t i = 0; i < shapes.size(); ++i) {
+            if (values[i].numel() == 0) continue;   // an empty tensor in the list is simply passed over
+            EXPECT_CLOSE(values[i], refValues[i], 1e-6);
+            EXPECT_CLOSE(expAvg[i], refAvg[i], 1e-6);
+            EXPECT_CLOSE(expAvgSq[i], refAvgSq[i], 1e-6);
+        }
+        // One element by hand: p = 1, g = 0.5, m = v = 0, first step, decay 0.1, lr 0.01.
+        auto p = torch::ones({1}), m = torch::zeros({1}), v = torch::zeros({1});
+        AdamWStep first;
+        first.lr = 0.01;
+        first.weightDecay = 0.1;
+        first.bias1 = 0.1;
+        first.bias2 = 0.001;
+        adamW({p}, {torch::full({1}, 0.5)}, {m}, {v}, first);
+        const double mExact = 0.05, vExact = 0.00025;
+        const double pExact = 1.0 * (1 - 0.001) - 0.01 / 0.1 * mExact / (std::sqrt(vExact / 0.001) + 1e-8);
+        QVERIFY(std::abs(m.item<double>() - mExact) < 1e-8);
+        QVERIFY(std::abs(v.item<double>() - vExact) < 1e-9);
+        QVERIFY2(std::abs(p.item<double>() - pExact) < 1e-6, qPrintable(QString::number(p.item<double>(), 'g', 10)));
+        QVERIFY(p._version() > 0);   // the in-place update is visible to autograd's version check
     }
 
     void lowRankUpdateRejectsMismatchedGroups() {
