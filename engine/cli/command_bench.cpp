@@ -47,13 +47,16 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
                   "  median step       %10.4f s  (forward %.4f, backward %.4f, optimizer %.4f)\n"
                   "  reallocation      %10.4f s\n"
                   "  peak memory       %10.1f MiB\n"
-                  "  achieved          %10.1f GFLOP/s  (%.1f %% of the measured matrix-product peak, %.1f GFLOP/s)\n"
-                  "  matrix products   %10.4f s  (%.1f %% of the step; fused kernels on %d threads)\n",
+                  "  achieved          %10.1f GFLOP/s  (%.1f %% of the measured matrix-product peak, %.1f GFLOP/s)\n",
                   o.method.c_str(), r.precision.c_str(), r.device.c_str(), (long long)r.trainableParameters, (long long)r.modelParameters,
                   r.tokensPerSecond, r.medianStepSeconds, r.forwardSeconds, r.backwardSeconds, r.optimizerSeconds, r.reallocationSeconds,
-                  double(r.peakMemoryBytes) / (1 << 20), r.achievedGflops, 100 * r.achievedGflops / r.peakGflops, r.peakGflops,
-                  r.matmulSeconds, 100 * r.matmulShare, r.kernelThreads);
+                  double(r.peakMemoryBytes) / (1 << 20), r.achievedGflops, 100 * r.achievedGflops / r.peakGflops, r.peakGflops);
     out << buf;
+    if (r.matmulSeconds > 0) {   // measured on the CPU only
+        std::snprintf(buf, sizeof(buf), "  matrix products   %10.4f s  (%.1f %% of the step; fused kernels on %d threads)\n",
+                      r.matmulSeconds, 100 * r.matmulShare, r.kernelThreads);
+        out << buf;
+    }
     if (!r.operators.empty()) {
         out << "  per step, by operator (wall time; indented: inside the operator above it):\n";
         const std::size_t shown = std::min<std::size_t>(r.operators.size(), 40);
