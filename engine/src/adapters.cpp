@@ -1,7 +1,7 @@
 #include "adapters.h"
 
 #include "kernels/fast_dropout.h"
-#include "kernels/low_rank_update.h"
+#include "kernels/adapted_projection.h"
 #include "l1ra/error.h"
 #include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
@@ -134,10 +134,11 @@ void AdapterSet::rebuildIndex() {
         index_[std::size_t(a.layer)][std::size_t(groupOf(a.projection))].push_back({&a, projectionColumnOffset(config_, a.projection)});
 }
 
-void AdapterSet::addDelta(int64_t layer, ProjectionGroup group, const torch::Tensor& input, torch::Tensor& output) const {
+torch::Tensor AdapterSet::project(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
+                                  const torch::Tensor& weight) const {
     const auto& slots = index_[std::size_t(layer)][std::size_t(group)];
-    if (slots.empty()) return;
-    // The group's adapters as one low-rank product pair added into the fused output (kernels/low_rank_update.h).
+    if (slots.empty()) return torch::linear(input, weight);
+    // The base product and the group's adapters as one node (kernels/adapted_projection.h).
     std::vector<torch::Tensor> As, Bs, gates;
     kernels::LowRankGroup g;
     for (const GroupSlot& slot : slots) {
@@ -158,7 +159,7 @@ void AdapterSet::addDelta(int64_t layer, ProjectionGroup group, const torch::Ten
         g.dropout = spec_.dropout;
         g.seed = kernels::dropoutSeed(dropoutSeed_, dropoutStream_, layer, int64_t(group));
     }
-    output = kernels::lowRankUpdate(output, input, As, Bs, gates, g);
+    return kernels::adaptedProjection(input, weight, As, Bs, gates, g);
 }
 
 int AdapterSet::totalRank() const {

@@ -52,7 +52,8 @@ public:
     AdapterSet(const LlamaConfig& config, torch::Device device, std::vector<LoadedAdapter> loaded, const AdapterSpec& spec,
                const std::string& source);
 
-    void addDelta(int64_t layer, ProjectionGroup group, const torch::Tensor& input, torch::Tensor& output) const override;
+    torch::Tensor project(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
+                          const torch::Tensor& weight) const override;
 
     void setTraining(bool training) { training_ = training; }
     // Dropout masks are a hash of (seed, stream, layer, group): set the stream (the micro-batch's index in the

@@ -99,6 +99,10 @@ torch::Tensor LlamaModel::hidden(const torch::Tensor& ids, KVCache* cache, const
 
     // The element-wise steps are fused kernels (engine/src/kernels) with HF semantics; each file also holds the
     // plain torch version it is tested against and falls back to on CUDA.
+    // A projection group: the adapters' node when there are adapters (it includes the base product).
+    auto project = [&](int64_t layer, ProjectionGroup group, const torch::Tensor& input, const torch::Tensor& weight) {
+        return adapters ? adapters->project(layer, group, input, weight) : torch::linear(input, weight);
+    };
     auto x = torch::embedding(embed_, ids.to(device_));   // [B, T, D]
     auto [ropeCos, ropeSin] = rotary(start, T);            // [T, hd]
 
@@ -107,8 +111,7 @@ torch::Tensor LlamaModel::hidden(const torch::Tensor& ids, KVCache* cache, const
 
         // Self-attention: normalise (fp32 inside), project, rotate, attend over cached and new keys, project back.
         auto h = kernels::rmsNorm(x, L.inputNorm, eps);
-        auto qkv = torch::linear(h, L.wqkv);   // [B, T, qDim + 2 kvDim]
-        if (adapters) adapters->addDelta(l, ProjectionGroup::QKV, h, qkv);
+        auto qkv = project(l, ProjectionGroup::QKV, h, L.wqkv);   // [B, T, qDim + 2 kvDim]
         // q in the grouped layout [B, KV, G*T, hd]: the G query heads sharing a key/value head are stacked as
         // rows, so attention needs no copies of K and V. k, v [B, KV, T, hd]. "Rotate half" RoPE on q and k.
         auto qkvSplit = kernels::applyRotary(qkv, ropeCos, ropeSin, H, KV, hd);
@@ -122,17 +125,14 @@ torch::Tensor LlamaModel::hidden(const torch::Tensor& ids, KVCache* cache, const
         // Causal (and sliding-window) softmax attention, softmax in fp32, 1/sqrt(hd) scaling.
         auto attn = kernels::causalAttention(q, k, v, start, config_.slidingWindow);   // [B, KV, G*T, hd]
         attn = attn.view({B, H, T, hd}).transpose(1, 2).reshape({B, T, qDim});
-        auto o = torch::linear(attn, L.wo);   // [B, T, D]
-        if (adapters) adapters->addDelta(l, ProjectionGroup::O, attn, o);
+        auto o = project(l, ProjectionGroup::O, attn, L.wo);   // [B, T, D]
         x = x + o;
 
         // SwiGLU MLP: down(silu(gate(h)) * up(h)).
         h = kernels::rmsNorm(x, L.postNorm, eps);
-        auto gateUp = torch::linear(h, L.wgateUp);   // [B, T, 2F]
-        if (adapters) adapters->addDelta(l, ProjectionGroup::GateUp, h, gateUp);
-        auto act = kernels::swiglu(gateUp);          // [B, T, F]
-        auto down = torch::linear(act, L.wdown);     // [B, T, D]
-        if (adapters) adapters->addDelta(l, ProjectionGroup::Down, act, down);
+        auto gateUp = project(l, ProjectionGroup::GateUp, h, L.wgateUp);   // [B, T, 2F]
+        auto act = kernels::swiglu(gateUp);                                // [B, T, F]
+        auto down = project(l, ProjectionGroup::Down, act, L.wdown);       // [B, T, D]
         x = x + down;
     }
     if (cache) cache->length = S;

@@ -16,13 +16,13 @@ class ModelFolder;
 // The four matrix products of a decoder layer; fused groups hold several HF projections.
 enum class ProjectionGroup { QKV, O, GateUp, Down };
 
-// Adds adapter contributions to a projection group's output, `output = output + delta(input)` (output may be
-// replaced by a new tensor), where the columns of `output` are the group's projections in HF order
-// (q|k|v, o, gate|up, down).
+// Computes a projection group with its adapters, `input · weightᵀ + delta(input)`, where the columns of the
+// output are the group's projections in HF order (q|k|v, o, gate|up, down).
 class AdapterHook {
 public:
     virtual ~AdapterHook() = default;
-    virtual void addDelta(int64_t layer, ProjectionGroup group, const torch::Tensor& input, torch::Tensor& output) const = 0;
+    virtual torch::Tensor project(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
+                                  const torch::Tensor& weight) const = 0;
 };
 
 struct KVCache {

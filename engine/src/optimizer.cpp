@@ -2,6 +2,7 @@
 
 #include "kernels/adamw.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -70,8 +71,20 @@ void adamwStep(const std::vector<TrainableTensor*>& params, const OptimizerSetti
 void shrinkGates(const std::vector<TrainableTensor*>& params, double gateLr, double lambda) {
     torch::NoGradGuard noGrad;
     const double shrink = gateLr * lambda;
-    for (auto* p : params)
-        if (p->group == ParamGroup::Gates) p->value.sub_(shrink).clamp_(0.0, 1.0);
+    for (auto* p : params) {
+        if (p->group != ParamGroup::Gates) continue;
+        torch::Tensor& c = p->value;
+        if (c.device().is_cpu() && c.scalar_type() == torch::kFloat32 && c.is_contiguous()) {
+            // A gate is a few elements: a loop, where sub_ and clamp_ cost two dispatches each (28 gates a layer
+            // set). The same fp32 arithmetic as sub_(shrink).clamp_(0, 1).
+            float* v = c.data_ptr<float>();
+            const float s = float(shrink);
+            for (int64_t i = 0; i < c.numel(); ++i) v[i] = std::clamp(v[i] - s, 0.0f, 1.0f);
+            c.unsafeGetTensorImpl()->bump_version();   // an in-place change, as the operations would record
+        } else {
+            c.sub_(shrink).clamp_(0.0, 1.0);
+        }
+    }
 }
 
 }  // namespace l1ra

@@ -69,8 +69,8 @@ private Q_SLOTS:
             a.gate.value.copy_(torch::tensor({0.2f, 1.0f, 0.6f}));
         }
         auto x = torch::randn({2, 5, c.hiddenSize});
-        auto out = torch::zeros({2, 5, c.qDim() + 2 * c.kvDim()});
-        set.addDelta(0, ProjectionGroup::QKV, x, out);
+        // A zero weight: the output is the adapter's update alone.
+        auto out = set.project(0, ProjectionGroup::QKV, x, torch::zeros({c.qDim() + 2 * c.kvDim(), c.hiddenSize}));
         auto expected = a.scale * torch::matmul(torch::matmul(x, a.A.value.t()) * a.gate.value, a.B.value.t());
         QVERIFY(torch::allclose(out.narrow(-1, c.qDim(), c.kvDim()), expected, 1e-5, 1e-6));
         QVERIFY(out.narrow(-1, 0, c.qDim()).abs().max().item<float>() == 0.0f);         // q untouched
@@ -89,9 +89,9 @@ private Q_SLOTS:
         }
         auto x = torch::randn({2, 3, c.hiddenSize}, torch::kDouble);
         auto w = torch::randn({2, 3, 2 * c.intermediateSize}, torch::kDouble);
+        const auto weight = torch::randn({2 * c.intermediateSize, c.hiddenSize}, torch::kDouble);
         auto lossOf = [&] {
-            auto out = torch::zeros({2, 3, 2 * c.intermediateSize}, torch::kDouble);
-            set.addDelta(1, ProjectionGroup::GateUp, x, out);
+            auto out = set.project(1, ProjectionGroup::GateUp, x, weight);
             return (out * w).sum();
         };
         lossOf().backward();
@@ -179,6 +179,19 @@ private Q_SLOTS:
         auto g = set.adapters()[0].gate.value;
         QVERIFY(std::abs(g[0].item<float>() - 0.4999f) < 1e-6);
         QCOMPARE(g[1].item<float>(), 0.0f);
+
+        // The same values as sub_ and clamp_, bit for bit, and the change visible to autograd's version check.
+        AdapterSet wide(tinyConfig(), torch::kCPU, spec(5, true, {"o_proj"}));
+        const auto start = torch::tensor({0.5f, 0.00005f, 1.2f, -0.1f, 0.3333f});
+        auto& gate = wide.adapters()[0].gate.value;
+        {
+            torch::NoGradGuard ng;
+            gate.copy_(start);
+        }
+        const auto version = gate._version();
+        shrinkGates(wide.trainables(), 0.02, 5e-3);
+        QVERIFY(torch::equal(gate, start.sub(0.02 * 5e-3).clamp(0.0, 1.0)));
+        QVERIFY(gate._version() > version);
     }
 
     void loraHasNoTrainableGates() {

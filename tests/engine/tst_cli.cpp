@@ -131,13 +131,14 @@ private Q_SLOTS:
         const json report = json::parse(ops.out);
         for (const auto& op : report["operators"]) byName[op["name"].get<std::string>()] = op;
         for (const char* name : {"aten::linear", "l1ra::attention_forward", "backward: CausalAttentionFunction",
-                                 "backward: LowRankUpdateFunction", "backward: AccumulateGrad"}) {
+                                 "backward: AdaptedProjectionFunction", "backward: AccumulateGrad"}) {
             QVERIFY2(byName.count(name), name);
             QVERIFY2(byName[name]["s_per_step"].get<double>() > 0, name);
             QVERIFY2(!byName[name]["nested"].get<bool>(), name);
         }
         QVERIFY(byName.count("l1ra::softmax_fwd") && byName["l1ra::softmax_fwd"]["nested"].get<bool>());
         QCOMPARE(byName["l1ra::attention_forward"]["calls_per_step"].get<double>(), 1.0);   // one layer
+        QCOMPARE(byName["backward: AdaptedProjectionFunction"]["calls_per_step"].get<double>(), 4.0);   // 4 groups
         expectFailure({"bench", "--dropout", "1.5"}, "--dropout");
     }
 

@@ -1,10 +1,10 @@
 // Fused CPU kernels (engine/src/kernels) against their composite references: values and gradients in fp32
 // (tight), bf16 (loose) and double (central differences), edge shapes, and dropout's reproducibility.
 #include "kernels/adamw.h"
+#include "kernels/adapted_projection.h"
 #include "kernels/causal_attention.h"
 #include "kernels/cross_entropy.h"
 #include "kernels/fast_dropout.h"
-#include "kernels/low_rank_update.h"
 #include "kernels/rms_norm.h"
 #include "kernels/rotary.h"
 #include "kernels/swiglu.h"
@@ -61,6 +61,12 @@ Result run(const Fn& f, const Inputs& inputs, const std::vector<bool>& different
     loss.backward();
     for (std::size_t i = 0; i < leaves.size(); ++i) r.grads.push_back(differentiable[i] ? leaves[i].grad() : torch::Tensor());
     return r;
+}
+
+// adaptedProjection or its reference on inputs {x, weight, A0, A1, B0, B1, gate0, gate1}.
+using ProjectionFn = decltype(&adaptedProjection);
+torch::Tensor projectInputs(ProjectionFn fn, const Inputs& in, const LowRankGroup& group) {
+    return fn(in[0], in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group);
 }
 
 // Fused and reference agree on outputs and on every gradient.
@@ -279,6 +285,31 @@ private Q_SLOTS:
         const auto kept = y.ne(0);
         EXPECT_CLOSE(y.masked_select(kept), x.masked_select(kept) / 0.75, 1e-7);
         QVERIFY(torch::equal(leaf.grad().ne(0), kept));
+    }
+
+    void addDroppedAddsTheSameMask() {
+        for (auto dtype : {torch::kFloat32, torch::kBFloat16, torch::kDouble}) {
+            for (int64_t n : {1, 7, 40001}) {
+                torch::manual_seed(n);
+                const auto x = torch::randn({n}).to(dtype), base = torch::randn({n}).to(dtype);
+                for (const double p : {0.0, 0.3, 1.0}) {
+                    auto y = base.clone();
+                    addDropped(y, x, p, 5);
+                    // The same kept elements and values up to the rounding of the sum (the kernel may fuse the
+                    // scaling and the addition into one multiply-add).
+                    const auto expected = base + fastDropoutReference(x, p, 5);
+                    const QString what = QStringLiteral("n = %1, p = %2").arg(n).arg(p);
+                    QVERIFY2(relErr(y, expected) <= (dtype == torch::kBFloat16 ? 1e-2 : 1e-6), qPrintable(what));
+                    QVERIFY2(torch::equal(y.ne(base), expected.ne(base)), qPrintable(what));
+                }
+            }
+        }
+        // Strided y (composite path) and mismatched shapes.
+        const auto x = torch::randn({4, 6});
+        auto wide = torch::zeros({6, 4}), y = wide.t();
+        addDropped(y, x, 0.5, 3);
+        QVERIFY(torch::equal(y, fastDropoutReference(x, 0.5, 3)));
+        QVERIFY_THROWS_EXCEPTION(c10::Error, addDropped(torch::zeros({4, 5}), x, 0.5, 3));
     }
 
     void dropoutIsTheSameForAnyThreadCount() {
@@ -538,56 +569,71 @@ private Q_SLOTS:
         gradcheck(fused, {torch::randn({3, 14}, torch::kDouble) * 3}, {true}, "swiglu double");
     }
 
-    // --- grouped low-rank update (adapters) ---------------------------------------------------------------------
+    // --- a projection group with its adapters -------------------------------------------------------------------
 
-    // Inputs: out [2, 5, 20], x [2, 5, 6], then A, B and gate of two adapters writing columns [0, 8) and [12, 16)
-    // (a gap and an uncovered tail, as a q|k|v group with only q and v adapted). Parameters in `param`.
-    static Inputs lowRankInputs(torch::ScalarType compute, torch::ScalarType param, bool boundaryGates) {
+    // Inputs: x [2, 5, 6], the group's weight [20, 6], then A, B and gate of two adapters writing columns [0, 8)
+    // and [12, 16) (a gap and an uncovered tail, as a q|k|v group with only q and v adapted). x and the weight
+    // in `compute`, the adapters' parameters in `param`.
+    static Inputs projectionInputs(torch::ScalarType compute, torch::ScalarType param, bool boundaryGates) {
         torch::manual_seed(53);
         auto gate0 = boundaryGates ? torch::tensor({1.0, 0.0, 0.4}) : torch::tensor({0.7, 0.2, 0.4});
         auto gate1 = boundaryGates ? torch::tensor({1.3, -0.2}) : torch::tensor({0.9, 0.35});
-        return {torch::randn({2, 5, 20}).to(compute), torch::randn({2, 5, 6}).to(compute),
+        return {torch::randn({2, 5, 6}).to(compute), torch::randn({20, 6}).to(compute),
                 torch::randn({3, 6}).to(param), torch::randn({2, 6}).to(param),
                 torch::randn({8, 3}).to(param), torch::randn({4, 2}).to(param), gate0.to(param), gate1.to(param)};
     }
 
-    void lowRankUpdateMatchesReference() {
+    void adaptedProjectionMatchesReference() {
         for (const bool gated : {true, false}) {
-            LowRankGroup group;
-            group.columnOffsets = {0, 12};
-            group.scales = {2.0, 0.5};
-            group.gated = gated;
-            group.rankMultiple = gated ? 16 : 1;   // L1RA pads the stacked rank 5 to 16
-            group.dropout = gated ? 0.2 : 0.0;
-            group.seed = 77;
-            // `out` as a leaf (updated out of place) and as an intermediate result, as in the model (updated in place).
-            auto call = [&](auto fn, bool intermediate) {
-                return [&, fn, intermediate](const Inputs& in) {
-                    const auto out = intermediate ? in[0] * 1 : in[0];
-                    return Inputs{fn(out, in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group)};
-                };
-            };
-            // Gates at and beyond the clamp's ends: the gradient passes at 0 and 1 and stops outside [0, 1].
-            const std::vector<bool> diff{true, true, true, true, true, true, gated, gated};
-            const char* what = gated ? "L1RA group" : "LoRA group";
-            for (const bool intermediate : {false, true}) {
-                const Fn fused = call(lowRankUpdate, intermediate), ref = call(lowRankUpdateReference, intermediate);
-                compare(fused, ref, lowRankInputs(torch::kFloat32, torch::kFloat32, true), diff, 1e-5, what);
-                compare(fused, ref, lowRankInputs(torch::kBFloat16, torch::kFloat32, true), diff, 3e-2, what);
-                gradcheck(fused, lowRankInputs(torch::kDouble, torch::kDouble, false), diff, what);
+            for (const double dropout : {0.0, 0.2}) {
+                LowRankGroup group;
+                group.columnOffsets = {0, 12};
+                group.scales = {2.0, 0.5};
+                group.gated = gated;
+                group.rankMultiple = gated ? 16 : 1;   // L1RA pads the stacked rank 5 to 16
+                group.dropout = dropout;
+                group.seed = 77;
+                auto call = [&](auto fn) { return [&, fn](const Inputs& in) { return Inputs{projectInputs(fn, in, group)}; }; };
+                // The weight is frozen; gates at and beyond the clamp's ends: the gradient passes at 0 and 1 and
+                // stops outside [0, 1].
+                const std::vector<bool> diff{true, false, true, true, true, true, gated, gated};
+                const std::string what = std::string(gated ? "L1RA group" : "LoRA group") + (dropout > 0 ? ", dropout" : "");
+                const Fn fused = call(adaptedProjection), ref = call(adaptedProjectionReference);
+                compare(fused, ref, projectionInputs(torch::kFloat32, torch::kFloat32, true), diff, 1e-5, what.c_str());
+                compare(fused, ref, projectionInputs(torch::kBFloat16, torch::kFloat32, true), diff, 3e-2, what.c_str());
+                gradcheck(fused, projectionInputs(torch::kDouble, torch::kDouble, false), diff, what.c_str());
             }
         }
-        // In place: the result is `out` itself, updated.
+    }
+
+    void adaptedProjectionIsOneNodeOnlyWhereItCanBe() {
         LowRankGroup group;
         group.columnOffsets = {0, 12};
         group.scales = {1.0, 1.0};
-        const auto in = lowRankInputs(torch::kFloat32, torch::kFloat32, false);
-        const auto out = in[0].clone();
-        const auto result = lowRankUpdate(out, in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group);
-        QVERIFY(result.data_ptr() == out.data_ptr());   // autograd may hand back another handle, on out's memory
-        EXPECT_CLOSE(out, lowRankUpdateReference(in[0], in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group), 1e-6);
+        auto in = projectionInputs(torch::kFloat32, torch::kFloat32, false);
+        in[0].requires_grad_(true);
+        auto fusedNode = [](const torch::Tensor& t) {
+            return t.grad_fn() && t.grad_fn()->name().find("AdaptedProjectionFunction") != std::string::npos;
+        };
+        QVERIFY(fusedNode(projectInputs(adaptedProjection, in, group)));
+        // A weight that trains, or one in another dtype than x, takes the composite path, gradient included.
+        auto trained = in;
+        trained[1] = in[1].clone().requires_grad_(true);
+        const auto y = projectInputs(adaptedProjection, trained, group);
+        QVERIFY(y.grad_fn() && !fusedNode(y));
+        y.sum().backward();
+        EXPECT_CLOSE(trained[1].grad(), torch::ones({10, 20}).t().mm(in[0].detach().view({10, 6})), 1e-6);
+        // An fp32 x with a bf16 weight, as autocast allows: the composite path, whose products autocast to bf16.
+        auto mixed = in;
+        mixed[1] = in[1].to(torch::kBFloat16);
+        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+        at::autocast::set_cpu_enabled(true);
+        const auto autocast = projectInputs(adaptedProjection, mixed, group);
+        at::autocast::set_cpu_enabled(false);
+        at::autocast::clear_cache();
+        QVERIFY(!fusedNode(autocast));
+        QCOMPARE(autocast.scalar_type(), torch::kBFloat16);
     }
-
     // --- AdamW ------------------------------------------------------------------------------------------------
 
     void adamWMatchesTheForeachReference() {
@@ -640,14 +686,19 @@ private Q_SLOTS:
         QVERIFY(p._version() > 0);   // the in-place update is visible to autograd's version check
     }
 
-    void lowRankUpdateRejectsMismatchedGroups() {
-        const auto in = lowRankInputs(torch::kFloat32, torch::kFloat32, false);
+    void adaptedProjectionRejectsMismatchedGroups() {
+        const auto in = projectionInputs(torch::kFloat32, torch::kFloat32, false);
         LowRankGroup group;
         group.columnOffsets = {0, 18};   // the second adapter's 4 columns would end past the width 20
         group.scales = {1.0, 1.0};
-        QVERIFY_THROWS_EXCEPTION(c10::Error, lowRankUpdate(in[0], in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group));
+        QVERIFY_THROWS_EXCEPTION(c10::Error, projectInputs(adaptedProjection, in, group));
         group.columnOffsets = {0, 12};
-        QVERIFY_THROWS_EXCEPTION(c10::Error, lowRankUpdate(in[0], in[1], {in[3], in[2]}, {in[4], in[5]}, {in[6], in[7]}, group));
+        auto swapped = in;
+        std::swap(swapped[2], swapped[4]);   // an A that does not read x's 6 features
+        QVERIFY_THROWS_EXCEPTION(c10::Error, projectInputs(adaptedProjection, swapped, group));
+        auto narrow = in;
+        narrow[1] = in[1].narrow(1, 0, 5);   // a weight for 5 input features
+        QVERIFY_THROWS_EXCEPTION(c10::Error, projectInputs(adaptedProjection, narrow, group));
     }
 };
 

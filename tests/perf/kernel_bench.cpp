@@ -4,6 +4,7 @@
 //
 //   kernel_bench [--reps N] [--threads N] [--only NAME]
 #include "blas_threads.h"
+#include "kernels/adapted_projection.h"
 #include "kernels/causal_attention.h"
 #include "kernels/cross_entropy.h"
 #include "kernels/fast_dropout.h"
@@ -124,7 +125,7 @@ std::vector<Bench> benches() {
                     [](const std::vector<torch::Tensor>& in) {
                         return std::vector<torch::Tensor>{causalAttentionReference(in[0], in[1], in[2], 0, 0)};
                     }});
-    // Reference: what AdapterSet::addDelta calls now (torch::dropout with the global generator).
+    // Reference: torch::dropout with the global generator (what the adapters used before the hashed mask).
     list.push_back({"dropout p=0.05",
                     [=](torch::ScalarType dt) { return std::vector<torch::Tensor>{torch::randn({B, T, D}).to(dt).requires_grad_(true)}; },
                     [](const std::vector<torch::Tensor>& in) { return std::vector<torch::Tensor>{fastDropout(in[0], 0.05, 12345)}; },
@@ -160,6 +161,28 @@ std::vector<Bench> benches() {
                         k = k * in[1] + rotateHalf(k) * in[2];
                         return std::vector<torch::Tensor>{q.reshape({B, KV, G * T, HD}), k, v};
                     }});
+    // The q|k|v group of an L1RA layer: frozen weight, three rank-8 adapters (fp32 parameters, gates), dropout
+    // 0.1, stacked rank padded to 32. Reference: the same as separate LibTorch operations.
+    LowRankGroup qkv;
+    qkv.columnOffsets = {0, H * HD, (H + KV) * HD};
+    qkv.scales = {2.0, 2.0, 2.0};
+    qkv.gated = true;
+    qkv.rankMultiple = 16;
+    qkv.dropout = 0.1;
+    qkv.seed = 7;
+    auto projectionInputs = [=](torch::ScalarType dt) {
+        std::vector<torch::Tensor> in{torch::randn({B, T, D}).to(dt).requires_grad_(true), torch::randn({(H + 2 * KV) * HD, D}).to(dt)};
+        for (int i = 0; i < 3; ++i) in.push_back((torch::randn({8, D}) / 8).requires_grad_(true));
+        for (int64_t out : {H * HD, KV * HD, KV * HD}) in.push_back((torch::randn({out, 8}) / 8).requires_grad_(true));
+        for (int i = 0; i < 3; ++i) in.push_back(torch::rand({8}).requires_grad_(true));
+        return in;
+    };
+    auto project = [=](auto fn) {
+        return [=](const std::vector<torch::Tensor>& in) {
+            return std::vector<torch::Tensor>{fn(in[0], in[1], {in[2], in[3], in[4]}, {in[5], in[6], in[7]}, {in[8], in[9], in[10]}, qkv)};
+        };
+    };
+    list.push_back({"projection qkv", projectionInputs, project(adaptedProjection), project(adaptedProjectionReference)});
     list.push_back({"swiglu",
                     [=](torch::ScalarType dt) { return std::vector<torch::Tensor>{torch::randn({B, T, 2 * F}).to(dt).requires_grad_(true)}; },
                     [](const std::vector<torch::Tensor>& in) { return std::vector<torch::Tensor>{swiglu(in[0])}; },

@@ -26,26 +26,29 @@ uint32_t dropThreshold(double p) {
     return t >= 4294967295.0 ? 0xFFFFFFFFu : uint32_t(t);
 }
 
-// y[i] = x[i] · (keep(i) ? scale : 0) for the elements of word pairs [begin, end); pair m covers 2m and 2m+1.
-template <typename T>
+// y[i] = x[i] · (keep(i) ? scale : 0), or y[i] += that with Accumulate, for the elements of word pairs
+// [begin, end); pair m covers 2m and 2m+1.
+template <bool Accumulate, typename T>
 L1RA_KERNEL_CLONES void maskedScale(const T* __restrict x, T* __restrict y, int64_t numel, uint64_t key,
                                     uint32_t threshold, acc_t<T> scale, int64_t begin, int64_t end) {
     using A = acc_t<T>;
+    auto put = [&](int64_t i, A v) { store(y + i, Accumulate ? load(y[i]) + v : v); };
     const int64_t full = std::min(end, numel / 2);   // pairs with both elements present
     for (int64_t m = begin; m < full; ++m) {
         const uint64_t w = streamWord(key, uint64_t(m));
         const uint32_t lo = uint32_t(w), hi = uint32_t(w >> 32);
-        store(y + 2 * m, load(x[2 * m]) * (lo >= threshold ? scale : A(0)));
-        store(y + 2 * m + 1, load(x[2 * m + 1]) * (hi >= threshold ? scale : A(0)));
+        put(2 * m, load(x[2 * m]) * (lo >= threshold ? scale : A(0)));
+        put(2 * m + 1, load(x[2 * m + 1]) * (hi >= threshold ? scale : A(0)));
     }
     if (end > full && full == numel / 2 && (numel & 1)) {   // the odd last element uses the low half of its pair
         const uint64_t w = streamWord(key, uint64_t(full));
-        store(y + numel - 1, load(x[numel - 1]) * (uint32_t(w) >= threshold ? scale : A(0)));
+        put(numel - 1, load(x[numel - 1]) * (uint32_t(w) >= threshold ? scale : A(0)));
     }
 }
 
-at::Tensor applyMask(const at::Tensor& x, double p, uint64_t seed) {   // x contiguous, any shape
-    auto y = at::empty_like(x, at::MemoryFormat::Contiguous);
+// y = mask(x), or y += mask(x) with Accumulate; x and y contiguous, same dtype and element count.
+template <bool Accumulate>
+void maskInto(const at::Tensor& x, const at::Tensor& y, double p, uint64_t seed) {
     const int64_t numel = x.numel(), pairs = (numel + 1) / 2;
     const uint64_t key = mix64(seed);
     const uint32_t threshold = dropThreshold(p);
@@ -55,9 +58,14 @@ at::Tensor applyMask(const at::Tensor& x, double p, uint64_t seed) {   // x cont
         // 1/(1-p) rounded to x's dtype first, as torch.dropout's noise tensor and the composite path have it.
         const auto scale = roundTo<scalar_t>(acc_t<scalar_t>(1.0 / (1.0 - p)));
         at::parallel_for(0, pairs, 4096, [&](int64_t b, int64_t e) {
-            maskedScale<scalar_t>(xp, yp, numel, key, threshold, scale, b, e);
+            maskedScale<Accumulate, scalar_t>(xp, yp, numel, key, threshold, scale, b, e);
         });
     });
+}
+
+at::Tensor applyMask(const at::Tensor& x, double p, uint64_t seed) {   // x contiguous, any shape
+    auto y = at::empty_like(x, at::MemoryFormat::Contiguous);
+    maskInto<false>(x, y, p, seed);
     return y;
 }
 
@@ -118,6 +126,21 @@ at::Tensor fastDropout(const at::Tensor& x, double p, uint64_t seed) {
     if (p < 1.0 && x.is_cuda()) return seededBernoulliDropout(x, p, seed);
     if (p == 1.0 || !onFusedPath(x)) return fastDropoutReference(x, p, seed);
     return FastDropoutFunction::apply(x, p, int64_t(seed));
+}
+
+void addDropped(const at::Tensor& y, const at::Tensor& x, double p, uint64_t seed) {
+    TORCH_CHECK(p >= 0.0 && p <= 1.0, "addDropped: p = ", p, " is not in [0, 1]");
+    TORCH_CHECK(y.sizes() == x.sizes() && y.scalar_type() == x.scalar_type() && y.device() == x.device(),
+                "addDropped: y ", y.sizes(), " ", y.scalar_type(), " and x ", x.sizes(), " ", x.scalar_type(), " differ");
+    at::NoGradGuard noGrad;
+    if (p == 1.0) return;
+    if (p == 0.0) {
+        y.add_(x);
+    } else if (onFusedPath(y) && y.is_contiguous()) {
+        maskInto<true>(x.contiguous(), y, p, seed);
+    } else {
+        y.add_(fastDropout(x, p, seed));   // the device's own mask (CUDA) or the composite one
+    }
 }
 
 uint64_t dropoutSeed(uint64_t runSeed, int64_t step, int64_t layer, int64_t group) {

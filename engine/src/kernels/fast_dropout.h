@@ -28,6 +28,10 @@ at::Tensor fastDropoutReference(const at::Tensor& x, double p, uint64_t seed);
 // The keep mask as a bool tensor [numel] on `device`, built from tensor ops.
 at::Tensor dropoutKeepMask(int64_t numel, double p, uint64_t seed, const at::Device& device);
 
+// y += fastDropout(x, p, seed), in place and outside autograd (the mask is fastDropout's on every device): a
+// backward pass adds a dropped gradient into one it already holds without a temporary. Same shape and dtype.
+void addDropped(const at::Tensor& y, const at::Tensor& x, double p, uint64_t seed);
+
 // A dropout seed per (run seed, step, layer, group): distinct inputs give unrelated seeds, so every layer and
 // projection group of every step draws its own mask and a resumed run repeats them.
 uint64_t dropoutSeed(uint64_t runSeed, int64_t step, int64_t layer, int64_t group);
