@@ -45,7 +45,8 @@ const std::vector<Command>& commands() {
         {"bench", "training throughput of a model shape (random weights), split by phase",
          "l1ra bench [--vocab N --dim N --layers N --heads N --kv-heads N --ffn N --seq N --batch N --rank N]\n"
          "           [--method lora|l1ra|full] [--precision auto|f32|bf16] [--steps N] [--warmup N] [--threads N]\n"
-         "           [--realloc-every N] [--dropout P] [--device D] [--json]",
+         "           [--realloc-every N] [--dropout P] [--device D] [--json] [--operators]\n"
+         "  l1ra bench --method M --against M2 [...]     two methods in one run, steps interleaved, and their ratio",
          runBench},
     };
     return list;

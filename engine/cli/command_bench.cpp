@@ -8,38 +8,10 @@
 
 namespace l1ra::cli {
 
-int runBench(const Args& args, std::ostream& out, std::ostream&) {
-    Arguments a("bench", args,
-                {"--vocab", "--dim", "--layers", "--heads", "--kv-heads", "--ffn", "--seq", "--batch", "--rank", "--method",
-                 "--precision", "--device", "--steps", "--warmup", "--threads", "--realloc-every", "--seed",
-                 "--dropout"},
-                {"--json", "--operators"});
-    BenchmarkOptions o;
-    o.vocab = a.integer("--vocab", int(o.vocab));
-    o.dim = a.integer("--dim", int(o.dim));
-    o.layers = a.integer("--layers", int(o.layers));
-    o.heads = a.integer("--heads", int(o.heads));
-    o.kvHeads = a.integer("--kv-heads", int(o.kvHeads));
-    o.ffn = a.integer("--ffn", int(o.ffn));
-    o.seq = a.integer("--seq", o.seq);
-    o.batch = a.integer("--batch", o.batch);
-    o.rank = a.integer("--rank", o.rank);
-    o.method = a.value("--method").value_or(o.method);
-    o.precision = a.value("--precision").value_or(o.precision);
-    o.device = a.value("--device").value_or(o.device);
-    o.steps = a.integer("--steps", o.steps);
-    o.warmup = a.integer("--warmup", o.warmup);
-    o.threads = a.integer("--threads", o.threads);
-    o.reallocEvery = a.integer("--realloc-every", o.reallocEvery);
-    o.seed = a.unsignedInteger("--seed", o.seed);
-    o.dropout = a.real("--dropout", o.dropout);
-    if (o.dropout < 0 || o.dropout >= 1) throw Error("bench: --dropout must be in [0, 1)");
-    o.operators = a.flag("--operators");
-    const BenchmarkResult r = runBenchmark(o);
-    if (a.flag("--json")) {
-        out << benchmarkResultToJson(r) << "\n";
-        return 0;
-    }
+namespace {
+
+void printResult(std::ostream& out, const BenchmarkResult& r) {
+    const BenchmarkOptions& o = r.options;
     char buf[1024];
     std::snprintf(buf, sizeof(buf),
                   "%s, %s, %s: %lld trainable of %lld parameters\n"
@@ -67,6 +39,59 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
             out << buf;
         }
     }
+}
+
+}  // namespace
+
+int runBench(const Args& args, std::ostream& out, std::ostream&) {
+    Arguments a("bench", args,
+                {"--vocab", "--dim", "--layers", "--heads", "--kv-heads", "--ffn", "--seq", "--batch", "--rank", "--method",
+                 "--precision", "--device", "--steps", "--warmup", "--threads", "--realloc-every", "--seed",
+                 "--dropout", "--against"},
+                {"--json", "--operators"});
+    BenchmarkOptions o;
+    o.vocab = a.integer("--vocab", int(o.vocab));
+    o.dim = a.integer("--dim", int(o.dim));
+    o.layers = a.integer("--layers", int(o.layers));
+    o.heads = a.integer("--heads", int(o.heads));
+    o.kvHeads = a.integer("--kv-heads", int(o.kvHeads));
+    o.ffn = a.integer("--ffn", int(o.ffn));
+    o.seq = a.integer("--seq", o.seq);
+    o.batch = a.integer("--batch", o.batch);
+    o.rank = a.integer("--rank", o.rank);
+    o.method = a.value("--method").value_or(o.method);
+    o.precision = a.value("--precision").value_or(o.precision);
+    o.device = a.value("--device").value_or(o.device);
+    o.steps = a.integer("--steps", o.steps);
+    o.warmup = a.integer("--warmup", o.warmup);
+    o.threads = a.integer("--threads", o.threads);
+    o.reallocEvery = a.integer("--realloc-every", o.reallocEvery);
+    o.seed = a.unsignedInteger("--seed", o.seed);
+    o.dropout = a.real("--dropout", o.dropout);
+    if (o.dropout < 0 || o.dropout >= 1) throw Error("bench: --dropout must be in [0, 1)");
+    o.operators = a.flag("--operators");
+    if (const auto against = a.value("--against")) {
+        const SideBySideResult s = runBenchmarkSideBySide(o, *against);
+        if (a.flag("--json")) {
+            out << sideBySideResultToJson(s) << "\n";
+            return 0;
+        }
+        printResult(out, s.method);
+        printResult(out, s.against);
+        char buf[512];
+        std::snprintf(buf, sizeof(buf),
+                      "%s / %s step time: %.3f (medians), %.3f (median of the steps' ratios); steps interleaved, "
+                      "peak memory is the process's\n",
+                      s.method.options.method.c_str(), s.against.options.method.c_str(), s.stepRatio, s.pairedStepRatio);
+        out << buf;
+        return 0;
+    }
+    const BenchmarkResult r = runBenchmark(o);
+    if (a.flag("--json")) {
+        out << benchmarkResultToJson(r) << "\n";
+        return 0;
+    }
+    printResult(out, r);
     return 0;
 }
 

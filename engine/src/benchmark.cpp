@@ -70,19 +70,37 @@ double stepFlops(const LlamaConfig& c, const BenchmarkOptions& o, bool fullTrain
 
 }  // namespace
 
-BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
-    if (o.method != "lora" && o.method != "l1ra" && o.method != "full") throw Error("bench: --method must be lora, l1ra or full");
-    if (o.steps < 1 || o.batch < 1 || o.seq < 2 || o.rank < 1) throw Error("bench: steps, batch, rank must be positive and seq at least 2");
-    setThreadCount(o.threads);
-    BenchmarkResult r;
-    r.options = o;
-    const std::string device = resolveDevice(o.device);
+namespace {
+
+// One method's model, trainer and measurements.
+struct MethodRun {
+    BenchmarkOptions options;
+    torch::Device device{torch::kCPU};
+    std::string deviceName;   // as resolveDevice gives it
+    LlamaConfig config;
+    std::unique_ptr<Trainer> trainer;
+    int budget = 0;
+    BenchmarkResult result;
+    std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul;
+};
+
+void checkMethod(const std::string& method, const char* option) {
+    if (method != "lora" && method != "l1ra" && method != "full")
+        throw Error(std::string("bench: ") + option + " must be lora, l1ra or full, not '" + method + "'");
+}
+
+std::unique_ptr<MethodRun> prepareRun(const BenchmarkOptions& o, const std::string& device, torch::ScalarType precision) {
+    auto run = std::make_unique<MethodRun>();
     const torch::Device dev(device);
+    run->options = o;
+    run->device = dev;
+    run->deviceName = device;
+    BenchmarkResult& r = run->result;
+    r.options = o;
     r.device = describeDevice(device);
-    const torch::ScalarType precision = resolvePrecision(o.precision, dev);
     r.precision = precision == torch::kBFloat16 ? "bf16" : "f32";
 
-    LlamaConfig c;
+    LlamaConfig& c = run->config;
     c.vocabSize = o.vocab;
     c.hiddenSize = o.dim;
     c.intermediateSize = o.ffn;
@@ -120,77 +138,128 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& o) {
     s.seed = o.seed;
     s.autocast = precision;
     s.allocator.threshold = 1e-6;
-    Trainer trainer(std::move(model), s, std::move(data), TokenDataset{});
-    r.trainableParameters = trainer.trainableParameterCount();
-    const int budget = trainer.initialBudget();
+    run->trainer = std::make_unique<Trainer>(std::move(model), s, std::move(data), TokenDataset{});
+    r.trainableParameters = run->trainer->trainableParameterCount();
+    run->budget = run->trainer->initialBudget();
+    return run;
+}
 
-    auto sync = [&] {
-        if (dev.is_cuda()) torch::cuda::synchronize();
-    };
-    std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul;
-    // On the CPU, the wall time inside matrix products (on CUDA they return once queued: not measured there).
-    std::unique_ptr<MatmulMeter> meter = dev.is_cpu() ? std::make_unique<MatmulMeter>() : nullptr;
-    std::unique_ptr<OperatorTimes> operatorTimes = o.operators ? std::make_unique<OperatorTimes>() : nullptr;
-    std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
-    std::mt19937 gateRng(7);
-    for (int step = 0; step < o.warmup + o.steps; ++step) {
-        sync();
-        // L1RA_PROFILE=trace.json records the measured steps' operators (chrome://tracing format).
-        if (const char* trace = std::getenv("L1RA_PROFILE"); trace && step == o.warmup)
-            profile = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(trace));
-        if (meter) meter->reset();
-        if (operatorTimes && step == o.warmup) operatorTimes->reset();   // the measured steps only
-        const double t0 = monotonicSeconds();
-        const StepResult sr = trainer.step(step, 1e-4);
-        sync();
-        const double seconds = monotonicSeconds() - t0;
-        if (step >= o.warmup) {
-            stepTimes.push_back(seconds);
-            forward.push_back(sr.timings.forward);
-            backward.push_back(sr.timings.backward);
-            optimizer.push_back(sr.timings.optimizer);
-            if (meter) matmul.push_back(meter->seconds());
-        }
-        r.peakMemoryBytes = std::max(r.peakMemoryBytes, memoryInUse(device));
-        if (trainer.gated() && o.reallocEvery > 0 && (step + 1) % o.reallocEvery == 0) {
-            // Zero a fifth of the gates so that the reallocation really moves ranks (the costly case).
-            {
-                torch::NoGradGuard noGrad;
-                for (auto& a : trainer.adapters().adapters()) {
-                    auto mask = torch::rand({a.rank()}, a.gate.value.options()) < 0.2;
-                    a.gate.value.masked_fill_(mask, 0.0);
-                }
+void synchronize(const torch::Device& dev) {
+    if (dev.is_cuda()) torch::cuda::synchronize();
+}
+
+// One training step of `run` (and its reallocation where one is due), timed; steps after the warm-up recorded.
+void measureStep(MethodRun& run, int step, MatmulMeter* meter) {
+    const BenchmarkOptions& o = run.options;
+    Trainer& trainer = *run.trainer;
+    synchronize(run.device);
+    if (meter) meter->reset();
+    const double t0 = monotonicSeconds();
+    const StepResult sr = trainer.step(step, 1e-4);
+    synchronize(run.device);
+    const double seconds = monotonicSeconds() - t0;
+    if (step >= o.warmup) {
+        run.stepTimes.push_back(seconds);
+        run.forward.push_back(sr.timings.forward);
+        run.backward.push_back(sr.timings.backward);
+        run.optimizer.push_back(sr.timings.optimizer);
+        if (meter) run.matmul.push_back(meter->seconds());
+    }
+    run.result.peakMemoryBytes = std::max(run.result.peakMemoryBytes, memoryInUse(run.deviceName));
+    if (trainer.gated() && o.reallocEvery > 0 && (step + 1) % o.reallocEvery == 0) {
+        // Zero a fifth of the gates so that the reallocation really moves ranks (the costly case).
+        {
+            torch::NoGradGuard noGrad;
+            for (auto& a : trainer.adapters().adapters()) {
+                auto mask = torch::rand({a.rank()}, a.gate.value.options()) < 0.2;
+                a.gate.value.masked_fill_(mask, 0.0);
             }
-            sync();
-            const double r0 = monotonicSeconds();
-            trainer.reallocate(step + 1, budget);
-            sync();
-            realloc.push_back(monotonicSeconds() - r0);
         }
+        synchronize(run.device);
+        const double r0 = monotonicSeconds();
+        trainer.reallocate(step + 1, run.budget);
+        synchronize(run.device);
+        run.realloc.push_back(monotonicSeconds() - r0);
     }
-    profile.reset();
-    meter.reset();
-    if (operatorTimes) {
-        for (const OperatorTime& t : operatorTimes->entries())
-            r.operators.push_back({t.name, t.seconds / o.steps, double(t.calls) / o.steps, t.nested});
-        operatorTimes.reset();
-    }
-    r.medianStepSeconds = median(stepTimes);
-    r.forwardSeconds = median(forward);
-    r.backwardSeconds = median(backward);
-    r.optimizerSeconds = median(optimizer);
-    r.reallocationSeconds = median(realloc);
-    r.matmulSeconds = median(matmul);
+}
+
+BenchmarkResult finish(MethodRun& run, torch::ScalarType precision) {
+    const BenchmarkOptions& o = run.options;
+    BenchmarkResult& r = run.result;
+    r.stepSeconds = run.stepTimes;
+    r.medianStepSeconds = median(run.stepTimes);
+    r.forwardSeconds = median(run.forward);
+    r.backwardSeconds = median(run.backward);
+    r.optimizerSeconds = median(run.optimizer);
+    r.reallocationSeconds = median(run.realloc);
+    r.matmulSeconds = median(run.matmul);
     r.matmulShare = r.matmulSeconds / r.medianStepSeconds;
     r.tokensPerSecond = double(o.batch) * o.seq / r.medianStepSeconds;
-    r.flopsPerStep = stepFlops(c, o, full);
+    r.flopsPerStep = stepFlops(run.config, o, o.method == "full");
     r.achievedGflops = r.flopsPerStep / r.medianStepSeconds / 1e9;
-    r.peakGflops = matmulPeakGflops(precision, dev);
+    r.peakGflops = matmulPeakGflops(precision, run.device);
     r.kernelThreads = kernels::kernelThreadCount();
     return r;
 }
 
-std::string benchmarkResultToJson(const BenchmarkResult& r) {
+// The methods' steps interleaved, their order reversed every step, so that each sees the same machine state.
+std::vector<BenchmarkResult> runInterleaved(const BenchmarkOptions& o, const std::vector<std::string>& methods) {
+    for (std::size_t i = 0; i < methods.size(); ++i) checkMethod(methods[i], i == 0 ? "--method" : "--against");
+    if (o.steps < 1 || o.batch < 1 || o.seq < 2 || o.rank < 1) throw Error("bench: steps, batch, rank must be positive and seq at least 2");
+    setThreadCount(o.threads);
+    const std::string device = resolveDevice(o.device);
+    const torch::Device dev(device);
+    const torch::ScalarType precision = resolvePrecision(o.precision, dev);
+    std::vector<std::unique_ptr<MethodRun>> runs;
+    for (const auto& m : methods) {
+        BenchmarkOptions mo = o;
+        mo.method = m;
+        runs.push_back(prepareRun(mo, device, precision));
+    }
+
+    // On the CPU, the wall time inside matrix products (on CUDA they return once queued: not measured there).
+    std::unique_ptr<MatmulMeter> meter = dev.is_cpu() ? std::make_unique<MatmulMeter>() : nullptr;
+    std::unique_ptr<OperatorTimes> operatorTimes = o.operators ? std::make_unique<OperatorTimes>() : nullptr;
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
+    for (int step = 0; step < o.warmup + o.steps; ++step) {
+        // L1RA_PROFILE=trace.json records the measured steps' operators (chrome://tracing format).
+        if (const char* trace = std::getenv("L1RA_PROFILE"); trace && step == o.warmup)
+            profile = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(trace));
+        if (operatorTimes && step == o.warmup) operatorTimes->reset();   // the measured steps only
+        for (std::size_t i = 0; i < runs.size(); ++i) measureStep(*runs[step % 2 ? runs.size() - 1 - i : i], step, meter.get());
+    }
+    profile.reset();
+    meter.reset();
+    std::vector<BenchmarkResult> results;
+    for (auto& run : runs) results.push_back(finish(*run, precision));
+    if (operatorTimes) {
+        for (const OperatorTime& t : operatorTimes->entries())
+            results[0].operators.push_back({t.name, t.seconds / o.steps, double(t.calls) / o.steps, t.nested});
+    }
+    return results;
+}
+
+}  // namespace
+
+BenchmarkResult runBenchmark(const BenchmarkOptions& o) { return runInterleaved(o, {o.method}).front(); }
+
+SideBySideResult runBenchmarkSideBySide(const BenchmarkOptions& o, const std::string& against) {
+    if (o.operators) throw Error("bench: --operators times one method; leave out --against");
+    if (against == o.method) throw Error("bench: --against names the method itself (" + against + ")");
+    SideBySideResult s;
+    const auto results = runInterleaved(o, {o.method, against});
+    s.method = results[0];
+    s.against = results[1];
+    s.stepRatio = s.method.medianStepSeconds / s.against.medianStepSeconds;
+    std::vector<double> paired;
+    for (std::size_t i = 0; i < s.method.stepSeconds.size(); ++i) paired.push_back(s.method.stepSeconds[i] / s.against.stepSeconds[i]);
+    s.pairedStepRatio = median(paired);
+    return s;
+}
+
+namespace {
+
+nlohmann::json resultJson(const BenchmarkResult& r) {
     const auto& o = r.options;
     // The matrix-product time is measured on the CPU only: null elsewhere.
     const auto cpuOnly = [&](double v) { return r.matmulSeconds > 0 ? nlohmann::json(v) : nlohmann::json(); };
@@ -223,6 +292,18 @@ std::string benchmarkResultToJson(const BenchmarkResult& r) {
         for (const auto& op : r.operators)
             j["operators"].push_back({{"name", op.name}, {"s_per_step", op.secondsPerStep}, {"calls_per_step", op.callsPerStep}, {"nested", op.nested}});
     }
+    return j;
+}
+
+}  // namespace
+
+std::string benchmarkResultToJson(const BenchmarkResult& r) { return resultJson(r).dump(); }
+
+std::string sideBySideResultToJson(const SideBySideResult& s) {
+    nlohmann::json j = resultJson(s.method);
+    j["against"] = resultJson(s.against);
+    j["step_ratio"] = s.stepRatio;
+    j["paired_step_ratio"] = s.pairedStepRatio;
     return j.dump();
 }
 

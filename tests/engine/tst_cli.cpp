@@ -140,6 +140,22 @@ private Q_SLOTS:
         QCOMPARE(byName["l1ra::attention_forward"]["calls_per_step"].get<double>(), 1.0);   // one layer
         QCOMPARE(byName["backward: AdaptedProjectionFunction"]["calls_per_step"].get<double>(), 4.0);   // 4 groups
         expectFailure({"bench", "--dropout", "1.5"}, "--dropout");
+
+        // --against: both methods measured in one run, each with its own figures, and the ratio of their steps.
+        auto sideBySide = shape;
+        sideBySide.insert(sideBySide.end(), {"--method", "l1ra", "--against", "lora", "--realloc-every", "2"});
+        const auto both = test::runCli(sideBySide);
+        QVERIFY2(both.code == 0, both.err.c_str());
+        const json pair = json::parse(both.out);
+        QCOMPARE(pair["method"].get<std::string>(), std::string("l1ra"));
+        QCOMPARE(pair["against"]["method"].get<std::string>(), std::string("lora"));
+        QVERIFY(pair["reallocation_s"].get<double>() > 0 && pair["against"]["reallocation_s"].get<double>() == 0);
+        QVERIFY(pair["trainable_parameters"].get<double>() > pair["against"]["trainable_parameters"].get<double>());   // gates
+        const double ratio = pair["median_step_s"].get<double>() / pair["against"]["median_step_s"].get<double>();
+        QVERIFY(std::abs(pair["step_ratio"].get<double>() - ratio) < 1e-9);
+        QVERIFY(pair["paired_step_ratio"].get<double>() > 0);
+        expectFailure({"bench", "--method", "lora", "--against", "lora"}, "--against");
+        expectFailure({"bench", "--method", "l1ra", "--against", "qlora"}, "--against must be lora, l1ra or full, not 'qlora'");
     }
 
     void generateIsDeterministic() {

@@ -47,11 +47,24 @@ struct BenchmarkResult {
     double peakGflops = 0;            // measured matrix-product rate in the step's precision
     int kernelThreads = 0;            // threads the fused CPU kernels ran on (the thread count, unless misbuilt)
     std::vector<BenchmarkOperator> operators;   // with options.operators, longest first
+    std::vector<double> stepSeconds;  // every measured step, in order
     int64_t trainableParameters = 0;
     int64_t modelParameters = 0;
 };
 
+// Two methods on the same shape in one process (`--against`), their steps interleaved with the order reversed
+// every step, so that both see the same machine state: on a shared host whose speed drifts by ±10 % within a
+// minute, separate runs cannot resolve a difference of a few percent.
+struct SideBySideResult {
+    BenchmarkResult method, against;
+    double stepRatio = 0;         // method's median step / against's median step
+    double pairedStepRatio = 0;   // median over steps of the ratio of the two methods' step at the same index
+};
+
 BenchmarkResult runBenchmark(const BenchmarkOptions& options);
+SideBySideResult runBenchmarkSideBySide(const BenchmarkOptions& options, const std::string& against);
 std::string benchmarkResultToJson(const BenchmarkResult& r);
+// The method's object with the other method's under "against", and "step_ratio", "paired_step_ratio".
+std::string sideBySideResultToJson(const SideBySideResult& s);
 
 }  // namespace l1ra
