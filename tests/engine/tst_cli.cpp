@@ -154,7 +154,7 @@ private Q_SLOTS:
         const double ratio = pair["median_step_s"].get<double>() / pair["against"]["median_step_s"].get<double>();
         QVERIFY(std::abs(pair["step_ratio"].get<double>() - ratio) < 1e-9);
         QVERIFY(pair["paired_step_ratio"].get<double>() > 0);
-        expectFailure({"bench", "--method", "lora", "--against", "lora"}, "--against");
+        expectFailure({"bench", "--method", "l1ra", "--against", "lora", "--operators"}, "--operators times one method");
         expectFailure({"bench", "--method", "l1ra", "--against", "qlora"}, "--against must be lora, l1ra or full, not 'qlora'");
     }
 
