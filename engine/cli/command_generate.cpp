@@ -29,7 +29,7 @@ int runGenerate(const Args& args, std::ostream& out, std::ostream&) {
     std::string printed = model->decode(shown);
     if (!json) out << prompt << std::flush;
     const auto ids = model->generate(promptIds, g, [&](int64_t id) {
-        if (!json && id != model->info().eosId) {
+        if (!json && !model->isStop(id)) {
             shown.push_back(id);
             const std::string text = model->decode(shown);
             if (text.size() > printed.size() && text.compare(0, printed.size(), printed) == 0) {
@@ -41,7 +41,7 @@ int runGenerate(const Args& args, std::ostream& out, std::ostream&) {
     });
     if (json) {
         std::vector<int64_t> visible = ids;
-        if (!visible.empty() && visible.back() == model->info().eosId) visible.pop_back();
+        if (!visible.empty() && model->isStop(visible.back())) visible.pop_back();
         out << nlohmann::json{{"prompt", prompt}, {"prompt_ids", promptIds}, {"ids", ids},
                               {"text", model->decode(visible)}}.dump() << "\n";
     } else {

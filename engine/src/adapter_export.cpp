@@ -72,7 +72,8 @@ const char* torchDtypeName(torch::ScalarType t) {
 
 void copyTokenizerFiles(const std::string& from, const std::string& to) {
     for (const char* name : {"tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-                             "generation_config.json", "added_tokens.json"})
+                             "generation_config.json", "added_tokens.json", "chat_template.jinja", "chat_template.json",
+                             "vocab.json", "merges.txt"})
         if (fileExists(from + "/" + name)) fs::copy_file(from + "/" + name, to + "/" + name);
 }
 

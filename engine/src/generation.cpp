@@ -4,12 +4,13 @@
 #include "llama_model.h"
 #include "sampler.h"
 
+#include <algorithm>
 #include <random>
 
 namespace l1ra {
 
 std::vector<int64_t> generateTokens(const LlamaModel& model, const AdapterHook* adapters, const std::vector<int64_t>& prompt,
-                                    const GenerationOptions& options, int64_t eosId,
+                                    const GenerationOptions& options, const std::vector<int64_t>& stopIds,
                                     const std::function<bool(int64_t)>& onToken) {
     if (prompt.empty()) throw Error("generation needs at least one prompt token");
     if (options.maxNewTokens < 0) throw Error("max new tokens must not be negative");
@@ -28,7 +29,7 @@ std::vector<int64_t> generateTokens(const LlamaModel& model, const AdapterHook* 
         const int64_t next = sampleToken(last.data_ptr<float>(), vocab, options.temperature, options.topP, rng);
         out.push_back(next);
         if (onToken && !onToken(next)) break;
-        if (options.stopAtEos && next == eosId) break;
+        if (options.stopAtEos && std::find(stopIds.begin(), stopIds.end(), next) != stopIds.end()) break;
         input = torch::full({1, 1}, next, torch::kInt64);
     }
     return out;

@@ -11,7 +11,7 @@ class LlamaModel;
 class AdapterHook;
 
 std::vector<int64_t> generateTokens(const LlamaModel& model, const AdapterHook* adapters, const std::vector<int64_t>& prompt,
-                                    const GenerationOptions& options, int64_t eosId,
+                                    const GenerationOptions& options, const std::vector<int64_t>& stopIds,
                                     const std::function<bool(int64_t)>& onToken);
 
 }  // namespace l1ra

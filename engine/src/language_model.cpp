@@ -5,6 +5,8 @@
 #include "l1ra/runtime.h"
 #include "tensor_io.h"
 
+#include <algorithm>
+
 namespace l1ra {
 
 torch::ScalarType chooseComputeDtype(const std::string& requested, const std::string& device) {
@@ -29,6 +31,10 @@ std::unique_ptr<LanguageModel> LanguageModel::load(const std::string& dir, const
         impl->tokenizerProblem = sentencepieceModuleProblem();
         if (impl->tokenizerProblem.empty()) impl->tokenizer = Tokenizer::load(impl->info.tokenizer);
     }
+    impl->stopIds = impl->info.eosIds;
+    if (impl->tokenizer && impl->tokenizer->eosId() >= 0 &&
+        std::find(impl->stopIds.begin(), impl->stopIds.end(), impl->tokenizer->eosId()) == impl->stopIds.end())
+        impl->stopIds.push_back(impl->tokenizer->eosId());
     if (!options.adapter.empty()) impl->loadAdapter(options.adapter);
     return std::unique_ptr<LanguageModel>(new LanguageModel(std::move(impl)));
 }
@@ -40,6 +46,10 @@ const ModelInfo& LanguageModel::info() const { return impl_->info; }
 std::string LanguageModel::device() const { return impl_->device; }
 std::string LanguageModel::dtype() const { return dtypeLabel(impl_->dtype); }
 bool LanguageModel::hasTokenizer() const { return impl_->tokenizer != nullptr; }
+const std::vector<int64_t>& LanguageModel::stopIds() const { return impl_->stopIds; }
+bool LanguageModel::isStop(int64_t id) const {
+    return std::find(impl_->stopIds.begin(), impl_->stopIds.end(), id) != impl_->stopIds.end();
+}
 
 std::string LanguageModel::noTokenizer() const {
     if (!impl_->tokenizerProblem.empty()) return impl_->info.tokenizer + " cannot be used: " + impl_->tokenizerProblem;
@@ -69,7 +79,7 @@ std::vector<float> LanguageModel::logits(const std::vector<int64_t>& ids) const 
 
 std::vector<int64_t> LanguageModel::generate(const std::vector<int64_t>& prompt, const GenerationOptions& options,
                                              const std::function<bool(int64_t)>& onToken) const {
-    return generateTokens(*impl_->model, impl_->adapterHook(), prompt, options, impl_->info.eosId, onToken);
+    return generateTokens(*impl_->model, impl_->adapterHook(), prompt, options, impl_->stopIds, onToken);
 }
 
 }  // namespace l1ra

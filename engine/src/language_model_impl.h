@@ -17,6 +17,7 @@ struct LanguageModel::Impl {
     std::shared_ptr<Tokenizer> tokenizer;
     std::string tokenizerProblem;   // why a folder with tokenizer.model has no tokenizer here (no module)
     std::shared_ptr<AdapterHook> adapter;
+    std::vector<int64_t> stopIds;   // generation ends at any of these (GenerationOptions::stopAtEos)
 
     const AdapterHook* adapterHook() const { return adapter.get(); }
     void loadAdapter(const std::string& dir);

@@ -51,6 +51,14 @@ LlamaModel::LlamaModel(const ModelFolder& folder, torch::Device device, torch::S
         L.wo = load(p + "self_attn.o_proj.weight");
         L.wgateUp = torch::cat({load(p + "mlp.gate_proj.weight"), load(p + "mlp.up_proj.weight")});
         L.wdown = load(p + "mlp.down_proj.weight");
+        if (config_.qkvBias)
+            L.bqkv = torch::cat({load(p + "self_attn.q_proj.bias"), load(p + "self_attn.k_proj.bias"),
+                                 load(p + "self_attn.v_proj.bias")});
+        if (config_.oBias) L.bo = load(p + "self_attn.o_proj.bias");
+        if (config_.mlpBias) {
+            L.bgateUp = torch::cat({load(p + "mlp.gate_proj.bias"), load(p + "mlp.up_proj.bias")});
+            L.bdown = load(p + "mlp.down_proj.bias");
+        }
         layers_.push_back(std::move(L));
     }
     invFreq_ = ropeInverseFrequencies(config_).to(device);
@@ -64,6 +72,7 @@ LlamaModel::LlamaModel(const LlamaConfig& config, torch::Device device, torch::S
     auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device);
     auto weight = [&](int64_t rows, int64_t cols) { return (torch::randn({rows, cols}, opts) * 0.02).to(dtype); };
     auto ones = [&](int64_t n) { return torch::ones({n}, opts).to(dtype); };
+    auto bias = [&](int64_t n) { return (torch::randn({n}, opts) * 0.02).to(dtype); };
     embed_ = weight(V, D);
     for (int64_t i = 0; i < config.numLayers; ++i) {
         DecoderLayer L;
@@ -73,6 +82,12 @@ LlamaModel::LlamaModel(const LlamaConfig& config, torch::Device device, torch::S
         L.wo = weight(D, config.qDim());
         L.wgateUp = weight(2 * F, D);
         L.wdown = weight(D, F);
+        if (config.qkvBias) L.bqkv = bias(config.qDim() + 2 * config.kvDim());
+        if (config.oBias) L.bo = bias(D);
+        if (config.mlpBias) {
+            L.bgateUp = bias(2 * F);
+            L.bdown = bias(D);
+        }
         layers_.push_back(std::move(L));
     }
     finalNorm_ = ones(D);
@@ -100,8 +115,12 @@ torch::Tensor LlamaModel::hidden(const torch::Tensor& ids, KVCache* cache, const
     // The element-wise steps are fused kernels (engine/src/kernels) with HF semantics; each file also holds the
     // plain torch version it is tested against and falls back to on CUDA.
     // A projection group: the adapters' node when there are adapters (it includes the base product).
-    auto project = [&](int64_t layer, ProjectionGroup group, const torch::Tensor& input, const torch::Tensor& weight) {
-        return adapters ? adapters->project(layer, group, input, weight) : torch::linear(input, weight);
+    // A bias (Qwen2's q/k/v, LLaMA's attention_bias/mlp_bias) is added after the adapters: it is frozen like W.
+    auto project = [&](int64_t layer, ProjectionGroup group, const torch::Tensor& input, const torch::Tensor& weight,
+                       const torch::Tensor& bias) {
+        if (!adapters) return torch::linear(input, weight, bias);
+        auto y = adapters->project(layer, group, input, weight);
+        return bias.defined() ? y + bias : y;
     };
     auto x = torch::embedding(embed_, ids.to(device_));   // [B, T, D]
     auto [ropeCos, ropeSin] = rotary(start, T);            // [T, hd]
@@ -111,7 +130,7 @@ torch::Tensor LlamaModel::hidden(const torch::Tensor& ids, KVCache* cache, const
 
         // Self-attention: normalise (fp32 inside), project, rotate, attend over cached and new keys, project back.
         auto h = kernels::rmsNorm(x, L.inputNorm, eps);
-        auto qkv = project(l, ProjectionGroup::QKV, h, L.wqkv);   // [B, T, qDim + 2 kvDim]
+        auto qkv = project(l, ProjectionGroup::QKV, h, L.wqkv, L.bqkv);   // [B, T, qDim + 2 kvDim]
         // q in the grouped layout [B, KV, G*T, hd]: the G query heads sharing a key/value head are stacked as
         // rows, so attention needs no copies of K and V. k, v [B, KV, T, hd]. "Rotate half" RoPE on q and k.
         auto qkvSplit = kernels::applyRotary(qkv, ropeCos, ropeSin, H, KV, hd);
@@ -125,14 +144,14 @@ torch::Tensor LlamaModel::hidden(const torch::Tensor& ids, KVCache* cache, const
         // Causal (and sliding-window) softmax attention, softmax in fp32, 1/sqrt(hd) scaling.
         auto attn = kernels::causalAttention(q, k, v, start, config_.slidingWindow);   // [B, KV, G*T, hd]
         attn = attn.view({B, H, T, hd}).transpose(1, 2).reshape({B, T, qDim});
-        auto o = project(l, ProjectionGroup::O, attn, L.wo);   // [B, T, D]
+        auto o = project(l, ProjectionGroup::O, attn, L.wo, L.bo);   // [B, T, D]
         x = x + o;
 
         // SwiGLU MLP: down(silu(gate(h)) * up(h)).
         h = kernels::rmsNorm(x, L.postNorm, eps);
-        auto gateUp = project(l, ProjectionGroup::GateUp, h, L.wgateUp);   // [B, T, 2F]
+        auto gateUp = project(l, ProjectionGroup::GateUp, h, L.wgateUp, L.bgateUp);   // [B, T, 2F]
         auto act = kernels::swiglu(gateUp);                                // [B, T, F]
-        auto down = project(l, ProjectionGroup::Down, act, L.wdown);       // [B, T, D]
+        auto down = project(l, ProjectionGroup::Down, act, L.wdown, L.bdown);       // [B, T, D]
         x = x + down;
     }
     if (cache) cache->length = S;
@@ -168,6 +187,17 @@ std::vector<std::pair<std::string, torch::Tensor>> LlamaModel::hfTensors() const
         out.emplace_back(p + "mlp.gate_proj.weight", L.wgateUp.narrow(0, 0, F));
         out.emplace_back(p + "mlp.up_proj.weight", L.wgateUp.narrow(0, F, F));
         out.emplace_back(p + "mlp.down_proj.weight", L.wdown);
+        if (L.bqkv.defined()) {
+            out.emplace_back(p + "self_attn.q_proj.bias", L.bqkv.narrow(0, 0, qDim));
+            out.emplace_back(p + "self_attn.k_proj.bias", L.bqkv.narrow(0, qDim, kvDim));
+            out.emplace_back(p + "self_attn.v_proj.bias", L.bqkv.narrow(0, qDim + kvDim, kvDim));
+        }
+        if (L.bo.defined()) out.emplace_back(p + "self_attn.o_proj.bias", L.bo);
+        if (L.bgateUp.defined()) {
+            out.emplace_back(p + "mlp.gate_proj.bias", L.bgateUp.narrow(0, 0, F));
+            out.emplace_back(p + "mlp.up_proj.bias", L.bgateUp.narrow(0, F, F));
+        }
+        if (L.bdown.defined()) out.emplace_back(p + "mlp.down_proj.bias", L.bdown);
     }
     out.emplace_back("model.norm.weight", finalNorm_);
     if (!config_.tiedEmbeddings) out.emplace_back("lm_head.weight", lmHead_);
@@ -185,6 +215,12 @@ std::vector<std::pair<std::string, torch::Tensor>> LlamaModel::namedParameters()
                                {p + "post_attention_layernorm.weight", L.postNorm},
                                {p + "mlp.gate_up_proj.weight", L.wgateUp},
                                {p + "mlp.down_proj.weight", L.wdown}});
+        const std::pair<const char*, const torch::Tensor*> biases[] = {{"self_attn.qkv_proj.bias", &L.bqkv},
+                                                                       {"self_attn.o_proj.bias", &L.bo},
+                                                                       {"mlp.gate_up_proj.bias", &L.bgateUp},
+                                                                       {"mlp.down_proj.bias", &L.bdown}};
+        for (const auto& [name, t] : biases)
+            if (t->defined()) out.emplace_back(p + name, *t);
     }
     out.emplace_back("model.norm.weight", finalNorm_);
     if (!config_.tiedEmbeddings) out.emplace_back("lm_head.weight", lmHead_);
@@ -195,9 +231,9 @@ void LlamaModel::convertTo(torch::ScalarType dtype) {
     torch::NoGradGuard noGrad;
     dtype_ = dtype;
     embed_ = embed_.to(dtype);
-    for (auto& L : layers_) {
-        for (torch::Tensor* t : {&L.inputNorm, &L.wqkv, &L.wo, &L.postNorm, &L.wgateUp, &L.wdown}) *t = t->to(dtype);
-    }
+    for (auto& L : layers_)
+        for (torch::Tensor* t : L.tensors())
+            if (t->defined()) *t = t->to(dtype);
     finalNorm_ = finalNorm_.to(dtype);
     lmHead_ = config_.tiedEmbeddings ? embed_ : lmHead_.to(dtype);
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The LLaMA decoder (HF LlamaForCausalLM / MistralForCausalLM semantics) in LibTorch.
+// The LLaMA decoder (HF LlamaForCausalLM / MistralForCausalLM / Qwen2ForCausalLM semantics) in LibTorch.
 // Projections that read the same input are stored fused (q|k|v and gate|up): one matrix product each.
 #include "model_config.h"
 
@@ -38,6 +38,14 @@ struct DecoderLayer {
     torch::Tensor postNorm;    // [D]
     torch::Tensor wgateUp;     // [2F, D]
     torch::Tensor wdown;       // [D, F]
+    // Biases, undefined unless the config has them (LlamaConfig::qkvBias, oBias, mlpBias).
+    torch::Tensor bqkv;        // [qDim + 2*kvDim]
+    torch::Tensor bo;          // [D]
+    torch::Tensor bgateUp;     // [2F]
+    torch::Tensor bdown;       // [D]
+
+    // Every tensor the layer owns, defined or not, for loops that treat them alike.
+    std::vector<torch::Tensor*> tensors() { return {&inputNorm, &wqkv, &wo, &postNorm, &wgateUp, &wdown, &bqkv, &bo, &bgateUp, &bdown}; }
 };
 
 class LlamaModel {

@@ -36,14 +36,38 @@ struct Reader {
         return j[key].get<bool>();
     }
     // bos/eos ids may be an integer or a list of integers (the first is used for BOS, any stops for EOS).
-    int64_t tokenId(const char* key, int64_t fallback) const {
-        if (!has(key)) return fallback;
+    std::vector<int64_t> tokenIds(const char* key, int64_t fallback) const {
+        if (!has(key)) return {fallback};
         const json& v = j[key];
-        if (v.is_number_integer()) return v.get<int64_t>();
-        if (v.is_array() && !v.empty() && v[0].is_number_integer()) return v[0].get<int64_t>();
-        throw error(key, "must be a token id");
+        if (v.is_number_integer()) return {v.get<int64_t>()};
+        std::vector<int64_t> ids;
+        if (v.is_array())
+            for (const auto& x : v)
+                if (x.is_number_integer()) ids.push_back(x.get<int64_t>());
+        if (ids.empty() || ids.size() != v.size()) throw error(key, "must be a token id or a list of token ids");
+        return ids;
     }
 };
+
+struct Architecture {
+    const char* modelType;
+    const char* className;
+};
+// model_type and the transformers class each one is loaded as.
+constexpr Architecture kArchitectures[] = {
+    {"llama", "LlamaForCausalLM"}, {"mistral", "MistralForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"}};
+
+const Architecture* findArchitecture(const std::string& modelType) {
+    for (const auto& a : kArchitectures)
+        if (modelType == a.modelType) return &a;
+    return nullptr;
+}
+
+std::string supportedList(bool classNames) {
+    std::string s;
+    for (const auto& a : kArchitectures) s += std::string(s.empty() ? "" : ", ") + (classNames ? a.className : a.modelType);
+    return s;
+}
 
 // One RoPE scaling block (rope_scaling or rope_parameters): none/default, linear or llama3; anything else refused.
 void parseRopeScaling(const json& rs, const std::string& name, const std::string& source, LlamaConfig& c) {
@@ -90,16 +114,17 @@ LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& sou
 
     if (!r.has("model_type") || !j["model_type"].is_string()) throw r.error("model_type", "is missing");
     c.modelType = j["model_type"].get<std::string>();
-    if (c.modelType != "llama" && c.modelType != "mistral")
-        throw r.error("model_type", "is '" + c.modelType + "': only 'llama' and 'mistral' are supported");
-    c.architecture = c.modelType == "mistral" ? "MistralForCausalLM" : "LlamaForCausalLM";
+    const Architecture* arch = findArchitecture(c.modelType);
+    if (!arch) throw r.error("model_type", "is '" + c.modelType + "': supported are " + supportedList(false));
+    c.architecture = arch->className;
     if (r.has("architectures")) {
         if (!j["architectures"].is_array() || j["architectures"].empty() || !j["architectures"][0].is_string())
             throw r.error("architectures", "must be a list of names");
-        const std::string arch = j["architectures"][0].get<std::string>();
-        if (arch != "LlamaForCausalLM" && arch != "MistralForCausalLM")
-            throw r.error("architectures", "is '" + arch + "': only LlamaForCausalLM and MistralForCausalLM are supported");
-        c.architecture = arch;
+        const std::string name = j["architectures"][0].get<std::string>();
+        bool known = false;
+        for (const auto& a : kArchitectures) known = known || name == a.className;
+        if (!known) throw r.error("architectures", "is '" + name + "': supported are " + supportedList(true));
+        c.architecture = name;
     }
 
     c.vocabSize = r.positive("vocab_size");
@@ -123,8 +148,9 @@ LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& sou
     c.rmsNormEps = r.positiveReal("rms_norm_eps", c.rmsNormEps);
     c.ropeTheta = r.positiveReal("rope_theta", c.ropeTheta);
     c.tiedEmbeddings = r.boolean("tie_word_embeddings", false);
-    c.bosId = r.tokenId("bos_token_id", 1);
-    c.eosId = r.tokenId("eos_token_id", 2);
+    c.bosId = r.tokenIds("bos_token_id", 1).front();
+    c.eosIds = r.tokenIds("eos_token_id", 2);
+    c.eosId = c.eosIds.front();
     // transformers 5 names the checkpoint dtype "dtype", 4.x "torch_dtype".
     for (const char* key : {"torch_dtype", "dtype"})
         if (r.has(key) && j[key].is_string()) c.torchDtype = j[key].get<std::string>();
@@ -134,12 +160,29 @@ LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& sou
         const std::string act = j["hidden_act"].is_string() ? j["hidden_act"].get<std::string>() : "?";
         if (act != "silu") throw r.error("hidden_act", "is '" + act + "': only 'silu' is supported");
     }
-    if (r.boolean("attention_bias", false)) throw r.error("attention_bias", "is true: biased attention projections are not supported");
-    if (r.boolean("mlp_bias", false)) throw r.error("mlp_bias", "is true: biased MLP projections are not supported");
+    // Qwen2 always has q/k/v biases (its config has no switch for them); LLaMA and Mistral have switches.
+    const bool qwen2 = c.modelType == "qwen2";
+    const bool attentionBias = r.boolean("attention_bias", false);
+    c.qkvBias = qwen2 || attentionBias;
+    c.oBias = !qwen2 && attentionBias;
+    c.mlpBias = !qwen2 && r.boolean("mlp_bias", false);
+    if (qwen2) {
+        if (r.boolean("use_sliding_window", false))
+            throw r.error("use_sliding_window", "is true: Qwen2's per-layer sliding window is not supported");
+        if (r.has("layer_types")) {
+            const json& types = j["layer_types"];
+            if (!types.is_array()) throw r.error("layer_types", "must be a list");
+            for (const auto& t : types)
+                if (!t.is_string() || t.get<std::string>() != "full_attention")
+                    throw r.error("layer_types", "holds '" + (t.is_string() ? t.get<std::string>() : t.dump()) +
+                                                     "': only full_attention layers are supported");
+        }
+    }
     if (r.has("sliding_window")) {
         if (!j["sliding_window"].is_number_integer() || j["sliding_window"].get<int64_t>() <= 0)
             throw r.error("sliding_window", "must be a positive integer or null");
-        // HF applies a sliding window only to mistral; llama configs never carry one that matters.
+        // HF applies a sliding window only to mistral (and qwen2 with use_sliding_window, refused above); llama
+        // configs never carry one that matters.
         if (c.modelType == "mistral") c.slidingWindow = j["sliding_window"].get<int64_t>();
     }
     // RoPE scaling: transformers 4.x writes it as "rope_scaling" beside a top-level "rope_theta"; transformers 5

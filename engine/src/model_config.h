@@ -1,7 +1,8 @@
 #pragma once
-// A LLaMA-family config.json, validated: every field the forward pass depends on, nothing silently ignored.
+// A LLaMA-family config.json (llama, mistral, qwen2), validated: every field the forward pass depends on, nothing silently ignored.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace l1ra {
 
@@ -26,9 +27,15 @@ struct LlamaConfig {
     int64_t ropeOriginalMaxPositions = 8192;
     int64_t slidingWindow = 0;   // 0 = none
     bool tiedEmbeddings = false;
+    // Projection biases: Qwen2 has them on q, k, v; LLaMA's attention_bias puts them on q, k, v and o, mlp_bias on
+    // gate, up and down. They are frozen weights like the matrices.
+    bool qkvBias = false;
+    bool oBias = false;
+    bool mlpBias = false;
     std::string torchDtype = "float32";
     int64_t bosId = 1;
     int64_t eosId = 2;
+    std::vector<int64_t> eosIds{2};   // every id that ends generation (config.json may list several); eosId first
     std::string rawJson;         // the file as read, so that exports can copy it with changes
 
     int64_t qDim() const { return numHeads * headDim; }

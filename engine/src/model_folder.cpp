@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace l1ra {
@@ -32,6 +33,17 @@ std::map<std::string, std::vector<int64_t>> ModelFolder::expectedShapes(const Ll
         s[p + "mlp.gate_proj.weight"] = {F, D};
         s[p + "mlp.up_proj.weight"] = {F, D};
         s[p + "mlp.down_proj.weight"] = {D, F};
+        if (c.qkvBias) {
+            s[p + "self_attn.q_proj.bias"] = {c.qDim()};
+            s[p + "self_attn.k_proj.bias"] = {c.kvDim()};
+            s[p + "self_attn.v_proj.bias"] = {c.kvDim()};
+        }
+        if (c.oBias) s[p + "self_attn.o_proj.bias"] = {D};
+        if (c.mlpBias) {
+            s[p + "mlp.gate_proj.bias"] = {F};
+            s[p + "mlp.up_proj.bias"] = {F};
+            s[p + "mlp.down_proj.bias"] = {D};
+        }
     }
     return s;
 }
@@ -104,6 +116,25 @@ const TensorView& ModelFolder::tensor(const std::string& name) const {
     auto it = tensors_.find(name);
     if (it == tensors_.end()) throw Error(dir_ + ": missing tensor '" + name + "'");
     return *it->second;
+}
+
+std::vector<int64_t> endOfSequenceIds(const ModelFolder& folder) {
+    std::vector<int64_t> ids = folder.config().eosIds;
+    const std::string path = folder.dir() + "/generation_config.json";
+    if (!fileExists(path)) return ids;
+    const auto j = nlohmann::json::parse(readTextFile(path), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw Error(path + ": not a valid JSON object");
+    const auto add = [&](const nlohmann::json& v) {
+        if (!v.is_number_integer()) throw Error(path + ": 'eos_token_id' must be a token id or a list of token ids");
+        if (std::find(ids.begin(), ids.end(), v.get<int64_t>()) == ids.end()) ids.push_back(v.get<int64_t>());
+    };
+    if (j.contains("eos_token_id") && !j["eos_token_id"].is_null()) {
+        if (j["eos_token_id"].is_array())
+            for (const auto& v : j["eos_token_id"]) add(v);
+        else
+            add(j["eos_token_id"]);
+    }
+    return ids;
 }
 
 std::string ModelFolder::tokenizerPath() const {

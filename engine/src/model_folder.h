@@ -37,4 +37,8 @@ private:
 
 std::string shapeString(const std::vector<int64_t>& shape);   // "[64, 512]"
 
+// Every id that ends a sequence: config.json's eos_token_id (one or a list) and generation_config.json's, first
+// config.json's first. Throws naming generation_config.json when it is not valid JSON.
+std::vector<int64_t> endOfSequenceIds(const ModelFolder& folder);
+
 }  // namespace l1ra

@@ -32,6 +32,7 @@ ModelInfo inspectModel(const std::string& dir) {
     info.tiedEmbeddings = c.tiedEmbeddings;
     info.bosId = c.bosId;
     info.eosId = c.eosId;
+    info.eosIds = endOfSequenceIds(folder);
     info.weightFiles = folder.weightFiles();
     std::set<std::string> dtypes;
     for (const auto& [name, shape] : ModelFolder::expectedShapes(c)) {
@@ -75,6 +76,7 @@ std::string modelInfoToJson(const ModelInfo& info, int indent) {
         {"weight_files", info.weightFiles},
         {"bos_token_id", info.bosId},
         {"eos_token_id", info.eosId},
+        {"eos_token_ids", info.eosIds},
         {"tokenizer", info.tokenizer.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.tokenizer)},
         {"tokenizer_vocab", info.tokenizerVocab},
     };

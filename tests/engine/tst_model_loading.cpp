@@ -172,10 +172,10 @@ private Q_SLOTS:
         expectInspectError(dir, {"'hidden_act' is 'gelu'"});
     }
 
-    void attentionBiasRefused() {
+    void attentionBiasNeedsItsTensors() {
         const std::string dir = copyFixture();
         editConfig(dir, [](json& j) { j["attention_bias"] = true; });
-        expectInspectError(dir, {"attention_bias"});
+        expectInspectError(dir, {"missing tensor", "_proj.bias"});
     }
 
     void badKvHeads() {

@@ -21,7 +21,7 @@ struct GenerationOptions {
     double temperature = 0.0;   // 0 = greedy
     double topP = 1.0;          // nucleus sampling when < 1
     uint64_t seed = 0;
-    bool stopAtEos = true;
+    bool stopAtEos = true;      // stop after any of LanguageModel::stopIds()
 };
 
 class LanguageModel {
@@ -34,6 +34,9 @@ public:
     std::string device() const;
     std::string dtype() const;
     bool hasTokenizer() const;
+    // The ids that end generation: config.json's and generation_config.json's eos_token_id and the tokenizer's EOS.
+    const std::vector<int64_t>& stopIds() const;
+    bool isStop(int64_t id) const;
 
     std::vector<int64_t> encode(const std::string& text) const;   // [BOS] + sentencepiece ids
     std::string decode(const std::vector<int64_t>& ids) const;

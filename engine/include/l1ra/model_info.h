@@ -28,6 +28,7 @@ struct ModelInfo {
     std::vector<std::string> weightFiles;
     int64_t bosId = -1;
     int64_t eosId = -1;
+    std::vector<int64_t> eosIds;  // every id config.json and generation_config.json name as an end of sequence
     std::string tokenizer;        // path of tokenizer.model, empty when the folder has none
     int64_t tokenizerVocab = 0;   // pieces in tokenizer.model (0 when not loaded)
     std::string tokenizerError;   // why tokenizer.model could not be read (inspection still succeeds)
