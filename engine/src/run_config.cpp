@@ -51,12 +51,14 @@ std::vector<Binding> makeBindings() {
     };
     const auto& projections = projectionNames();
     std::vector<Binding> b = {
-        {f("model", K::Path, 0, 0, "Hugging Face model folder (config.json, safetensors, tokenizer.model)."), &RunConfig::model},
+        {f("model", K::Path, 0, 0, "Hugging Face model folder (config.json, safetensors, tokenizer.json or tokenizer.model)."), &RunConfig::model},
         {f("name", K::Text, 0, 0, "Optional label for this run in run lists."), &RunConfig::name},
-        {f("data.train", K::Path, 0, 0, "Training data: .txt, or JSONL with text, alpaca or chat records."), &RunConfig::dataTrain},
+        {f("data.train", K::Path, 0, 0, "Training data: .txt, or JSONL with text, alpaca, chat or ShareGPT records."), &RunConfig::dataTrain},
         {f("data.val", K::Path, 0, 0, "Validation data file; empty holds out data.val_fraction of the training data."), &RunConfig::dataVal},
-        {f("data.format", K::Choice, 0, 0, "Data format; auto detects it from the file.", false, {"auto", "text", "jsonl", "alpaca", "chat"}),
+        {f("data.format", K::Choice, 0, 0, "Data format; auto detects it from the file.", false,
+           {"auto", "text", "jsonl", "alpaca", "chat", "sharegpt"}),
          &RunConfig::dataFormat},
+
         {f("data.val_fraction", K::Real, 0, 0.5, "Share of training records held out for validation when data.val is empty."),
          &RunConfig::dataValFraction},
         {f("method", K::Choice, 0, 0, "l1ra: gated LoRA with rank reallocation; lora: plain LoRA; full: every weight trained.", false,

@@ -79,6 +79,28 @@ private Q_SLOTS:
         QVERIFY(trained.find("User") == std::string::npos);
     }
 
+    void shareGptTrainsOnTheAssistantTurns() {
+        const std::string path = write("s.jsonl",
+            R"({"system": "be terse", "conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "the dog"}, {"from": "human", "value": "more"}, {"from": "gpt", "value": "the fox"}]})" "\n");
+        QCOMPARE(detectDataFormat(path), std::string("sharegpt"));
+        const auto examples = readTrainingExamples(path, "auto");
+        QCOMPARE(examples[0].messages.size(), std::size_t(5));   // the system prompt beside the turns comes first
+        QCOMPARE(examples[0].messages[0].role, std::string("system"));
+        QCOMPARE(examples[0].messages[2].role, std::string("assistant"));
+        const TokenDataset d = tokenizeRecords(readDataRecords(path, "auto"), *tok_, 256);
+        const std::string trained = trainedText(d.sequences[0]);
+        QVERIFY2(trained.find("the dog") != std::string::npos && trained.find("the fox") != std::string::npos, trained.c_str());
+        QVERIFY(trained.find("hi") == std::string::npos && trained.find("terse") == std::string::npos);
+        // The same conversation written as chat messages gives the same tokens.
+        const std::string chat = write("s-chat.jsonl",
+            R"({"messages": [{"role": "system", "content": "be terse"}, {"role": "user", "content": "hi"}, {"role": "assistant", "content": "the dog"}, {"role": "user", "content": "more"}, {"role": "assistant", "content": "the fox"}]})" "\n");
+        QCOMPARE(tokenizeRecords(readDataRecords(chat, "auto"), *tok_, 256).sequences[0].ids, d.sequences[0].ids);
+        expectError([&] { readDataRecords(write("s-bad.jsonl", R"({"conversations": [{"from": "tool", "value": "x"}]})" "\n"), "auto"); },
+                    {"s-bad.jsonl: line 1", "\"from\": \"tool\""});
+        expectError([&] { readDataRecords(write("s-none.jsonl", R"({"conversations": [{"from": "human", "value": "x"}]})" "\n"), "auto"); },
+                    {"s-none.jsonl: line 1", "no assistant message"});
+    }
+
     void textIsPackedIntoFullSequences() {
         const auto records = readDataRecords(test::dataPath("tiny-text.txt"), "auto");
         QCOMPARE(records.size(), std::size_t(60));   // documents separated by blank lines
