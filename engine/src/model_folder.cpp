@@ -2,6 +2,7 @@
 
 #include "file_util.h"
 #include "l1ra/error.h"
+#include "l1ra/text_tokenizer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -106,9 +107,6 @@ const TensorView& ModelFolder::tensor(const std::string& name) const {
     return *it->second;
 }
 
-std::string ModelFolder::tokenizerPath() const {
-    const std::string p = dir_ + "/tokenizer.model";
-    return fileExists(p) ? p : std::string();
-}
+std::string ModelFolder::tokenizerPath() const { return tokenizerFileIn(dir_); }
 
 }  // namespace l1ra

@@ -1,4 +1,5 @@
 // The `l1ra` command line, run in-process: outputs, and a clear error with non-zero exit for bad input.
+#include "l1ra/text_tokenizer.h"
 #include "test_support.h"
 
 #include <QProcess>
@@ -43,6 +44,25 @@ private Q_SLOTS:
         QCOMPARE(j["dtype"].get<std::string>(), std::string("F32"));
         QVERIFY(j["parameters"].get<int64_t>() > 100000);
         QVERIFY(j["tokenizer"].is_string());
+        QCOMPARE(j["tokenizer_kind"].get<std::string>(), std::string("tokenizer.model (sentencepiece)"));
+    }
+
+    // A model folder with tokenizer.json: preferred over tokenizer.model, and text runs through it.
+    void modelFolderWithTokenizerJson() {
+        const std::string dir = tmp_.filePath("json-tokenizer").toStdString();
+        test::copyFolder(test::fixtureModel(), dir);
+        test::copyFolder(test::dataPath("tokenizers/byte-level-bpe"), dir);
+        const auto r = test::runCli({"info", "--model", dir});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const json j = json::parse(r.out);
+        QCOMPARE(j["tokenizer"].get<std::string>(), dir + "/tokenizer.json");
+        QCOMPARE(j["tokenizer_kind"].get<std::string>(), std::string("tokenizer.json (byte-level BPE)"));
+        QCOMPARE(j["tokenizer_vocab"].get<int>(), 510);
+        std::filesystem::remove(dir + "/tokenizer.model");
+        const std::string out = tmp_.filePath("json-logits.safetensors").toStdString();
+        const auto logits = test::runCli({"logits", "--model", dir, "--text", "Hi<|eot_id|>", "--out", out});
+        QVERIFY2(logits.code == 0, logits.err.c_str());
+        QCOMPARE(test::readInt64s(out, "input_ids"), loadTokenizer(dir)->encode("Hi<|eot_id|>", true));
     }
 
     void logitsFromTextMatchReference() {

@@ -35,7 +35,7 @@ public:
     std::string dtype() const;
     bool hasTokenizer() const;
 
-    std::vector<int64_t> encode(const std::string& text) const;   // [BOS] + sentencepiece ids
+    std::vector<int64_t> encode(const std::string& text) const;   // as the model's tokenizer encodes by default ([BOS] + ids)
     std::string decode(const std::vector<int64_t>& ids) const;
 
     // Logits of one sequence, row-major [ids.size(), vocab], fp32.
