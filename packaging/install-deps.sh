@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
   # build
   cmake g++ ninja-build pkgconf ccache
-  # engine
-  libtorch-dev libsentencepiece-dev nlohmann-json3-dev
+  # engine (PCRE2 and ICU: tokenizer.json regular expressions and Unicode normalization)
+  libtorch-dev libsentencepiece-dev nlohmann-json3-dev libpcre2-dev libicu-dev
   # without libopenblas0 LibTorch falls back to the reference BLAS (~4 GFLOP/s)
   libopenblas0
   # studio

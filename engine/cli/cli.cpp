@@ -10,6 +10,10 @@ namespace l1ra::cli {
 const std::vector<Command>& commands() {
     static const std::vector<Command> list = {
         {"info", "summarise a model folder as JSON", "l1ra info --model DIR", runInfo},
+        {"tokenize", "token ids of a text with a model folder's tokenizer (tokenizer.json or tokenizer.model)",
+         "l1ra tokenize --model DIR (--text TEXT | --file FILE) [--json] [--no-special]\n"
+         "              --json prints {\"ids\":[...],\"tokens\":[...]}; --no-special leaves out the BOS the model adds",
+         runTokenize},
         {"logits", "write the logits of a text or id sequence to safetensors",
          "l1ra logits --model DIR (--text TEXT | --ids 1,2,3) --out FILE.safetensors [--adapter DIR]\n"
          "            [--device cpu|cuda] [--dtype auto|f32|bf16|f16] [--threads N]",

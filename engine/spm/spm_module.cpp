@@ -64,6 +64,25 @@ long l1ra_spm_encode(void* handle, const char* text, size_t len, int* ids, size_
     return long(out.size());
 }
 
+long l1ra_spm_encode_offsets(void* handle, const char* text, size_t len, int* ids, size_t* begins, size_t* ends,
+                             size_t cap, char* err, size_t err_cap) {
+    auto* sp = static_cast<sentencepiece::SentencePieceProcessor*>(handle);
+    sentencepiece::ImmutableSentencePieceText spt;
+    const auto status = sp->Encode(absl::string_view(text, len), spt.mutable_proto());
+    if (!status.ok()) {
+        setError(err, err_cap, status.ToString());
+        return L1RA_SPM_ERROR;
+    }
+    const auto pieces = spt.pieces();
+    if (pieces.size() > cap) return -long(pieces.size());
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        ids[i] = int(pieces[i].id());
+        begins[i] = pieces[i].begin();
+        ends[i] = pieces[i].end();
+    }
+    return long(pieces.size());
+}
+
 long l1ra_spm_decode(void* handle, const int* ids, size_t n, char* out, size_t cap, char* err, size_t err_cap) {
     auto* sp = static_cast<sentencepiece::SentencePieceProcessor*>(handle);
     std::string text;
@@ -79,6 +98,19 @@ long l1ra_spm_id_to_piece(void* handle, int id, char* out, size_t cap) {
     auto* sp = static_cast<sentencepiece::SentencePieceProcessor*>(handle);
     if (id < 0 || id >= sp->GetPieceSize()) return L1RA_SPM_ERROR;
     return copyOut(sp->IdToPiece(id), out, cap);
+}
+
+int l1ra_spm_piece_to_id(void* handle, const char* piece, size_t len) {
+    auto* sp = static_cast<sentencepiece::SentencePieceProcessor*>(handle);
+    const std::string p(piece, len);
+    const int id = sp->PieceToId(p);   // the unknown id for a piece it does not know
+    return id >= 0 && id < sp->GetPieceSize() && sp->IdToPiece(id) == p ? id : -1;
+}
+
+int l1ra_spm_is_special(void* handle, int id) {
+    auto* sp = static_cast<sentencepiece::SentencePieceProcessor*>(handle);
+    if (id < 0 || id >= sp->GetPieceSize()) return 0;
+    return sp->IsControl(id) || sp->IsUnknown(id);
 }
 
 int l1ra_spm_train(const char* args, char* err, size_t err_cap) {

@@ -8,7 +8,7 @@
 extern "C" {
 #endif
 
-#define L1RA_SPM_ABI_VERSION 1
+#define L1RA_SPM_ABI_VERSION 2
 
 int l1ra_spm_abi_version(void);
 /* Returns a handle or NULL with a message in err. */
@@ -19,10 +19,17 @@ int l1ra_spm_special_id(void* handle, int which); /* 0 bos, 1 eos, 2 unk, 3 pad;
 /* Encodes without BOS/EOS. Returns the number of ids, or -needed when cap is too small, or
  * L1RA_SPM_ERROR with a message in err. */
 long l1ra_spm_encode(void* handle, const char* text, size_t len, int* ids, size_t cap, char* err, size_t err_cap);
+/* As l1ra_spm_encode, with the bytes [begins[i], ends[i]) of the text each id came from. */
+long l1ra_spm_encode_offsets(void* handle, const char* text, size_t len, int* ids, size_t* begins, size_t* ends,
+                             size_t cap, char* err, size_t err_cap);
 /* Decodes ids to UTF-8. Returns the byte count, -needed when cap is too small, or L1RA_SPM_ERROR. */
 long l1ra_spm_decode(void* handle, const int* ids, size_t n, char* out, size_t cap, char* err, size_t err_cap);
 /* The piece of one id ("▁the"); same return convention as decode. */
 long l1ra_spm_id_to_piece(void* handle, int id, char* out, size_t cap);
+/* The id of a piece, or -1 when the model has no such piece. */
+int l1ra_spm_piece_to_id(void* handle, const char* piece, size_t len);
+/* Nonzero for control pieces (<s>, </s>) and the unknown piece: what decoding may skip. */
+int l1ra_spm_is_special(void* handle, int id);
 /* Trains a model with sentencepiece's command-line style arguments ("--input=... --model_prefix=..."). */
 int l1ra_spm_train(const char* args, char* err, size_t err_cap);
 

@@ -8,7 +8,7 @@
 #include "l1ra/training_session.h"
 #include "llama_model.h"
 #include "tensor_io.h"
-#include "tokenizer.h"
+#include "text/sentencepiece_tokenizer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -147,7 +147,7 @@ void pretrainDemoModel(const std::string& dataDir, const std::string& outModelDi
     fs::create_directories(init);
 
     // 1. A byte-fallback BPE tokenizer on the corpus, LLaMA's conventions (unk 0, bos 1, eos 2, no pad).
-    trainSentencepiece("--input=" + corpus + " --model_prefix=" + init + "/tokenizer --vocab_size=" + std::to_string(o.vocabSize) +
+    text::trainSentencepiece("--input=" + corpus + " --model_prefix=" + init + "/tokenizer --vocab_size=" + std::to_string(o.vocabSize) +
                        " --model_type=bpe --byte_fallback=true --split_digits=true --character_coverage=0.9995"
                        " --unk_id=0 --bos_id=1 --eos_id=2 --pad_id=-1 --normalization_rule_name=identity"
                        " --input_sentence_size=1000000 --shuffle_input_sentence=true --num_threads=2 --minloglevel=2");

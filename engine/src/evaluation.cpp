@@ -18,7 +18,7 @@ EvaluationResult evaluateModel(const std::string& modelDir, const std::string& d
     load.adapter = options.adapter;
     auto model = LanguageModel::load(modelDir, load);
     auto& impl = model->impl();
-    if (!impl.tokenizer) throw Error(modelDir + ": no tokenizer.model; evaluation needs the model's tokenizer");
+    if (!impl.tokenizer) throw Error(modelDir + ": no tokenizer.json or tokenizer.model; evaluation needs the model's tokenizer");
     EvaluationResult result;
     const auto records = readDataRecords(dataFile, options.format, &result.format);
     const TokenDataset data = tokenizeRecords(records, *impl.tokenizer, options.seqLen);

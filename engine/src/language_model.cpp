@@ -28,8 +28,8 @@ std::unique_ptr<LanguageModel> LanguageModel::load(const std::string& dir, const
     }
     // A build without sentencepiece (e.g. against a pip LibTorch) still runs on token ids; text fails when asked.
     if (!impl->info.tokenizer.empty()) {
-        impl->tokenizerProblem = sentencepieceModuleProblem();
-        if (impl->tokenizerProblem.empty()) impl->tokenizer = Tokenizer::load(impl->info.tokenizer);
+        impl->tokenizerProblem = tokenizerSupportProblem(impl->info.tokenizer);
+        if (impl->tokenizerProblem.empty()) impl->tokenizer = loadTokenizer(dir);
     }
     impl->stopIds = impl->info.eosIds;
     if (impl->tokenizer && impl->tokenizer->eosId() >= 0 &&
@@ -53,7 +53,7 @@ bool LanguageModel::isStop(int64_t id) const {
 
 std::string LanguageModel::noTokenizer() const {
     if (!impl_->tokenizerProblem.empty()) return impl_->info.tokenizer + " cannot be used: " + impl_->tokenizerProblem;
-    return impl_->info.path + ": no tokenizer.model in the model folder";
+    return impl_->info.path + ": no tokenizer.json or tokenizer.model in the model folder";
 }
 
 std::vector<int64_t> LanguageModel::encode(const std::string& text) const {

@@ -3,7 +3,7 @@
 #include "l1ra/language_model.h"
 #include "llama_model.h"
 #include "model_folder.h"
-#include "tokenizer.h"
+#include "l1ra/text_tokenizer.h"
 
 #include <memory>
 
@@ -14,8 +14,8 @@ struct LanguageModel::Impl {
     std::string device;
     torch::ScalarType dtype = torch::kFloat32;
     std::unique_ptr<LlamaModel> model;
-    std::shared_ptr<Tokenizer> tokenizer;
-    std::string tokenizerProblem;   // why a folder with tokenizer.model has no tokenizer here (no module)
+    std::shared_ptr<const Tokenizer> tokenizer;
+    std::string tokenizerProblem;   // why the folder's tokenizer file cannot be used by this build (no module)
     std::shared_ptr<AdapterHook> adapter;
     std::vector<int64_t> stopIds;   // generation ends at any of these (GenerationOptions::stopAtEos)
 

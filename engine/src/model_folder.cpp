@@ -2,6 +2,7 @@
 
 #include "file_util.h"
 #include "l1ra/error.h"
+#include "l1ra/text_tokenizer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -137,9 +138,6 @@ std::vector<int64_t> endOfSequenceIds(const ModelFolder& folder) {
     return ids;
 }
 
-std::string ModelFolder::tokenizerPath() const {
-    const std::string p = dir_ + "/tokenizer.model";
-    return fileExists(p) ? p : std::string();
-}
+std::string ModelFolder::tokenizerPath() const { return tokenizerFileIn(dir_); }
 
 }  // namespace l1ra

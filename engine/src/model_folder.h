@@ -22,7 +22,7 @@ public:
     const TensorView& tensor(const std::string& name) const;   // throws when absent
     bool has(const std::string& name) const { return tensors_.count(name) != 0; }
     const std::map<std::string, const TensorView*>& tensors() const { return tensors_; }
-    std::string tokenizerPath() const;   // empty when there is no tokenizer.model
+    std::string tokenizerPath() const;   // tokenizer.json, else tokenizer.model; empty when there is neither
 
     // Expected shape of every parameter the LLaMA model needs, by HF name.
     static std::map<std::string, std::vector<int64_t>> expectedShapes(const LlamaConfig& c);

@@ -2,7 +2,7 @@
 
 #include "model_folder.h"
 #include "l1ra/error.h"
-#include "tokenizer.h"
+#include "l1ra/text_tokenizer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -41,11 +41,13 @@ ModelInfo inspectModel(const std::string& dir) {
         dtypes.insert(dtypeName(v.dtype));
     }
     info.storedDtype = dtypes.size() == 1 ? *dtypes.begin() : "mixed";
-    info.tokenizer = folder.tokenizerPath();
+    info.tokenizer = tokenizerFileIn(dir);
     if (!info.tokenizer.empty()) {
         // A summary should not fail on the tokenizer alone; loading the model for use still does.
         try {
-            info.tokenizerVocab = Tokenizer::load(info.tokenizer)->vocabSize();
+            const auto tokenizer = loadTokenizer(dir);
+            info.tokenizerVocab = tokenizer->vocabSize();
+            info.tokenizerKind = tokenizer->kind();
         } catch (const Error& e) {
             info.tokenizerError = e.what();
         }
@@ -79,6 +81,7 @@ std::string modelInfoToJson(const ModelInfo& info, int indent) {
         {"eos_token_ids", info.eosIds},
         {"tokenizer", info.tokenizer.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.tokenizer)},
         {"tokenizer_vocab", info.tokenizerVocab},
+        {"tokenizer_kind", info.tokenizerKind.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.tokenizerKind)},
     };
     if (!info.tokenizerError.empty()) j["tokenizer_error"] = info.tokenizerError;
     return j.dump(indent);

@@ -1,7 +1,7 @@
 #include "token_dataset.h"
 
 #include "l1ra/error.h"
-#include "tokenizer.h"
+#include "l1ra/text_tokenizer.h"
 
 #include <algorithm>
 #include <cmath>

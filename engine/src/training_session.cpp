@@ -11,7 +11,7 @@
 #include "precision.h"
 #include "run_files.h"
 #include "tensor_io.h"
-#include "tokenizer.h"
+#include "l1ra/text_tokenizer.h"
 #include "trainer.h"
 
 #include <condition_variable>
@@ -190,12 +190,12 @@ bool TrainingSession::Impl::prepare() {
     ModelFolder folder(config.model);
     const torch::ScalarType weightDtype = config.method != "full" && precision == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
     auto model = std::make_unique<LlamaModel>(folder, dev, weightDtype);
-    const std::string tokenizerPath = folder.tokenizerPath();
-    if (tokenizerPath.empty()) throw Error(config.model + ": no tokenizer.model; training needs the model's tokenizer");
-    auto tokenizer = Tokenizer::load(tokenizerPath);
+    if (folder.tokenizerPath().empty()) throw Error(config.model + ": no tokenizer.json or tokenizer.model; training needs the model's tokenizer");
+    auto tokenizer = loadTokenizer(config.model);
     log("model " + config.model + ": " + std::to_string(folder.config().numLayers) + " layers, " +
         formatCount(model->parameterCount()) + " parameters, on " + describeDevice(device) + ", " +
         (precision == torch::kBFloat16 ? "bf16 autocast" : "f32"));
+    log("tokenizer " + tokenizer->path() + " (" + tokenizer->kind() + ")");
     if (stopAsked()) return false;   // loading a large model takes a while: a stop should not wait for the data too
 
     // Data: tokenised once for the whole run.

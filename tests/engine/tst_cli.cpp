@@ -1,4 +1,5 @@
 // The `l1ra` command line, run in-process: outputs, and a clear error with non-zero exit for bad input.
+#include "l1ra/text_tokenizer.h"
 #include "test_support.h"
 
 #include <QProcess>
@@ -43,6 +44,60 @@ private Q_SLOTS:
         QCOMPARE(j["dtype"].get<std::string>(), std::string("F32"));
         QVERIFY(j["parameters"].get<int64_t>() > 100000);
         QVERIFY(j["tokenizer"].is_string());
+        QCOMPARE(j["tokenizer_kind"].get<std::string>(), std::string("tokenizer.model (sentencepiece)"));
+    }
+
+    // `l1ra tokenize`: ids as the model's own tokenizer makes them (BOS included); --json is exactly
+    // {"ids":[...],"tokens":[...]} with the vocabulary strings; the tokenizer used is named on stderr.
+    void tokenizeWithATokenizerJson() {
+        const std::string model = test::dataPath("tokenizers/byte-level-bpe");
+        const std::string text = "Hi there<|eot_id|> 12345\n";
+        const auto r = test::runCli({"tokenize", "--model", model, "--text", text, "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto tokenizer = loadTokenizer(model);
+        const std::vector<int64_t> ids = tokenizer->encode(text, true);
+        std::vector<std::string> tokens;
+        for (int64_t id : ids) tokens.push_back(tokenizer->piece(id));
+        QCOMPARE(r.out, json({{"ids", ids}, {"tokens", tokens}}).dump() + "\n");
+        QVERIFY(r.out.rfind("{\"ids\":[506,", 0) == 0);
+        QVERIFY(r.out.find("\"<|eot_id|>\",\"" "\xC4\xA0" "\"") != std::string::npos);   // the special token, then "Ġ"
+        QVERIFY2(r.err.find(model + "/tokenizer.json (tokenizer.json (byte-level BPE))") != std::string::npos, r.err.c_str());
+
+        const std::string file = tmp_.filePath("text.txt").toStdString();
+        test::writeFile(file, text);
+        const auto plain = test::runCli({"tokenize", "--model", model, "--file", file, "--no-special"});
+        QVERIFY2(plain.code == 0, plain.err.c_str());
+        std::string expected;
+        for (std::size_t i = 1; i < ids.size(); ++i) expected += (i > 1 ? " " : "") + std::to_string(ids[i]);
+        QCOMPARE(plain.out, expected + "\n");
+
+        // A sentencepiece folder the same way: its BOS, then the reference ids.
+        const json ref = json::parse(test::readFile(test::fixtureModel() + "/reference.json"));
+        const auto spm = test::runCli({"tokenize", "--model", test::fixtureModel(), "--text", ref["text"].get<std::string>(), "--json"});
+        QVERIFY2(spm.code == 0, spm.err.c_str());
+        QCOMPARE(json::parse(spm.out)["ids"].get<std::vector<int64_t>>(), ref["input_ids"].get<std::vector<int64_t>>());
+
+        expectFailure({"tokenize", "--model", model}, "give exactly one of --text and --file");
+        expectFailure({"tokenize", "--model", model, "--file", tmp_.filePath("missing.txt").toStdString()}, "cannot read");
+        expectFailure({"tokenize", "--model", tmp_.path().toStdString(), "--text", "x"}, "no tokenizer.json or tokenizer.model");
+    }
+
+    // A model folder with tokenizer.json: preferred over tokenizer.model, and text runs through it.
+    void modelFolderWithTokenizerJson() {
+        const std::string dir = tmp_.filePath("json-tokenizer").toStdString();
+        test::copyFolder(test::fixtureModel(), dir);
+        test::copyFolder(test::dataPath("tokenizers/byte-level-bpe"), dir);
+        const auto r = test::runCli({"info", "--model", dir});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const json j = json::parse(r.out);
+        QCOMPARE(j["tokenizer"].get<std::string>(), dir + "/tokenizer.json");
+        QCOMPARE(j["tokenizer_kind"].get<std::string>(), std::string("tokenizer.json (byte-level BPE)"));
+        QCOMPARE(j["tokenizer_vocab"].get<int>(), 510);
+        std::filesystem::remove(dir + "/tokenizer.model");
+        const std::string out = tmp_.filePath("json-logits.safetensors").toStdString();
+        const auto logits = test::runCli({"logits", "--model", dir, "--text", "Hi<|eot_id|>", "--out", out});
+        QVERIFY2(logits.code == 0, logits.err.c_str());
+        QCOMPARE(test::readInt64s(out, "input_ids"), loadTokenizer(dir)->encode("Hi<|eot_id|>", true));
     }
 
     void logitsFromTextMatchReference() {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <filesystem>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -57,6 +58,21 @@ private Q_SLOTS:
         QCOMPARE(lines, 1 + 3 + 1);
         const json summary = json::parse(test::readFile(out + "/summary.json"));
         QCOMPARE(summary["state"].get<std::string>(), std::string("finished"));
+    }
+
+    // A model folder whose only tokenizer is a tokenizer.json trains, and the log says which tokenizer ran.
+    void trainsWithATokenizerJsonOnlyFolder() {
+        const std::string model = tmp_.filePath("json-model").toStdString();
+        test::copyFolder(test::fixtureModel(), model);
+        std::filesystem::remove(model + "/tokenizer.model");
+        test::copyFolder(test::dataPath("tokenizers/byte-level-bpe"), model);
+        const std::string out = tmp_.filePath("run-json").toStdString();
+        auto args = fixtureTrainArgs(out, 4);
+        args.insert(args.end(), {"--set", "model=" + model});
+        const auto r = test::runCli(args);
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QVERIFY(r.out.find("finished: 4 steps") != std::string::npos);
+        QVERIFY2(r.out.find("tokenizer.json (byte-level BPE)") != std::string::npos, r.out.c_str());
     }
 
     void configFileWithSetOverrides() {

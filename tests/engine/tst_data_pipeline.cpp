@@ -5,7 +5,7 @@
 #include "l1ra/prompt_template.h"
 #include "test_support.h"
 #include "token_dataset.h"
-#include "tokenizer.h"
+#include "l1ra/text_tokenizer.h"
 
 #include <QtTest>
 
@@ -17,7 +17,7 @@ using namespace l1ra;
 class TestDataPipeline : public QObject {
     Q_OBJECT
     QTemporaryDir tmp_;
-    std::shared_ptr<Tokenizer> tok_;
+    std::shared_ptr<const Tokenizer> tok_;
 
     std::string write(const char* name, const std::string& text) {
         const std::string p = tmp_.filePath(name).toStdString();
@@ -41,7 +41,7 @@ class TestDataPipeline : public QObject {
     }
 
 private Q_SLOTS:
-    void initTestCase() { tok_ = Tokenizer::load(test::fixtureModel() + "/tokenizer.model"); }
+    void initTestCase() { tok_ = loadTokenizer(test::fixtureModel()); }
 
     void detectsFormats() {
         QCOMPARE(detectDataFormat(test::dataPath("tiny-text.txt")), std::string("text"));

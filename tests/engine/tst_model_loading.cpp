@@ -266,7 +266,7 @@ private Q_SLOTS:
         auto model = LanguageModel::load(dir);
         QVERIFY(!model->hasTokenizer());
         QCOMPARE(model->logits({1, 2, 3}).size(), std::size_t(3 * 512));
-        expectError([&] { model->encode("hello"); }, {"no tokenizer.model"});
+        expectError([&] { model->encode("hello"); }, {"no tokenizer.json or tokenizer.model"});
     }
 
     void f16RefusedOnCpu() {

@@ -38,7 +38,7 @@ public:
     const std::vector<int64_t>& stopIds() const;
     bool isStop(int64_t id) const;
 
-    std::vector<int64_t> encode(const std::string& text) const;   // [BOS] + sentencepiece ids
+    std::vector<int64_t> encode(const std::string& text) const;   // as the model's tokenizer encodes by default ([BOS] + ids)
     std::string decode(const std::vector<int64_t>& ids) const;
 
     // Logits of one sequence, row-major [ids.size(), vocab], fp32.

@@ -29,9 +29,10 @@ struct ModelInfo {
     int64_t bosId = -1;
     int64_t eosId = -1;
     std::vector<int64_t> eosIds;  // every id config.json and generation_config.json name as an end of sequence
-    std::string tokenizer;        // path of tokenizer.model, empty when the folder has none
-    int64_t tokenizerVocab = 0;   // pieces in tokenizer.model (0 when not loaded)
-    std::string tokenizerError;   // why tokenizer.model could not be read (inspection still succeeds)
+    std::string tokenizer;        // path of tokenizer.json (preferred) or tokenizer.model, empty when the folder has neither
+    int64_t tokenizerVocab = 0;   // tokens of the tokenizer, added ones included (0 when not loaded)
+    std::string tokenizerKind;    // e.g. "tokenizer.json (byte-level BPE)", "tokenizer.model (sentencepiece)"; empty when not loaded
+    std::string tokenizerError;   // why the tokenizer could not be read (inspection still succeeds)
 };
 
 // Reads config.json, the weight index and every safetensors header, checks names and shapes against the

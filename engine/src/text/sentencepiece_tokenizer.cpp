@@ -1,6 +1,5 @@
-#include "tokenizer.h"
+#include "text/sentencepiece_tokenizer.h"
 
-#include "file_util.h"
 #include "l1ra/error.h"
 #include "../spm/spm_module.h"
 
@@ -9,9 +8,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <mutex>
 
-namespace l1ra {
+namespace l1ra::text {
 
 namespace {
 
@@ -25,8 +25,11 @@ struct SpmApi {
     int (*vocabSize)(void*) = nullptr;
     int (*specialId)(void*, int) = nullptr;
     long (*encode)(void*, const char*, size_t, int*, size_t, char*, size_t) = nullptr;
+    long (*encodeOffsets)(void*, const char*, size_t, int*, size_t*, size_t*, size_t, char*, size_t) = nullptr;
     long (*decode)(void*, const int*, size_t, char*, size_t, char*, size_t) = nullptr;
     long (*idToPiece)(void*, int, char*, size_t) = nullptr;
+    int (*pieceToId)(void*, const char*, size_t) = nullptr;
+    int (*isSpecial)(void*, int) = nullptr;
     int (*train)(const char*, char*, size_t) = nullptr;
 };
 
@@ -48,7 +51,7 @@ const SpmApi& spm() {
         candidates.push_back(dir + "/libl1ra_spm.so");
         candidates.push_back(dir + "/../lib/l1ra/libl1ra_spm.so");
         for (const auto& c : candidates) {
-            if (!fileExists(c)) continue;
+            if (!std::filesystem::exists(c)) continue;
             // A new link namespace: the module's protobuf never meets LibTorch's.
             api.lib = ::dlmopen(LM_ID_NEWLM, c.c_str(), RTLD_NOW | RTLD_LOCAL);
             if (!api.lib) {
@@ -70,11 +73,15 @@ const SpmApi& spm() {
         api.vocabSize = reinterpret_cast<decltype(api.vocabSize)>(sym("l1ra_spm_vocab_size"));
         api.specialId = reinterpret_cast<decltype(api.specialId)>(sym("l1ra_spm_special_id"));
         api.encode = reinterpret_cast<decltype(api.encode)>(sym("l1ra_spm_encode"));
+        api.encodeOffsets = reinterpret_cast<decltype(api.encodeOffsets)>(sym("l1ra_spm_encode_offsets"));
         api.decode = reinterpret_cast<decltype(api.decode)>(sym("l1ra_spm_decode"));
         api.idToPiece = reinterpret_cast<decltype(api.idToPiece)>(sym("l1ra_spm_id_to_piece"));
+        api.pieceToId = reinterpret_cast<decltype(api.pieceToId)>(sym("l1ra_spm_piece_to_id"));
+        api.isSpecial = reinterpret_cast<decltype(api.isSpecial)>(sym("l1ra_spm_is_special"));
         api.train = reinterpret_cast<decltype(api.train)>(sym("l1ra_spm_train"));
-        if (!api.abiVersion || !api.load || !api.release || !api.vocabSize || !api.specialId || !api.encode ||
-            !api.decode || !api.idToPiece || !api.train || api.abiVersion() != L1RA_SPM_ABI_VERSION) {
+        if (!api.abiVersion || api.abiVersion() != L1RA_SPM_ABI_VERSION || !api.load || !api.release || !api.vocabSize ||
+            !api.specialId || !api.encode || !api.encodeOffsets || !api.decode || !api.idToPiece || !api.pieceToId ||
+            !api.isSpecial || !api.train) {
             api.error = "the tokenizer module " + api.path + " is from another version of L1RA Studio";
             api.lib = nullptr;
         }
@@ -102,26 +109,35 @@ std::string sentencepieceModuleProblem() {
     }
 }
 
-std::shared_ptr<Tokenizer> Tokenizer::load(const std::string& path) {
-    if (!fileExists(path)) throw Error("tokenizer " + path + " does not exist");
+std::shared_ptr<SentencepieceTokenizer> SentencepieceTokenizer::load(const std::string& path, const TokenizerConfig& config) {
+    if (!std::filesystem::exists(path)) throw Error("tokenizer " + path + " does not exist");
     const SpmApi& api = spm();
     char err[512] = {0};
     void* handle = api.load(path.c_str(), err, sizeof(err));
     if (!handle) throw Error(path + ": not a valid sentencepiece model (" + err + ")");
-    std::shared_ptr<Tokenizer> t(new Tokenizer());
+    std::shared_ptr<SentencepieceTokenizer> t(new SentencepieceTokenizer());
     t->path_ = path;
     t->handle_ = handle;
     t->vocab_ = api.vocabSize(handle);
-    t->bos_ = api.specialId(handle, 0);
-    t->eos_ = api.specialId(handle, 1);
+    t->bos_ = t->configuredId(config.bos, "bos_token", config.path, api.specialId(handle, 0));
+    t->eos_ = t->configuredId(config.eos, "eos_token", config.path, api.specialId(handle, 1));
     return t;
 }
 
-Tokenizer::~Tokenizer() {
+int64_t SentencepieceTokenizer::configuredId(const NamedToken& token, const char* key, const std::string& configPath,
+                                             int64_t fallback) const {
+    if (!token.given) return fallback;
+    if (token.content.empty()) return -1;
+    const int64_t id = tokenId(token.content);
+    if (id < 0) throw Error(configPath + ": " + key + " \"" + token.content + "\" is not a piece of " + path_);
+    return id;
+}
+
+SentencepieceTokenizer::~SentencepieceTokenizer() {
     if (handle_) spm().release(handle_);
 }
 
-std::vector<int64_t> Tokenizer::encode(const std::string& text, bool addBos) const {
+std::vector<int64_t> SentencepieceTokenizer::encode(const std::string& text, bool addSpecial) const {
     const SpmApi& api = spm();
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<int> ids(text.size() + 16);
@@ -134,19 +150,48 @@ std::vector<int64_t> Tokenizer::encode(const std::string& text, bool addBos) con
     if (n < 0) throw Error(path_ + ": cannot encode text: " + err);
     std::vector<int64_t> out;
     out.reserve(std::size_t(n) + 1);
-    if (addBos && bos_ >= 0) out.push_back(bos_);
+    if (addSpecial && bos_ >= 0) out.push_back(bos_);
     for (long i = 0; i < n; ++i) out.push_back(ids[std::size_t(i)]);
     return out;
 }
 
-std::string Tokenizer::decode(const std::vector<int64_t>& ids) const {
+TokenEncoding SentencepieceTokenizer::encodeWithOffsets(const std::string& text, bool addSpecial) const {
+    const SpmApi& api = spm();
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t cap = text.size() + 16;
+    std::vector<int> ids(cap);
+    std::vector<std::size_t> begins(cap), ends(cap);
+    char err[512] = {0};
+    auto run = [&] { return api.encodeOffsets(handle_, text.data(), text.size(), ids.data(), begins.data(), ends.data(), cap, err, sizeof(err)); };
+    long n = run();
+    if (n < 0 && n != L1RA_SPM_ERROR) {
+        cap = std::size_t(-n);
+        ids.resize(cap);
+        begins.resize(cap);
+        ends.resize(cap);
+        n = run();
+    }
+    if (n < 0) throw Error(path_ + ": cannot encode text: " + err);
+    TokenEncoding out;
+    if (addSpecial && bos_ >= 0) {
+        out.ids.push_back(bos_);
+        out.offsets.push_back({0, 0});
+    }
+    for (long i = 0; i < n; ++i) {
+        out.ids.push_back(ids[std::size_t(i)]);
+        out.offsets.push_back({begins[std::size_t(i)], ends[std::size_t(i)]});
+    }
+    return out;
+}
+
+std::string SentencepieceTokenizer::decode(const std::vector<int64_t>& ids, bool skipSpecial) const {
     const SpmApi& api = spm();
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<int> in;
     in.reserve(ids.size());
     for (auto id : ids) {
         if (id < 0 || id >= vocab_) throw Error(path_ + ": token id " + std::to_string(id) + " is outside the vocabulary");
-        in.push_back(int(id));
+        if (!skipSpecial || !api.isSpecial(handle_, int(id))) in.push_back(int(id));
     }
     std::string out(ids.size() * 8 + 16, '\0');
     char err[512] = {0};
@@ -160,7 +205,7 @@ std::string Tokenizer::decode(const std::vector<int64_t>& ids) const {
     return out;
 }
 
-std::string Tokenizer::piece(int64_t id) const {
+std::string SentencepieceTokenizer::piece(int64_t id) const {
     const SpmApi& api = spm();
     std::lock_guard<std::mutex> lock(mutex_);
     std::string out(64, '\0');
@@ -174,10 +219,22 @@ std::string Tokenizer::piece(int64_t id) const {
     return out;
 }
 
+int64_t SentencepieceTokenizer::tokenId(const std::string& token) const {
+    const SpmApi& api = spm();
+    std::lock_guard<std::mutex> lock(mutex_);
+    return api.pieceToId(handle_, token.data(), token.size());
+}
+
+bool SentencepieceTokenizer::isSpecial(int64_t id) const {
+    const SpmApi& api = spm();
+    std::lock_guard<std::mutex> lock(mutex_);
+    return id >= 0 && id < vocab_ && api.isSpecial(handle_, int(id)) != 0;
+}
+
 void trainSentencepiece(const std::string& args) {
     const SpmApi& api = spm();
     char err[1024] = {0};
     if (api.train(args.c_str(), err, sizeof(err)) != 0) throw Error(std::string("sentencepiece training failed: ") + err);
 }
 
-}  // namespace l1ra
+}  // namespace l1ra::text
