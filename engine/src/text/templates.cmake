@@ -1,5 +1,5 @@
 # Chat templates, plain C++ (no torch, no Qt): a Jinja2 subset interpreter that renders models' chat templates as
-# transformers does. Included from engine/CMakeLists.txt.
+# transformers does, and the chat-template layer on top (docs/chat-templates.md). Included from engine/CMakeLists.txt.
 add_library(l1ra_chat_template STATIC
   ${CMAKE_CURRENT_LIST_DIR}/jinja/value.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jinja/python_text.cpp
@@ -19,6 +19,9 @@ add_library(l1ra_chat_template STATIC
   ${CMAKE_CURRENT_LIST_DIR}/jinja/predicates.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jinja/globals.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jinja/template.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/chat_family.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/chat_template.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/model_chat_template.cpp
 )
 # Headers are included as "text/..." (engine/src) and "l1ra/..." (the public plain-C++ headers).
 target_include_directories(l1ra_chat_template PUBLIC ${CMAKE_CURRENT_LIST_DIR}/.. ${CMAKE_CURRENT_LIST_DIR}/../../include)
