@@ -250,6 +250,8 @@ private Q_SLOTS:
             {"calling undefined", "{{ undefined_var() }}", "test.jinja, line 1, column 4: 'undefined_var' is undefined"},
             {"len of a generator", "{{ [1]|select|length }}", "test.jinja, line 1, column 15: object of type 'generator' has no len()"},
             {"sandbox range limit", "{{ range(200000)|length }}", "test.jinja, line 1, column 4: range too big (the sandbox allows 100000 items)"},
+            {"runaway macro recursion", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "test.jinja, line 1, column 19: macros call each other more than 200 deep"},
+            {"huge repetition", "{{ 'ab' * 100000000000 }}", "test.jinja, line 1, column 9: the repeated sequence would be too long"},
         };
         for (const auto& row : rows) QTest::newRow(row[0]) << QString::fromUtf8(row[1]) << QString::fromUtf8(row[2]);
     }
@@ -257,6 +259,19 @@ private Q_SLOTS:
         QFETCH(QString, source);
         QFETCH(QString, expected);
         QCOMPARE(QString::fromStdString(failure(source.toStdString())), expected);
+    }
+
+    // Nesting that would exhaust the stack is refused while parsing; ordinary depth is fine.
+    void pathologicalNestingIsAnError() {
+        QCOMPARE(QString::fromStdString(render("{{ " + std::string(60, '(') + "1" + std::string(60, ')') + " }}")), QString("1"));
+        const std::string deep = "{{ " + std::string(300, '(') + "1" + std::string(300, ')') + " }}";
+        QVERIFY(failure(deep).find("expressions or blocks nest more than 256 deep") != std::string::npos);
+        std::string chain = "{{ 1";
+        for (int i = 0; i < 400; ++i) chain += " + 1";
+        QVERIFY(failure(chain + " }}").find("nest more than 256 deep") != std::string::npos);
+        std::string blocks;
+        for (int i = 0; i < 300; ++i) blocks += "{% if true %}";
+        QVERIFY(failure(blocks).find("nest more than 256 deep") != std::string::npos);
     }
 
     void strftimeNowIsTheLocalDate() {

@@ -9,6 +9,7 @@
 namespace l1ra::jinja {
 
 ExprPtr Parser::parseExpression(bool withConditional) {
+    NestingGuard guard(*this);
     if (!withConditional) return parseOr();
     ExprPtr node = parseOr();
     while (isName("if")) {
@@ -53,11 +54,13 @@ ExprPtr Parser::parseTuple(bool withConditional, const char* extraEnd, bool expl
 // "and" and "or".
 ExprPtr Parser::parseBinaryLevel(ExprPtr (Parser::*operand)(), std::initializer_list<const char*> operators) {
     ExprPtr left = (this->*operand)();
+    NestingGuard chain(*this, false);
     while (true) {
         const Token& t = current();
         const bool matches = (t.type == TokenType::Operator || t.type == TokenType::Name) &&
                              std::any_of(operators.begin(), operators.end(), [&](const char* op) { return t.text == op; });
         if (!matches) return left;
+        chain.step();
         const Token& op = advance();
         left = std::make_unique<BinaryExpr>(op.offset, op.text, std::move(left), (this->*operand)());
     }
@@ -67,6 +70,7 @@ ExprPtr Parser::parseOr() { return parseBinaryLevel(&Parser::parseAnd, {"or"}); 
 ExprPtr Parser::parseAnd() { return parseBinaryLevel(&Parser::parseNot, {"and"}); }
 
 ExprPtr Parser::parseNot() {
+    NestingGuard guard(*this);
     if (isName("not")) {
         const size_t offset = advance().offset;
         return std::make_unique<UnaryExpr>(offset, "not", parseNot());
@@ -109,6 +113,7 @@ ExprPtr Parser::parseSignedOperand() { return parseUnary(true); }
 
 // A sign applies to the operand without its filters: "-x|abs" is abs(-x).
 ExprPtr Parser::parseUnary(bool withFilters) {
+    NestingGuard guard(*this);
     ExprPtr node;
     if (isOperator("-") || isOperator("+")) {
         const Token& op = advance();
@@ -193,7 +198,8 @@ ExprPtr Parser::parseCollection(bool dict) {
 }
 
 ExprPtr Parser::parsePostfix(ExprPtr node) {
-    while (true) {
+    NestingGuard chain(*this, false);
+    for (;; chain.step()) {
         if (isOperator(".") || isOperator("[")) {
             node = parseSubscript(std::move(node));
         } else if (isOperator("(")) {
@@ -207,7 +213,8 @@ ExprPtr Parser::parsePostfix(ExprPtr node) {
 }
 
 ExprPtr Parser::parseFiltersAndTests(ExprPtr node) {
-    while (true) {
+    NestingGuard chain(*this, false);
+    for (;; chain.step()) {
         if (isOperator("|")) {
             node = parseFilter(std::move(node), true);
         } else if (isName("is")) {

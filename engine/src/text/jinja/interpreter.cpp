@@ -233,6 +233,13 @@ void Interpreter::executeGeneration(const GenerationNode& node, std::string& out
 Value Interpreter::makeMacro(const std::string& name, const std::vector<MacroParameter>& parameters, const NodeList& body) {
     std::shared_ptr<Scope> definedIn = scope_;
     return Value::function(name, [this, name, &parameters, &body, definedIn](const Args& args) {
+        constexpr int maxDepth = 200;   // where Python would stop a runaway recursion
+        if (macroDepth_ >= maxDepth) fail("macros call each other more than " + std::to_string(maxDepth) + " deep");
+        ++macroDepth_;
+        struct Leave {
+            int& depth;
+            ~Leave() { --depth; }
+        } leave{macroDepth_};
         auto scope = childOf(definedIn);
         ScopeGuard guard(scope_, scope);
         std::vector<Value> extra;

@@ -41,6 +41,7 @@ private:
     const SourceText& source_;
     std::shared_ptr<Scope> scope_;
     std::string* mainOutput_ = nullptr;
+    int macroDepth_ = 0;   // macros running inside each other
     std::vector<GeneratedRange> generated_;
 
     Flow execute(const NodeList& nodes, std::string& out);

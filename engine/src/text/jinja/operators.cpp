@@ -19,8 +19,12 @@ Value checkedInt(bool overflow, int64_t result) {
     return Value::integer(result);
 }
 
+constexpr int64_t maxRepeatedSize = int64_t(1) << 26;   // 64 Mi characters or items: far beyond any prompt
+
 Value repeat(const Value& sequence, const Value& count) {
     const int64_t n = std::max<int64_t>(0, count.asInt());
+    const auto size = int64_t(sequence.isString() ? sequence.asString().size() : sequence.items().size());
+    if (size > 0 && n > maxRepeatedSize / size) fail("the repeated sequence would be too long");
     if (sequence.isString()) {
         std::string out;
         for (int64_t i = 0; i < n; ++i) out += sequence.asString();

@@ -102,6 +102,7 @@ std::string Parser::expectedTags(const std::vector<std::string>& endTags) const 
 }
 
 NodePtr Parser::parseStatement() {
+    NestingGuard guard(*this);
     const Token& t = current();
     if (t.type != TokenType::Name) error("expected a statement name, got " + describe(t));
     const std::string tag = t.text;

@@ -25,6 +25,8 @@ private:
     const std::vector<Token>& tokens_;
     size_t at_ = 0;
     int loopDepth_ = 0;
+    int nesting_ = 0;   // expressions and statements being parsed inside each other
+    friend class NestingGuard;
 
     // Token helpers.
     const Token& current() const { return tokens_[at_]; }
@@ -82,6 +84,29 @@ private:
     std::string parseDottedName();
     int64_t integerLiteral(const Token& t) const;
     bool atTupleEnd(const char* extraEnd) const;
+};
+
+// Bounds how deeply expressions and blocks nest (also a long chain of operators or filters, which builds a deep
+// tree), so that a pathological template is an error rather than a stack overflow while parsing, rendering or
+// freeing it. Each step() adds one level until the guard goes.
+class NestingGuard {
+public:
+    static constexpr int limit = 256;
+    explicit NestingGuard(Parser& parser, bool stepNow = true) : parser_(parser) {
+        if (stepNow) step();
+    }
+    ~NestingGuard() { parser_.nesting_ -= levels_; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+
+    void step() {
+        ++levels_;
+        if (++parser_.nesting_ > limit) parser_.error("expressions or blocks nest more than " + std::to_string(limit) + " deep");
+    }
+
+private:
+    Parser& parser_;
+    int levels_ = 0;
 };
 
 }  // namespace l1ra::jinja
