@@ -45,6 +45,12 @@ static const std::string llama3Template = R"JINJA({{- bos_token }}
 {%- endif %}
 )JINJA";
 
+// Both [INST] formats refuse anything but user, assistant, user, ... after an optional system message.
+static const std::string alternationCheck = R"JINJA(    {%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}
+        {{- raise_exception('after an optional system message, roles must alternate user, assistant, user, ...') }}
+    {%- endif %}
+)JINJA";
+
 // Llama 2 chat: the system message inside the first [INST] block, each exchange opened by bos and closed by eos.
 static const std::string llama2Template = R"JINJA({%- if messages and messages[0]['role'] == 'system' %}
     {%- set system = '<<SYS>>\n' + messages[0]['content'] | trim + '\n<</SYS>>\n\n' %}
@@ -53,10 +59,7 @@ static const std::string llama2Template = R"JINJA({%- if messages and messages[0
     {%- set system = '' %}
 {%- endif %}
 {%- for message in messages %}
-    {%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}
-        {{- raise_exception('after an optional system message, roles must alternate user, assistant, user, ...') }}
-    {%- endif %}
-    {%- if message['role'] == 'user' %}
+)JINJA" + alternationCheck + R"JINJA(    {%- if message['role'] == 'user' %}
         {{- bos_token + '[INST] ' + (system if loop.first else '') + message['content'] | trim + ' [/INST]' }}
     {%- else %}
         {{- ' ' + message['content'] | trim + ' ' + eos_token }}
@@ -74,10 +77,7 @@ static const std::string mistralTemplate = R"JINJA({{- bos_token }}
     {%- set system = '' %}
 {%- endif %}
 {%- for message in messages %}
-    {%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}
-        {{- raise_exception('after an optional system message, roles must alternate user, assistant, user, ...') }}
-    {%- endif %}
-    {%- if message['role'] == 'user' %}
+)JINJA" + alternationCheck + R"JINJA(    {%- if message['role'] == 'user' %}
         {{- '[INST] ' + (system if loop.first else '') + message['content'] + ' [/INST]' }}
     {%- else %}
         {{- message['content'] + eos_token }}

@@ -203,13 +203,17 @@ ExprPtr Parser::parsePostfix(ExprPtr node) {
         if (isOperator(".") || isOperator("[")) {
             node = parseSubscript(std::move(node));
         } else if (isOperator("(")) {
-            auto call = std::make_unique<CallExpr>(node->offset, std::move(node));
-            call->arguments = parseCallArguments();
-            node = std::move(call);
+            node = parseCall(std::move(node));
         } else {
             return node;
         }
     }
+}
+
+ExprPtr Parser::parseCall(ExprPtr callee) {
+    auto call = std::make_unique<CallExpr>(callee->offset, std::move(callee));
+    call->arguments = parseCallArguments();
+    return call;
 }
 
 ExprPtr Parser::parseFiltersAndTests(ExprPtr node) {
@@ -220,9 +224,7 @@ ExprPtr Parser::parseFiltersAndTests(ExprPtr node) {
         } else if (isName("is")) {
             node = parseTest(std::move(node));
         } else if (isOperator("(")) {
-            auto call = std::make_unique<CallExpr>(node->offset, std::move(node));
-            call->arguments = parseCallArguments();
-            node = std::move(call);
+            node = parseCall(std::move(node));
         } else {
             return node;
         }

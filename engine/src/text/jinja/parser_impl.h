@@ -75,6 +75,7 @@ private:
     ExprPtr parsePrimary();
     ExprPtr parseCollection(bool dict);
     ExprPtr parsePostfix(ExprPtr node);
+    ExprPtr parseCall(ExprPtr callee);
     ExprPtr parseFiltersAndTests(ExprPtr node);
     ExprPtr parseSubscript(ExprPtr node);
     ExprPtr parseSubscribed();
