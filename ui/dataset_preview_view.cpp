@@ -52,20 +52,69 @@ DatasetPreviewView::DatasetPreviewView(QWidget* parent) : QWidget(parent) {
     clear();
 }
 
+namespace {
+
+// Conversations interleave context and trained turns: two columns would tear them apart.
+bool interleaves(const l1ra::DatasetSample& sample) {
+    bool trainedSeen = false;
+    for (const auto& seg : sample.segments) {
+        if (seg.trained) {
+            if (trainedSeen) return true;
+            trainedSeen = true;
+        } else if (trainedSeen && QString::fromStdString(seg.text).trimmed().size() > 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The sample's text in one cell: trained parts in bold, the whole text (line breaks kept) in the tooltip.
+QLabel* conversationLabel(const l1ra::DatasetSample& sample, const QColor& muted) {
+    QString shown, tip;
+    for (const auto& seg : sample.segments) {
+        const QString text = QString::fromStdString(seg.text);
+        const QString cell = text.simplified().toHtmlEscaped(), full = text.toHtmlEscaped();
+        const QString style = seg.trained ? QStringLiteral("<b>%1</b>") : QStringLiteral("<span style=\"color:%2\">%1</span>");
+        shown += style.arg(cell, muted.name()) + QLatin1Char(' ');
+        tip += style.arg(full, muted.name());
+    }
+    auto* label = new QLabel(shown);
+    label->setTextFormat(Qt::RichText);
+    label->setToolTip(QStringLiteral("<pre style=\"white-space: pre-wrap\">%1</pre>").arg(tip));
+    return label;
+}
+
+}  // namespace
+
 void DatasetPreviewView::showPreview(const l1ra::DatasetPreview& preview) {
     hasError_ = false;
-    summary_->setText(tr("%1 \u00b7 %2 records \u00b7 %3")
-                          .arg(QString::fromStdString(preview.format), formatCount(preview.records), formatBytes(preview.bytes)));
+    QString summary = tr("%1 \u00b7 %2 records \u00b7 %3")
+                          .arg(QString::fromStdString(preview.format), formatCount(preview.records), formatBytes(preview.bytes));
+    // Plain text records are never templated: the format only matters for instructions and conversations.
+    if (!preview.promptFormat.empty() && preview.format != "text" && preview.format != "jsonl")
+        summary += tr(" \u00b7 rendered with %1").arg(QString::fromStdString(preview.promptFormat));
+    if (!preview.promptFormatWarning.empty()) summary += QStringLiteral("\n") + QString::fromStdString(preview.promptFormatWarning);
+    summary_->setText(summary);
     setSummaryColor();
-    // Plain text has no prompt: everything is trained on, so one column says it better.
+    // Plain text has no prompt: everything is trained on, so one column says it better; so do conversations.
     const bool plain = preview.format == "text";
-    samples_->setColumnCount(plain ? 1 : 2);
-    samples_->setHorizontalHeaderLabels(plain ? QStringList{tr("Text")} : QStringList{tr("Prompt"), tr("Response")});
+    const bool conversation = std::any_of(preview.samples.begin(), preview.samples.end(), interleaves);
+    const bool single = plain || conversation;
+    samples_->setColumnCount(single ? 1 : 2);
+    samples_->setHorizontalHeaderLabels(plain ? QStringList{tr("Text")}
+                                        : conversation ? QStringList{tr("Conversation (trained text in bold)")}
+                                                       : QStringList{tr("Prompt"), tr("Response")});
     samples_->setRowCount(int(preview.samples.size()));
     for (int row = 0; row < int(preview.samples.size()); ++row) {
         const l1ra::DatasetSample& sample = preview.samples[std::size_t(row)];
         if (plain) {
             samples_->setItem(row, 0, sampleItem(sample.response.empty() ? sample.prompt : sample.response));
+        } else if (conversation) {
+            std::string whole;
+            for (const auto& seg : sample.segments) whole += seg.text;
+            samples_->setItem(row, 0, sampleItem(whole));
+            samples_->item(row, 0)->setText(QString());   // the label shows it, with the trained parts marked
+            samples_->setCellWidget(row, 0, conversationLabel(sample, mutedTextColor(palette())));
         } else {
             samples_->setItem(row, 0, sampleItem(sample.prompt));
             samples_->setItem(row, 1, sampleItem(sample.response));

@@ -1,5 +1,7 @@
 #include "generation_runner.h"
 
+#include "l1ra/prompt_template.h"
+
 #include <QMetaObject>
 
 #include <exception>
@@ -61,20 +63,28 @@ void GenerationRunner::work(const Request& request) {
         publish();
     };
 
-    // Models stay loaded for the next prompt as long as the folders are the same.
-    if (!base_ || baseKey_ != modelDir) {
+    // Both models use the prompt format the run was trained with, so that the comparison is fair.
+    options.chatTemplate = adapterDir.empty() ? std::string() : l1ra::trainedTemplateChoice(adapterDir);
+    // Models stay loaded for the next prompt as long as the folders (and the format) are the same.
+    const std::string baseKey = modelDir + "\n" + options.chatTemplate;
+    if (!base_ || baseKey_ != baseKey) {
         setStatus(tr("Loading the base model\u2026"));
         base_.reset();
         base_ = l1ra::LanguageModel::load(modelDir, options);
-        baseKey_ = modelDir;
+        baseKey_ = baseKey;
     }
-    if (!base_->hasTokenizer()) throw std::runtime_error(modelDir + ": no tokenizer.model, so no text can be generated");
+    if (!base_->hasTokenizer()) throw std::runtime_error(modelDir + ": no tokenizer.json or tokenizer.model, so no text can be generated");
     if (cancel_) return;
+    const std::string text = request.text.toStdString();
+    const std::string prompt = request.asInstruction ? base_->instructionPrompt(text) : text;
+    const QString format = QString::fromStdString(request.asInstruction ? base_->promptFormat() : std::string("as typed"));
+    QMetaObject::invokeMethod(this, [this, p = QString::fromStdString(prompt), format] { Q_EMIT promptFormatted(p, format); },
+                              Qt::QueuedConnection);
     setStatus(tr("Generating with the base model\u2026"));
-    generateSide(Base, *base_, request);
+    generateSide(Base, *base_, prompt, request);
     if (cancel_ || adapterDir.empty()) return;
 
-    const std::string tunedKey = modelDir + "\n" + adapterDir;
+    const std::string tunedKey = baseKey + "\n" + adapterDir;
     if (!tuned_ || tunedKey_ != tunedKey) {
         setStatus(tr("Loading the model with the run's adapter\u2026"));
         tuned_.reset();
@@ -84,23 +94,33 @@ void GenerationRunner::work(const Request& request) {
     }
     if (cancel_) return;
     setStatus(tr("Generating with the adapter\u2026"));
-    generateSide(Tuned, *tuned_, request);
+    generateSide(Tuned, *tuned_, prompt, request);
 }
 
-void GenerationRunner::generateSide(Side side, const l1ra::LanguageModel& model, const Request& request) {
-    const std::vector<int64_t> prompt = model.encode(request.prompt.toStdString());
-    std::vector<int64_t> generated;
-    model.generate(prompt, request.options, [&](int64_t token) {
-        generated.push_back(token);
-        const QString text = QString::fromStdString(model.decode(generated));
+void GenerationRunner::generateSide(Side side, const l1ra::LanguageModel& model, const std::string& prompt, const Request& request) {
+    const std::vector<int64_t> ids = request.asInstruction ? model.encodePrompt(prompt) : model.encode(prompt);
+    // Text as it completes (a character split over byte tokens waits for its last byte), stop tokens left out.
+    l1ra::StreamingDecoder stream(model.tokenizer(), /*skipSpecial=*/true);
+    stream.prime(ids);
+    std::string text;
+    int tokens = 0;
+    model.generate(ids, request.options, [&](int64_t token) {
+        ++tokens;
+        if (!model.isStop(token)) text += stream.push(token);
         {
             std::lock_guard<std::mutex> lock(shared_.mutex);
-            shared_.text[side] = text;
-            shared_.tokens[side] = int(generated.size());
+            shared_.text[side] = QString::fromStdString(text);
+            shared_.tokens[side] = tokens;
         }
         publish();
         return !cancel_.load();
     });
+    text += stream.flush();
+    {
+        std::lock_guard<std::mutex> lock(shared_.mutex);
+        shared_.text[side] = QString::fromStdString(text);
+    }
+    publish();
 }
 
 void GenerationRunner::publish() {

@@ -23,7 +23,8 @@ public:
     struct Request {
         QString modelDir;
         QString adapterDir;   // run folder or exported adapter; empty = base model only
-        QString prompt;       // the exact text (already wrapped in a template if wanted)
+        QString text;         // what the user typed
+        bool asInstruction = false;   // format it as an instruction the way the run was trained (its prompt format)
         l1ra::GenerationOptions options;
         QString device = QStringLiteral("cpu");
     };
@@ -38,6 +39,8 @@ public:
     int tokenCount(Side side) const;
 
 Q_SIGNALS:
+    // The exact text both models continue, and the prompt format that made it (sent once the base model is loaded).
+    void promptFormatted(const QString& prompt, const QString& format);
     void textChanged(int side, const QString& text, int tokens);
     void statusChanged(const QString& status);
     void finished(bool cancelled, const QString& error);
@@ -51,7 +54,7 @@ private:
     };
 
     void work(const Request& request);
-    void generateSide(Side side, const l1ra::LanguageModel& model, const Request& request);
+    void generateSide(Side side, const l1ra::LanguageModel& model, const std::string& prompt, const Request& request);
     void publish();
     void flush();
     void complete(bool cancelled, const QString& error);

@@ -127,8 +127,10 @@ QWidget* MainWindow::buildSetupPage() {
     auto* layout = new QVBoxLayout(page);
     layout->setContentsMargins(0, 0, 0, 0);
     form_ = new RunConfigForm(page);
-    form_->setDatasetPreviewFunction(
-        [](const std::string& path, const std::string& format) { return l1ra::previewDataset(path, format, 5); });
+    form_->setDatasetPreviewFunction([](const std::string& path, const std::string& format, const std::string& model,
+                                        const std::string& chatTemplate) {
+        return l1ra::previewDataset(path, format, 5, model, chatTemplate);
+    });
     layout->addWidget(form_, 1);
     // The one thing to do on this page, where the eye ends up after filling it in.
     auto* bar = new QHBoxLayout;

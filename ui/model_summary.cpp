@@ -36,7 +36,12 @@ QString describeModel(const l1ra::ModelInfo& info) {
     parts << tr("%1 parameters").arg(formatCount(info.parameters));
     parts << QString::fromStdString(info.storedDtype);
     parts << QString::fromStdString(info.modelType);
-    if (info.tokenizer.empty()) parts << tr("no tokenizer.model");
+    if (info.tokenizer.empty()) parts << tr("no tokenizer");
+    else if (!info.tokenizerKind.empty()) parts << QString::fromStdString(info.tokenizerKind);
+    else parts << tr("tokenizer unreadable");
+    // The chat template decides how instruction and chat data are rendered (data.template auto).
+    if (info.chatTemplate.empty()) parts << tr("no chat template");
+    else parts << tr("%1 chat template").arg(QString::fromStdString(info.chatTemplate));
     return parts.join(QStringLiteral(" \u00b7 "));
 }
 

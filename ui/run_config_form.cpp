@@ -372,7 +372,10 @@ void RunConfigForm::fieldChanged(ConfigFieldEditor* editor) {
         }
     }
     if (key == QLatin1String("model")) inspectModel(false);
-    if (key == QLatin1String("data.train") || key == QLatin1String("data.format")) previewDataset(false);
+    // The preview formats the data for the model with the chosen template: any of the four changes it.
+    if (key == QLatin1String("data.train") || key == QLatin1String("data.format") || key == QLatin1String("model") ||
+        key == QLatin1String("data.template"))
+        previewDataset(false);
     if (key == QLatin1String("method")) updateSections();
     updateCommand();
     Q_EMIT configChanged();
@@ -436,8 +439,16 @@ bool RunConfigForm::validateForRun() {
             ok = false;
         }
     }
-    inspectModel(true);
-    if (!modelError_.isEmpty()) ok = false;
+    // Headers only (no tokenizer): quick enough to check here; the summary comes from the full inspection.
+    const QString model = parseJsonValue(fieldValueJson(QStringLiteral("model"))).toString();
+    if (!model.isEmpty()) {
+        try {
+            l1ra::inspectModel(model.toStdString(), /*readTokenizer=*/false);
+        } catch (const std::exception& e) {
+            showFieldError(QStringLiteral("model"), QString::fromStdString(e.what()));
+            ok = false;
+        }
+    }
     try {
         l1ra::validateRunConfig(config());
     } catch (const std::exception& e) {
@@ -490,25 +501,59 @@ void RunConfigForm::setModelPath(const QString& path) { setFieldValueJson(QStrin
 
 QString RunConfigForm::modelSummary() const { return modelSummary_->isHidden() ? QString() : modelSummary_->text(); }
 
+namespace {
+
+// Runs `work` on a new thread and hands its result (or the message of what it threw) to `done` on the GUI thread,
+// unless `generation` has moved on meanwhile (a newer request made the result stale) or `owner` is gone.
+template <class Result>
+void runLatest(QObject* owner, const quint64* generation, std::function<Result()> work,
+               std::function<void(const Result&, const QString&)> done) {
+    QPointer<QObject> self(owner);
+    const quint64 asked = *generation;
+    QThread* worker = QThread::create([self, generation, asked, work = std::move(work), done = std::move(done)] {
+        Result result{};
+        QString error;
+        try {
+            result = work();
+        } catch (const std::exception& e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, generation, asked, done, result, error] {
+                if (self && *generation == asked) done(result, error);
+            },
+            Qt::QueuedConnection);
+    });
+    QObject::connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+    worker->start();
+}
+
+}  // namespace
+
 void RunConfigForm::inspectModel(bool force) {
     const QString path = parseJsonValue(fieldValueJson(QStringLiteral("model"))).toString();
-    if (force || path != inspectedModel_) {
-        inspectedModel_ = path;
+    if (!force && path == inspectedModel_) return;
+    inspectedModel_ = path;
+    ++inspectionGeneration_;
+    if (path.isEmpty()) {
         modelInfo_.reset();
         modelError_.clear();
-        if (!path.isEmpty()) {
-            try {
-                modelInfo_ = l1ra::inspectModel(path.toStdString());
-            } catch (const std::exception& e) {
-                modelError_ = QString::fromStdString(e.what());
-            }
-        }
-        if (!path.isEmpty()) Q_EMIT modelInspected(modelInfo_.has_value());
+        modelSummary_->setVisible(false);
+        showFieldError(QStringLiteral("model"), QString());
+        return;
     }
-    // Inspecting reads only headers (no weights): quick enough for the GUI thread.
-    modelSummary_->setText(modelInfo_ ? describeModel(*modelInfo_) : QString());
-    modelSummary_->setVisible(modelInfo_.has_value());
-    showFieldError(QStringLiteral("model"), modelError_);
+    // Loading a large tokenizer.json takes about a second: never on the GUI thread.
+    runLatest<std::optional<l1ra::ModelInfo>>(
+        this, &inspectionGeneration_, [p = path.toStdString()] { return std::optional<l1ra::ModelInfo>(l1ra::inspectModel(p)); },
+        [this](const std::optional<l1ra::ModelInfo>& info, const QString& error) {
+            modelInfo_ = error.isEmpty() ? info : std::nullopt;
+            modelError_ = error;
+            modelSummary_->setText(modelInfo_ ? describeModel(*modelInfo_) : QString());
+            modelSummary_->setVisible(modelInfo_.has_value());
+            showFieldError(QStringLiteral("model"), modelError_);
+            Q_EMIT modelInspected(modelInfo_.has_value());
+        });
 }
 
 void RunConfigForm::setDatasetPreviewFunction(DatasetPreviewFunction function) {
@@ -521,37 +566,27 @@ void RunConfigForm::setTrainDataPath(const QString& path) { setFieldValueJson(QS
 void RunConfigForm::previewDataset(bool force) {
     const QString path = parseJsonValue(fieldValueJson(QStringLiteral("data.train"))).toString();
     const QString format = parseJsonValue(fieldValueJson(QStringLiteral("data.format"))).toString();
-    const QString token = path + QLatin1Char('|') + format;
+    const QString model = parseJsonValue(fieldValueJson(QStringLiteral("model"))).toString();
+    const QString chatTemplate = parseJsonValue(fieldValueJson(QStringLiteral("data.template"))).toString();
+    const QString token = QStringList{path, format, model, chatTemplate}.join(QLatin1Char('|'));
     if (!force && token == previewedData_) return;
     previewedData_ = token;
-    const quint64 generation = ++previewGeneration_;
+    ++previewGeneration_;
     if (path.isEmpty() || !QFileInfo(path).isFile() || !previewFunction_) {
         datasetPreview_->clear();
         return;
     }
     datasetPreview_->showLoading(path);
-    // Counting the records reads the whole file: do it off the GUI thread and drop results that came too late.
-    QPointer<RunConfigForm> self(this);
-    QThread* worker = QThread::create([self, generation, function = previewFunction_, p = path.toStdString(), f = format.toStdString()] {
-        l1ra::DatasetPreview preview;
-        QString error;
-        try {
-            preview = function(p, f);
-        } catch (const std::exception& e) {
-            error = QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, generation, preview, error] {
-                if (!self || generation != self->previewGeneration_) return;
-                if (error.isEmpty()) self->datasetPreview_->showPreview(preview);
-                else self->datasetPreview_->showError(error);
-                Q_EMIT self->datasetPreviewed(error.isEmpty());
-            },
-            Qt::QueuedConnection);
-    });
-    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
-    worker->start();
+    // Counting the records reads the whole file, formatting them may load the tokenizer: off the GUI thread.
+    runLatest<l1ra::DatasetPreview>(
+        this, &previewGeneration_,
+        [function = previewFunction_, p = path.toStdString(), f = format.toStdString(), m = model.toStdString(),
+         t = chatTemplate.toStdString()] { return function(p, f, m, t); },
+        [this](const l1ra::DatasetPreview& preview, const QString& error) {
+            if (error.isEmpty()) datasetPreview_->showPreview(preview);
+            else datasetPreview_->showError(error);
+            Q_EMIT datasetPreviewed(error.isEmpty());
+        });
 }
 
 void RunConfigForm::openDroppedPath(const QString& path) {

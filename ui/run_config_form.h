@@ -29,8 +29,10 @@ class PresetStore;
 class RunConfigForm : public QWidget {
     Q_OBJECT
 public:
-    // Reads a data file for the preview; runs on a worker thread. Throws l1ra::Error for a bad file.
-    using DatasetPreviewFunction = std::function<l1ra::DatasetPreview(const std::string& path, const std::string& format)>;
+    // Reads a data file for the preview, formatted for the model (with its tokenizer and the data.template choice);
+    // runs on a worker thread. Throws l1ra::Error for a bad file.
+    using DatasetPreviewFunction = std::function<l1ra::DatasetPreview(const std::string& path, const std::string& format,
+                                                                      const std::string& model, const std::string& chatTemplate)>;
 
     // An empty preset folder means PresetStore::defaultUserFolder().
     explicit RunConfigForm(QWidget* parent = nullptr, const QString& presetFolder = QString());
@@ -59,6 +61,8 @@ public:
     QString commandLine() const;
 
     void setModelPath(const QString& path);
+    // The inspection of the model folder (headers, tokenizer, chat template) runs on a worker thread: modelInspected
+    // says when modelInfo() and modelSummary() describe the folder now in the field.
     const std::optional<l1ra::ModelInfo>& modelInfo() const { return modelInfo_; }
     QString modelSummary() const;
 
@@ -121,8 +125,9 @@ private:
     QString inspectedModel_;
     QString modelError_;
     DatasetPreviewFunction previewFunction_;
-    QString previewedData_;     // "path|format" of the last preview started
+    QString previewedData_;     // "path|format|model|template" of the last preview started
     quint64 previewGeneration_ = 0;
+    quint64 inspectionGeneration_ = 0;
 };
 
 }  // namespace l1ra::ui

@@ -4,7 +4,6 @@
 #include "generation_runner.h"
 #include "palette_colors.h"
 
-#include "l1ra/prompt_template.h"
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
@@ -43,10 +42,11 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     topLayout->addWidget(prompt_, 1);
 
     auto* controls = new QFormLayout;
-    useTemplate_ = new QCheckBox(tr("Instruction template"), top);
+    useTemplate_ = new QCheckBox(tr("Format as an instruction"), top);
     useTemplate_->setObjectName(QStringLiteral("tryItTemplate"));
-    useTemplate_->setToolTip(tr("Wrap the prompt as \u201c### Instruction: \u2026 ### Response:\u201d, the alpaca format "
-                                "instruction data is trained with"));
+    useTemplate_->setToolTip(tr("Give the prompt as a user message in the prompt format the run was trained with: the "
+                                "model's chat template, or \u201c### Instruction: \u2026 ### Response:\u201d for a "
+                                "model without one"));
     maxTokens_ = new QSpinBox(top);
     maxTokens_->setObjectName(QStringLiteral("tryItMaxTokens"));
     maxTokens_->setRange(1, 4096);
@@ -108,10 +108,11 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), prompt_);
     shortcut->setContext(Qt::WidgetShortcut);
     connect(shortcut, &QShortcut::activated, this, &TryItPanel::generate);
-    connect(useTemplate_, &QCheckBox::toggled, this, [this] { prompt_->setToolTip(effectivePrompt()); });
-    connect(prompt_, &QPlainTextEdit::textChanged, this, [this] {
-        prompt_->setToolTip(effectivePrompt());
-        updateButtons();
+    connect(prompt_, &QPlainTextEdit::textChanged, this, &TryItPanel::updateButtons);
+    connect(runner_, &GenerationRunner::promptFormatted, this, [this](const QString& prompt, const QString& format) {
+        formattedPrompt_ = prompt;
+        promptFormat_ = format;
+        prompt_->setToolTip(tr("Last given to the models (%1):\n%2").arg(format, prompt));
     });
     connect(runner_, &GenerationRunner::textChanged, this, [this](int side, const QString& text, int tokens) {
         outputs_[side]->setPlainText(text);
@@ -155,11 +156,7 @@ void TryItPanel::setMaxNewTokens(int tokens) { maxTokens_->setValue(tokens); }
 void TryItPanel::setTemperature(double temperature) { temperature_->setValue(temperature); }
 void TryItPanel::setSeed(int seed) { seed_->setValue(seed); }
 
-QString TryItPanel::effectivePrompt() const {
-    const QString text = prompt_->toPlainText();
-    if (!useTemplate_->isChecked()) return text;
-    return QString::fromStdString(l1ra::alpacaPrompt(text.toStdString()));
-}
+bool TryItPanel::useTemplate() const { return useTemplate_->isChecked(); }
 
 bool TryItPanel::isGenerating() const { return runner_->isRunning(); }
 
@@ -172,7 +169,8 @@ void TryItPanel::generate() {
     GenerationRunner::Request request;
     request.modelDir = modelDir_;
     request.adapterDir = adapterDir_;
-    request.prompt = effectivePrompt();
+    request.text = prompt_->toPlainText();
+    request.asInstruction = useTemplate_->isChecked();
     request.options.maxNewTokens = maxTokens_->value();
     request.options.temperature = temperature_->value();
     request.options.seed = uint64_t(seed_->value());

@@ -29,8 +29,11 @@ public:
     void setMaxNewTokens(int tokens);
     void setTemperature(double temperature);
     void setSeed(int seed);
-    // The text the models are given: the prompt, wrapped in the alpaca template when asked for.
-    QString effectivePrompt() const;
+    bool useTemplate() const;
+    // The exact text the models were given last time, formatted by the engine with the run's prompt format (the
+    // model's chat template or the plain ### format) when the template is on; and that format's description.
+    QString formattedPrompt() const { return formattedPrompt_; }
+    QString promptFormat() const { return promptFormat_; }
 
     bool isGenerating() const;
     QString output(int side) const;   // GenerationRunner::Side
@@ -62,6 +65,8 @@ private:
     QString modelDir_;
     QString adapterDir_;
     QString runTitle_;
+    QString formattedPrompt_;
+    QString promptFormat_;
 };
 
 }  // namespace l1ra::ui

@@ -11,7 +11,7 @@ namespace l1ra::cli {
 
 int runEval(const Args& args, std::ostream& out, std::ostream&) {
     Arguments a("eval", args,
-                {"--model", "--adapter", "--run", "--data", "--format", "--seq-len", "--batch-size", "--max-batches", "--device",
+                {"--model", "--adapter", "--run", "--data", "--format", "--template", "--seq-len", "--batch-size", "--max-batches", "--device",
                  "--dtype", "--threads"},
                 {"--json"});
     if (a.has("--adapter") && a.has("--run")) throw Error("give at most one of --adapter and --run");
@@ -19,6 +19,7 @@ int runEval(const Args& args, std::ostream& out, std::ostream&) {
     EvaluationOptions o;
     o.adapter = a.value("--adapter").value_or(a.value("--run").value_or(""));
     o.format = a.value("--format").value_or("auto");
+    o.chatTemplate = a.value("--template").value_or("");
     o.seqLen = a.integer("--seq-len", 512);
     o.batchSize = a.integer("--batch-size", 4);
     o.maxBatches = a.integer("--max-batches", 0);

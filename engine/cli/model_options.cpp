@@ -5,7 +5,7 @@
 namespace l1ra::cli {
 
 std::set<std::string> withModelOptions(std::set<std::string> valueOptions) {
-    valueOptions.insert({"--model", "--adapter", "--device", "--dtype", "--threads"});
+    valueOptions.insert({"--model", "--adapter", "--template", "--device", "--dtype", "--threads"});
     return valueOptions;
 }
 
@@ -15,6 +15,7 @@ std::unique_ptr<LanguageModel> loadModelFrom(const Arguments& a) {
     options.device = a.value("--device").value_or("cpu");
     options.dtype = a.value("--dtype").value_or("auto");
     options.adapter = a.value("--adapter").value_or("");
+    options.chatTemplate = a.value("--template").value_or("");
     return LanguageModel::load(a.required("--model"), options);
 }
 

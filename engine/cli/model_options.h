@@ -1,5 +1,5 @@
 #pragma once
-// The options every model-loading command shares: --model, --adapter, --device, --dtype, --threads.
+// The options every model-loading command shares: --model, --adapter, --template, --device, --dtype, --threads.
 #include "arguments.h"
 #include "l1ra/language_model.h"
 

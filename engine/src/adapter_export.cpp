@@ -58,7 +58,7 @@ void copyRunRecord(const ExportSource& s, const std::string& outDir) {
 std::string moduleKey(const Adapter& a) { return a.moduleName(); }   // "model.layers.3.self_attn.q_proj"
 
 torch::ScalarType storedDtypeOf(const ModelFolder& folder) {
-    const ModelInfo info = inspectModel(folder.dir());
+    const ModelInfo info = inspectModel(folder.dir(), /*readTokenizer=*/false);
     if (info.storedDtype == "BF16") return torch::kBFloat16;
     if (info.storedDtype == "F16") return torch::kFloat16;
     if (info.storedDtype == "F32") return torch::kFloat32;

@@ -16,11 +16,12 @@ EvaluationResult evaluateModel(const std::string& modelDir, const std::string& d
     load.device = options.device;
     load.dtype = options.dtype;
     load.adapter = options.adapter;
+    load.chatTemplate = options.chatTemplate;
     auto model = LanguageModel::load(modelDir, load);
     auto& impl = model->impl();
     if (!impl.tokenizer) throw Error(modelDir + ": no tokenizer.json or tokenizer.model; evaluation needs the model's tokenizer");
     EvaluationResult result;
-    const auto records = readDataRecords(dataFile, options.format, &result.format);
+    const auto records = readDataRecords(dataFile, options.format, &result.format, impl.prompts.get());
     const TokenDataset data = tokenizeRecords(records, *impl.tokenizer, options.seqLen);
     result.sequences = int64_t(data.sequences.size());
     torch::NoGradGuard noGrad;

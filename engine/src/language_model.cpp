@@ -19,7 +19,7 @@ torch::ScalarType chooseComputeDtype(const std::string& requested, const std::st
 
 std::unique_ptr<LanguageModel> LanguageModel::load(const std::string& dir, const LoadOptions& options) {
     auto impl = std::make_unique<Impl>();
-    impl->info = inspectModel(dir);
+    impl->info = inspectModel(dir, /*readTokenizer=*/false);   // the tokenizer is loaded once, below
     impl->device = resolveDevice(options.device);
     impl->dtype = chooseComputeDtype(options.dtype, impl->device);
     {
@@ -29,14 +29,35 @@ std::unique_ptr<LanguageModel> LanguageModel::load(const std::string& dir, const
     // A build without sentencepiece (e.g. against a pip LibTorch) still runs on token ids; text fails when asked.
     if (!impl->info.tokenizer.empty()) {
         impl->tokenizerProblem = tokenizerSupportProblem(impl->info.tokenizer);
-        if (impl->tokenizerProblem.empty()) impl->tokenizer = loadTokenizer(dir);
+        if (impl->tokenizerProblem.empty()) {
+            impl->tokenizer = loadTokenizer(dir);
+            impl->info.tokenizerVocab = impl->tokenizer->vocabSize();
+            impl->info.tokenizerKind = impl->tokenizer->kind();
+        }
     }
     impl->stopIds = impl->info.eosIds;
-    if (impl->tokenizer && impl->tokenizer->eosId() >= 0 &&
-        std::find(impl->stopIds.begin(), impl->stopIds.end(), impl->tokenizer->eosId()) == impl->stopIds.end())
-        impl->stopIds.push_back(impl->tokenizer->eosId());
+    if (impl->tokenizer) impl->addStopId(impl->tokenizer->eosId());
     if (!options.adapter.empty()) impl->loadAdapter(options.adapter);
+    impl->choosePromptFormat(dir, options);
     return std::unique_ptr<LanguageModel>(new LanguageModel(std::move(impl)));
+}
+
+void LanguageModel::Impl::addStopId(int64_t id) {
+    if (id >= 0 && std::find(stopIds.begin(), stopIds.end(), id) == stopIds.end()) stopIds.push_back(id);
+}
+
+void LanguageModel::Impl::choosePromptFormat(const std::string& dir, const LoadOptions& options) {
+    // Without a tokenizer there is no text to format; ids still work.
+    if (!tokenizer) {
+        prompts = plainPromptFormat();
+        return;
+    }
+    std::string choice = options.chatTemplate;
+    if (choice.empty()) choice = trainedTemplateChoice(options.adapter.empty() ? dir : options.adapter);
+    ResolvedPromptFormat resolved = resolvePromptFormat(dir, choice.empty() ? "auto" : choice, *tokenizer);
+    prompts = std::move(resolved.format);
+    promptWarning = resolved.warning;
+    for (const auto& token : prompts->endOfTurnTokens()) addStopId(tokenizer->tokenId(token));
 }
 
 LanguageModel::LanguageModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -46,6 +67,7 @@ const ModelInfo& LanguageModel::info() const { return impl_->info; }
 std::string LanguageModel::device() const { return impl_->device; }
 std::string LanguageModel::dtype() const { return dtypeLabel(impl_->dtype); }
 bool LanguageModel::hasTokenizer() const { return impl_->tokenizer != nullptr; }
+std::shared_ptr<const Tokenizer> LanguageModel::tokenizer() const { return impl_->tokenizer; }
 const std::vector<int64_t>& LanguageModel::stopIds() const { return impl_->stopIds; }
 bool LanguageModel::isStop(int64_t id) const {
     return std::find(impl_->stopIds.begin(), impl_->stopIds.end(), id) != impl_->stopIds.end();
@@ -56,9 +78,24 @@ std::string LanguageModel::noTokenizer() const {
     return impl_->info.path + ": no tokenizer.json or tokenizer.model in the model folder";
 }
 
-std::vector<int64_t> LanguageModel::encode(const std::string& text) const {
+std::vector<int64_t> LanguageModel::encode(const std::string& text, bool addSpecialTokens) const {
     if (!impl_->tokenizer) throw Error(noTokenizer() + "; give token ids instead");
-    return impl_->tokenizer->encode(text, /*addBos=*/true);
+    return impl_->tokenizer->encode(text, addSpecialTokens);
+}
+
+std::string LanguageModel::promptFormat() const { return impl_->prompts->description(); }
+std::string LanguageModel::promptFormatWarning() const { return impl_->promptWarning; }
+
+std::string LanguageModel::instructionPrompt(const std::string& instruction, const std::string& input) const {
+    return impl_->prompts->instructionPrompt(instruction, input);
+}
+
+std::string LanguageModel::chatPrompt(const std::vector<ChatMessage>& messages) const {
+    return impl_->prompts->prompt(messages);
+}
+
+std::vector<int64_t> LanguageModel::encodePrompt(const std::string& promptText) const {
+    return encode(promptText, impl_->prompts->tokenizerAddsSpecialTokens());
 }
 
 std::string LanguageModel::decode(const std::vector<int64_t>& ids) const {

@@ -3,6 +3,7 @@
 #include "l1ra/language_model.h"
 #include "llama_model.h"
 #include "model_folder.h"
+#include "prompt_format.h"
 #include "l1ra/text_tokenizer.h"
 
 #include <memory>
@@ -18,6 +19,11 @@ struct LanguageModel::Impl {
     std::string tokenizerProblem;   // why the folder's tokenizer file cannot be used by this build (no module)
     std::shared_ptr<AdapterHook> adapter;
     std::vector<int64_t> stopIds;   // generation ends at any of these (GenerationOptions::stopAtEos)
+    std::unique_ptr<PromptFormat> prompts;
+    std::string promptWarning;
+
+    void choosePromptFormat(const std::string& dir, const LoadOptions& options);
+    void addStopId(int64_t id);
 
     const AdapterHook* adapterHook() const { return adapter.get(); }
     void loadAdapter(const std::string& dir);

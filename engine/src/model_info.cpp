@@ -3,6 +3,8 @@
 #include "model_folder.h"
 #include "l1ra/error.h"
 #include "l1ra/text_tokenizer.h"
+#include "text/chat_family.h"
+#include "text/model_chat_template.h"
 
 #include <nlohmann/json.hpp>
 
@@ -10,7 +12,34 @@
 
 namespace l1ra {
 
-ModelInfo inspectModel(const std::string& dir) {
+namespace {
+
+// The tokenizer and chat template, for the summary: their problems are reported, never thrown.
+void readTextSide(const std::string& dir, ModelInfo& info) {
+    if (!info.tokenizer.empty()) {
+        // A summary should not fail on the tokenizer alone; loading the model for use still does.
+        try {
+            const auto tokenizer = loadTokenizer(dir);
+            info.tokenizerVocab = tokenizer->vocabSize();
+            info.tokenizerKind = tokenizer->kind();
+        } catch (const Error& e) {
+            info.tokenizerError = e.what();
+        }
+    }
+    try {
+        const ModelChatTemplate chat = readModelChatTemplate(dir);
+        if (!chat.text.empty()) {
+            info.chatTemplate = chatFamilyName(recognizeChatFamily(chat.text));
+            info.chatTemplateOrigin = chat.origin;
+        }
+    } catch (const Error& e) {
+        info.chatTemplateError = e.what();
+    }
+}
+
+}  // namespace
+
+ModelInfo inspectModel(const std::string& dir, bool readTokenizer) {
     ModelFolder folder(dir);
     const LlamaConfig& c = folder.config();
     ModelInfo info;
@@ -42,16 +71,7 @@ ModelInfo inspectModel(const std::string& dir) {
     }
     info.storedDtype = dtypes.size() == 1 ? *dtypes.begin() : "mixed";
     info.tokenizer = tokenizerFileIn(dir);
-    if (!info.tokenizer.empty()) {
-        // A summary should not fail on the tokenizer alone; loading the model for use still does.
-        try {
-            const auto tokenizer = loadTokenizer(dir);
-            info.tokenizerVocab = tokenizer->vocabSize();
-            info.tokenizerKind = tokenizer->kind();
-        } catch (const Error& e) {
-            info.tokenizerError = e.what();
-        }
-    }
+    if (readTokenizer) readTextSide(dir, info);
     return info;
 }
 
@@ -84,6 +104,9 @@ std::string modelInfoToJson(const ModelInfo& info, int indent) {
         {"tokenizer_kind", info.tokenizerKind.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.tokenizerKind)},
     };
     if (!info.tokenizerError.empty()) j["tokenizer_error"] = info.tokenizerError;
+    j["chat_template"] = info.chatTemplate.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.chatTemplate);
+    if (!info.chatTemplateOrigin.empty()) j["chat_template_origin"] = info.chatTemplateOrigin;
+    if (!info.chatTemplateError.empty()) j["chat_template_error"] = info.chatTemplateError;
     return j.dump(indent);
 }
 

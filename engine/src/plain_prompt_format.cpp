@@ -8,8 +8,9 @@ namespace {
 
 class PlainPromptFormat : public PromptFormat {
 public:
+    explicit PlainPromptFormat(std::string description) : description_(std::move(description)) {}
     std::string name() const override { return "plain"; }
-    std::string description() const override { return "plain (### headers)"; }
+    std::string description() const override { return description_; }
 
     DataRecord conversation(const std::vector<ChatMessage>& messages) const override {
         DataRecord r;
@@ -37,11 +38,16 @@ public:
     }
     bool tokenizerAddsSpecialTokens() const override { return true; }
     std::vector<std::string> endOfTurnTokens() const override { return {}; }
+
+private:
+    std::string description_;
 };
 
 }  // namespace
 
-std::unique_ptr<PromptFormat> plainPromptFormat() { return std::make_unique<PlainPromptFormat>(); }
+std::unique_ptr<PromptFormat> plainPromptFormat(const std::string& description) {
+    return std::make_unique<PlainPromptFormat>(description);
+}
 
 std::string instructionAsUserMessage(const std::string& instruction, const std::string& input) {
     return input.empty() ? instruction : instruction + "\n\n" + input;

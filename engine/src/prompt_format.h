@@ -34,7 +34,22 @@ public:
 };
 
 // The "### Instruction:" / "### User:" format (docs/data-formats.md): used for models without a chat template.
-std::unique_ptr<PromptFormat> plainPromptFormat();
+std::unique_ptr<PromptFormat> plainPromptFormat(const std::string& description = "the plain ### User: format");
+
+class ChatTemplate;
+class Tokenizer;
+// A chat template as the format: rendered whole, assistant turns trained up to their end-of-turn marker.
+std::unique_ptr<PromptFormat> chatPromptFormat(ChatTemplate chatTemplate, const std::string& description);
+
+struct ResolvedPromptFormat {
+    std::unique_ptr<PromptFormat> format;
+    std::string warning;   // why `auto` fell back to plain, or what a forced template overrides; empty if nothing
+};
+
+// The run config's data.template (auto | llama3 | llama2 | mistral | chatml | plain) for a model folder and its
+// tokenizer (docs/chat-templates.md). Throws l1ra::Error naming the folder when a template writes special tokens the
+// tokenizer does not have as single tokens (a turn could then never be ended by generation).
+ResolvedPromptFormat resolvePromptFormat(const std::string& modelDir, const std::string& choice, const Tokenizer& tokenizer);
 
 // An instruction as one user message: the instruction, and the input after a blank line when there is one.
 std::string instructionAsUserMessage(const std::string& instruction, const std::string& input);

@@ -58,6 +58,11 @@ std::vector<Binding> makeBindings() {
         {f("data.format", K::Choice, 0, 0, "Data format; auto detects it from the file.", false,
            {"auto", "text", "jsonl", "alpaca", "chat", "sharegpt"}),
          &RunConfig::dataFormat},
+        {f("data.template", K::Choice, 0, 0,
+           "How instructions and conversations become text: auto = the model's own chat template (the plain ### format "
+           "when it has none or it cannot be used), a family's template, or plain.", false,
+           {"auto", "llama3", "llama2", "mistral", "chatml", "plain"}),
+         &RunConfig::dataTemplate},
 
         {f("data.val_fraction", K::Real, 0, 0.5, "Share of training records held out for validation when data.val is empty."),
          &RunConfig::dataValFraction},

@@ -10,10 +10,64 @@
 
 namespace l1ra {
 
+namespace {
+
+// Whether the tokenizer puts BOS in front of a text (sentencepiece LLaMAs and Llama 3.1 do, Qwen2 does not): plain
+// records get exactly the special tokens the model's own tokenizer adds.
+bool addsBos(const Tokenizer& tokenizer) {
+    if (tokenizer.bosId() < 0) return false;
+    const auto ids = tokenizer.encode("a", true);
+    return !ids.empty() && ids.front() == tokenizer.bosId() && ids.size() > tokenizer.encode("a", false).size();
+}
+
+// Segments encoded one by one: [BOS] and an EOS after each segment that asks for one.
+TokenSequence segmentSequence(const DataRecord& record, const Tokenizer& tokenizer, bool bosFirst) {
+    TokenSequence s;
+    if (bosFirst) {
+        s.ids.push_back(int32_t(tokenizer.bosId()));
+        s.trained.push_back(0);
+    }
+    for (const auto& segment : record.segments) {
+        for (int64_t id : tokenizer.encode(segment.text, false)) {
+            s.ids.push_back(int32_t(id));
+            s.trained.push_back(segment.trained);
+        }
+        if (segment.eosAfter && tokenizer.eosId() >= 0) {
+            s.ids.push_back(int32_t(tokenizer.eosId()));
+            s.trained.push_back(segment.trained);
+        }
+    }
+    return s;
+}
+
+// A chat-template rendering encoded in one piece, as transformers does (so merges across segment boundaries and
+// special tokens written as text come out the same); a token is trained when its first byte is in a trained segment.
+TokenSequence renderedSequence(const DataRecord& record, const Tokenizer& tokenizer) {
+    std::string text;
+    std::vector<std::pair<std::size_t, std::size_t>> trained;   // byte ranges of the trained segments
+    for (const auto& segment : record.segments) {
+        if (segment.trained) trained.emplace_back(text.size(), text.size() + segment.text.size());
+        text += segment.text;
+    }
+    const TokenEncoding encoding = tokenizer.encodeWithOffsets(text, /*addSpecial=*/false);
+    TokenSequence s;
+    for (std::size_t i = 0; i < encoding.ids.size(); ++i) {
+        const TextSpan span = encoding.offsets[i];
+        const bool isTrained = span.end > span.begin && std::any_of(trained.begin(), trained.end(), [&](const auto& r) {
+            return span.begin >= r.first && span.begin < r.second;
+        });
+        s.ids.push_back(int32_t(encoding.ids[i]));
+        s.trained.push_back(isTrained);
+    }
+    return s;
+}
+
+}  // namespace
+
 TokenDataset tokenizeRecords(const std::vector<DataRecord>& records, const Tokenizer& tokenizer, int seqLen) {
     if (seqLen < 2) throw Error("sequence length must be at least 2");
     TokenDataset out;
-    const int64_t bos = tokenizer.bosId(), eos = tokenizer.eosId();
+    const bool bosFirst = addsBos(tokenizer);
     TokenSequence stream;   // packed documents waiting to fill a sequence
     auto emitPacked = [&](bool final) {
         std::size_t start = 0;
@@ -30,21 +84,7 @@ TokenDataset tokenizeRecords(const std::vector<DataRecord>& records, const Token
         if (final) stream.ids.clear();
     };
     for (const auto& record : records) {
-        TokenSequence s;
-        if (bos >= 0) {
-            s.ids.push_back(int32_t(bos));
-            s.trained.push_back(0);
-        }
-        for (const auto& segment : record.segments) {
-            for (int64_t id : tokenizer.encode(segment.text, false)) {
-                s.ids.push_back(int32_t(id));
-                s.trained.push_back(segment.trained);
-            }
-            if (segment.eosAfter && eos >= 0) {
-                s.ids.push_back(int32_t(eos));
-                s.trained.push_back(segment.trained);
-            }
-        }
+        TokenSequence s = record.rendered ? renderedSequence(record, tokenizer) : segmentSequence(record, tokenizer, bosFirst);
         if (record.packed) {
             stream.ids.insert(stream.ids.end(), s.ids.begin(), s.ids.end());
             emitPacked(false);
@@ -54,7 +94,7 @@ TokenDataset tokenizeRecords(const std::vector<DataRecord>& records, const Token
             s.ids.resize(std::size_t(seqLen));
             s.trained.resize(std::size_t(seqLen));
         }
-        s.trained[0] = 0;
+        if (!s.trained.empty()) s.trained[0] = 0;
         if (std::find(s.trained.begin(), s.trained.end(), 1) == s.trained.end()) {
             ++out.skippedRecords;
             continue;

@@ -9,6 +9,7 @@
 #include "memory_usage.h"
 #include "model_folder.h"
 #include "precision.h"
+#include "prompt_format.h"
 #include "run_files.h"
 #include "tensor_io.h"
 #include "l1ra/text_tokenizer.h"
@@ -121,6 +122,8 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runD
     if (newestCheckpoint(runDir).empty()) throw Error(runDir + ": the run has no checkpoint to resume from");
     auto impl = std::make_unique<Impl>();
     impl->config = parseRunConfig(readTextFile(configPath), configPath);
+    // A run from before data.template trained with the plain format: resuming must tokenize its data the same way.
+    impl->config.dataTemplate = trainedTemplateChoice(runDir);
     validateRunConfig(impl->config);
     impl->runDir = runDir;
     impl->sink = sink;
@@ -201,10 +204,14 @@ bool TrainingSession::Impl::prepare() {
     // Data: tokenised once for the whole run.
     std::string format;
     std::vector<DataRecord> trainRecords, valRecords;
-    auto records = readDataRecords(config.dataTrain, config.dataFormat, &format);
+    const ResolvedPromptFormat prompts = resolvePromptFormat(config.model, config.dataTemplate, *tokenizer);
+    log("prompt format: " + prompts.format->description());
+    if (!prompts.warning.empty()) log(prompts.warning, LogEvent::Level::Warning);
+    auto records = readDataRecords(config.dataTrain, config.dataFormat, &format, prompts.format.get());
     if (!config.dataVal.empty()) {
         trainRecords = std::move(records);
-        valRecords = readDataRecords(config.dataVal, config.dataFormat == "auto" ? format : config.dataFormat);
+        valRecords = readDataRecords(config.dataVal, config.dataFormat == "auto" ? format : config.dataFormat, nullptr,
+                                     prompts.format.get());
     } else {
         splitRecords(std::move(records), config.dataValFraction, config.seed, &trainRecords, &valRecords);
     }

@@ -209,18 +209,22 @@ void RunConfigFormTest::modelFolderIsInspected() {
     RunConfigForm form;
     QSignalSpy inspected(&form, &RunConfigForm::modelInspected);
     form.setModelPath(kModel);
+    QVERIFY(inspected.wait());   // inspected on a worker thread
     QCOMPARE(inspected.count(), 1);
     QCOMPARE(inspected.at(0).at(0).toBool(), true);
     QVERIFY(form.modelInfo().has_value());
     QCOMPARE(form.modelInfo()->numLayers, int64_t(2));
     const QString summary = form.modelSummary();
     QVERIFY2(summary.contains(QStringLiteral("2 layers")) && summary.contains(QStringLiteral("hidden 64")) &&
-                 summary.contains(QStringLiteral("4 heads (2 KV)")) && summary.contains(QStringLiteral("F32")),
+                 summary.contains(QStringLiteral("4 heads (2 KV)")) && summary.contains(QStringLiteral("F32")) &&
+                 summary.contains(QStringLiteral("tokenizer.model (sentencepiece)")) &&
+                 summary.contains(QStringLiteral("no chat template")),
              qPrintable(summary));
     QVERIFY(form.fieldError(QStringLiteral("model")).isEmpty());
 
     QTemporaryDir empty;
     form.setModelPath(empty.path());
+    QVERIFY(inspected.wait());
     QCOMPARE(inspected.last().at(0).toBool(), false);
     QVERIFY(!form.modelInfo().has_value());
     QVERIFY(form.modelSummary().isEmpty());
@@ -250,7 +254,7 @@ void RunConfigFormTest::datasetPreviewRunsTheReader() {
     QTemporaryDir dir;
     RunConfigForm form;
     std::string askedPath, askedFormat;
-    form.setDatasetPreviewFunction([&](const std::string& path, const std::string& format) {
+    form.setDatasetPreviewFunction([&](const std::string& path, const std::string& format, const std::string&, const std::string&) {
         askedPath = path;
         askedFormat = format;
         if (path.find("bad") != std::string::npos) throw std::runtime_error(path + ":3: not valid JSON");
@@ -284,8 +288,10 @@ void RunConfigFormTest::datasetPreviewRunsTheReader() {
 void RunConfigFormTest::dropsOpenModelDataAndConfigs() {
     QTemporaryDir dir;
     RunConfigForm form;
+    QSignalSpy inspected(&form, &RunConfigForm::modelInspected);
     sendDrop(&form, kModel);
     QCOMPARE(QString::fromStdString(form.config().model), QFileInfo(kModel).absoluteFilePath());
+    QVERIFY(inspected.wait());
     QVERIFY(form.modelInfo().has_value());
 
     const QString data = writeFile(dir, QStringLiteral("data.jsonl"), "{\"text\": \"x\"}\n");

@@ -57,13 +57,22 @@ void TryItTest::nothingToTryWithoutARun() {
     QVERIFY(!panel.isGenerating());
 }
 
+// The engine formats the prompt with the run's prompt format: the fixture model has no chat template, so an
+// instruction becomes the plain alpaca prompt; without the template the text goes as typed.
 void TryItTest::templateWrapsThePrompt() {
     TryItPanel panel;
+    panel.setRun(fixtureModel(), runDir_, QStringLiteral("run"));
     panel.setPrompt(QStringLiteral("Name a colour."));
-    QCOMPARE(panel.effectivePrompt(), QStringLiteral("Name a colour."));
+    panel.setMaxNewTokens(1);
+    QSignalSpy finished(&panel, &TryItPanel::generationFinished);
+    panel.generate();
+    QVERIFY(finished.wait(kWaitMs));
+    QCOMPARE(panel.formattedPrompt(), QStringLiteral("Name a colour."));
     panel.setUseTemplate(true);
-    QCOMPARE(panel.effectivePrompt(), QString::fromStdString(l1ra::alpacaPrompt("Name a colour.")));
-    QVERIFY(panel.effectivePrompt().endsWith(QStringLiteral("### Response:\n")));
+    panel.generate();
+    QVERIFY(finished.wait(kWaitMs));
+    QCOMPARE(panel.formattedPrompt(), QString::fromStdString(l1ra::alpacaPrompt("Name a colour.")));
+    QVERIFY2(panel.promptFormat().contains(QStringLiteral("plain")), qPrintable(panel.promptFormat()));
 }
 
 void TryItTest::generatesWithBaseAndAdapter() {

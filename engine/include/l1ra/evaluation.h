@@ -8,6 +8,7 @@ namespace l1ra {
 struct EvaluationOptions {
     std::string adapter;          // run folder, checkpoint or peft adapter folder; empty = base model
     std::string format = "auto";  // data format (see docs/data-formats.md)
+    std::string chatTemplate;     // data.template; empty = the adapter's run's choice, else auto (docs/chat-templates.md)
     int seqLen = 512;
     int batchSize = 4;
     int maxBatches = 0;           // 0 = all

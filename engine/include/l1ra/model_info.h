@@ -33,11 +33,16 @@ struct ModelInfo {
     int64_t tokenizerVocab = 0;   // tokens of the tokenizer, added ones included (0 when not loaded)
     std::string tokenizerKind;    // e.g. "tokenizer.json (byte-level BPE)", "tokenizer.model (sentencepiece)"; empty when not loaded
     std::string tokenizerError;   // why the tokenizer could not be read (inspection still succeeds)
+    std::string chatTemplate;     // family of the model's own chat template (llama3, llama2, mistral, chatml, unknown);
+                                  // empty when it declares none
+    std::string chatTemplateOrigin;   // where it was read, e.g. "DIR/tokenizer_config.json, field chat_template"
+    std::string chatTemplateError;    // why the template files could not be read (inspection still succeeds)
 };
 
 // Reads config.json, the weight index and every safetensors header, checks names and shapes against the
-// config; throws l1ra::Error naming the file and the problem. Does not read weight data.
-ModelInfo inspectModel(const std::string& dir);
+// config; throws l1ra::Error naming the file and the problem. Does not read weight data. With `readTokenizer`
+// it also loads the tokenizer (a large tokenizer.json takes about a second) and reads the chat template.
+ModelInfo inspectModel(const std::string& dir, bool readTokenizer = true);
 
 std::string modelInfoToJson(const ModelInfo& info, int indent = 2);
 

@@ -1,6 +1,6 @@
 #pragma once
-// The text templates the engine trains instruction and chat data with (docs/data-formats.md). Prompting a
-// tuned model with the same template ("Try it", `l1ra generate --instruction`) gets answers in its format.
+// The plain text templates the engine trains instruction and chat data with when a model has no chat template
+// (docs/data-formats.md, docs/chat-templates.md). LanguageModel::instructionPrompt formats with the model's own.
 #include <string>
 #include <vector>
 
@@ -17,5 +17,10 @@ std::string alpacaPrompt(const std::string& instruction, const std::string& inpu
 // the last message is not from the assistant, ready for generation.
 std::string chatPrompt(const std::vector<ChatMessage>& messages);
 std::string chatRoleHeader(const std::string& role);   // "### User:\n"
+
+// The data.template of the run that trained `dir` (a run folder, one of its checkpoints, or an export of it with its
+// l1ra_run record), so that a tuned model is prompted as it was trained; "plain" for runs from before the key
+// existed; "" when `dir` comes from no run of this project. Throws l1ra::Error naming a malformed config.json.
+std::string trainedTemplateChoice(const std::string& dir);
 
 }  // namespace l1ra

@@ -18,6 +18,7 @@ struct RunConfig {
     std::string dataTrain;             // data.train
     std::string dataVal;               // data.val: a file, or empty to hold out data.val_fraction of train
     std::string dataFormat = "auto";   // data.format: auto | text | jsonl | alpaca | chat | sharegpt
+    std::string dataTemplate = "auto"; // data.template: auto | llama3 | llama2 | mistral | chatml | plain
     double dataValFraction = 0.05;
 
     std::string method = "l1ra";       // l1ra | lora | full

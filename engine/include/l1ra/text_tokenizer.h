@@ -61,6 +61,9 @@ std::string tokenizerSupportProblem(const std::string& file);
 class StreamingDecoder {
 public:
     explicit StreamingDecoder(std::shared_ptr<const Tokenizer> tokenizer, bool skipSpecial = false);
+    // Tokens that come before the streamed ones (the prompt): decoded as context only, so that the first new token
+    // decodes as it does after them (sentencepiece drops a leading space at the start of a text).
+    void prime(const std::vector<int64_t>& context);
     std::string push(int64_t id);
     std::string flush();
 

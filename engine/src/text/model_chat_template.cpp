@@ -136,10 +136,9 @@ ChatTemplateChoice chooseChatTemplate(const ModelChatTemplate& model, const std:
         return result;
     }
     if (choice == "auto") {
+        // Nothing to fall back from: the plain format is what a model without a template is trained with.
         if (!hasOwn) {
-            result.description = "the plain ### User: format";
-            result.warning = "the model declares no chat template (no chat_template.jinja, no chat_template in "
-                             "tokenizer_config.json): chat data uses the plain ### User: format";
+            result.description = "the plain ### User: format (the model declares no chat template)";
             return result;
         }
         try {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 
@@ -121,6 +122,11 @@ std::shared_ptr<SentencepieceTokenizer> SentencepieceTokenizer::load(const std::
     t->vocab_ = api.vocabSize(handle);
     t->bos_ = t->configuredId(config.bos, "bos_token", config.path, api.specialId(handle, 0));
     t->eos_ = t->configuredId(config.eos, "eos_token", config.path, api.specialId(handle, 1));
+    for (int64_t id : {t->bos_, t->eos_, int64_t(api.specialId(handle, 2))})
+        if (id >= 0) t->specialTexts_.emplace_back(t->piece(id), id);
+    std::sort(t->specialTexts_.begin(), t->specialTexts_.end(),
+              [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+    t->specialTexts_.erase(std::unique(t->specialTexts_.begin(), t->specialTexts_.end()), t->specialTexts_.end());
     return t;
 }
 
@@ -137,7 +143,24 @@ SentencepieceTokenizer::~SentencepieceTokenizer() {
     if (handle_) spm().release(handle_);
 }
 
+std::size_t SentencepieceTokenizer::findSpecial(const std::string& text, std::size_t from, int64_t* id,
+                                                std::size_t* length) const {
+    std::size_t best = std::string::npos;
+    for (const auto& [piece, pieceId] : specialTexts_) {
+        const std::size_t at = text.find(piece, from);
+        if (at < best) {   // earliest match; among equal starts the longest, which comes first
+            best = at;
+            *id = pieceId;
+            *length = piece.size();
+        }
+    }
+    return best;
+}
+
 std::vector<int64_t> SentencepieceTokenizer::encode(const std::string& text, bool addSpecial) const {
+    int64_t id = -1;
+    std::size_t length = 0;
+    if (findSpecial(text, 0, &id, &length) != std::string::npos) return encodeWithOffsets(text, addSpecial).ids;
     const SpmApi& api = spm();
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<int> ids(text.size() + 16);
@@ -156,6 +179,31 @@ std::vector<int64_t> SentencepieceTokenizer::encode(const std::string& text, boo
 }
 
 TokenEncoding SentencepieceTokenizer::encodeWithOffsets(const std::string& text, bool addSpecial) const {
+    TokenEncoding out;
+    if (addSpecial && bos_ >= 0) {
+        out.ids.push_back(bos_);
+        out.offsets.push_back({0, 0});
+    }
+    auto append = [&](const TokenEncoding& part) {
+        out.ids.insert(out.ids.end(), part.ids.begin(), part.ids.end());
+        out.offsets.insert(out.offsets.end(), part.offsets.begin(), part.offsets.end());
+    };
+    std::size_t at = 0;
+    while (at < text.size()) {
+        int64_t id = -1;
+        std::size_t length = 0;
+        const std::size_t special = findSpecial(text, at, &id, &length);
+        const std::size_t end = special == std::string::npos ? text.size() : special;
+        if (end > at) append(encodePlain(text.substr(at, end - at), at));
+        if (special == std::string::npos) break;
+        out.ids.push_back(id);
+        out.offsets.push_back({special, special + length});
+        at = special + length;
+    }
+    return out;
+}
+
+TokenEncoding SentencepieceTokenizer::encodePlain(const std::string& text, std::size_t offset) const {
     const SpmApi& api = spm();
     std::lock_guard<std::mutex> lock(mutex_);
     std::size_t cap = text.size() + 16;
@@ -173,13 +221,9 @@ TokenEncoding SentencepieceTokenizer::encodeWithOffsets(const std::string& text,
     }
     if (n < 0) throw Error(path_ + ": cannot encode text: " + err);
     TokenEncoding out;
-    if (addSpecial && bos_ >= 0) {
-        out.ids.push_back(bos_);
-        out.offsets.push_back({0, 0});
-    }
     for (long i = 0; i < n; ++i) {
         out.ids.push_back(ids[std::size_t(i)]);
-        out.offsets.push_back({begins[std::size_t(i)], ends[std::size_t(i)]});
+        out.offsets.push_back({offset + begins[std::size_t(i)], offset + ends[std::size_t(i)]});
     }
     return out;
 }

@@ -34,10 +34,15 @@ public:
 private:
     SentencepieceTokenizer() = default;
     int64_t configuredId(const NamedToken& token, const char* key, const std::string& configPath, int64_t fallback) const;
+    TokenEncoding encodePlain(const std::string& text, std::size_t offset) const;   // no special-token splitting
+    std::size_t findSpecial(const std::string& text, std::size_t from, int64_t* id, std::size_t* length) const;
 
     std::string path_;
     void* handle_ = nullptr;
     int64_t vocab_ = 0, bos_ = -1, eos_ = -1;
+    // Control pieces written as text ("<s>", "</s>", "<unk>"), longest first: transformers' Llama tokenizer matches
+    // them before sentencepiece sees the text, and chat templates write them.
+    std::vector<std::pair<std::string, int64_t>> specialTexts_;
     mutable std::mutex mutex_;
 };
 

@@ -4,10 +4,20 @@
 #include "l1ra/text_tokenizer.h"
 #include "text/utf8.h"
 
+#include <algorithm>
+
 namespace l1ra {
 
 StreamingDecoder::StreamingDecoder(std::shared_ptr<const Tokenizer> tokenizer, bool skipSpecial)
     : tokenizer_(std::move(tokenizer)), skipSpecial_(skipSpecial) {}
+
+void StreamingDecoder::prime(const std::vector<int64_t>& context) {
+    // The last few tokens are context enough for any decoder rule; the whole prompt would be decoded every token.
+    const std::size_t keep = std::min<std::size_t>(context.size(), 8);
+    window_.assign(context.end() - long(keep), context.end());
+    contextTokens_ = window_.size();
+    contextText_ = tokenizer_->decode(window_, skipSpecial_);
+}
 
 std::string StreamingDecoder::push(int64_t id) {
     window_.push_back(id);
