@@ -16,6 +16,7 @@ EvaluationResult evaluateModel(const std::string& modelDir, const std::string& d
     load.device = options.device;
     load.dtype = options.dtype;
     load.adapter = options.adapter;
+    load.baseDtype = options.baseDtype;
     auto model = LanguageModel::load(modelDir, load);
     auto& impl = model->impl();
     if (!impl.tokenizer) throw Error(modelDir + ": no tokenizer.model; evaluation needs the model's tokenizer");

@@ -14,6 +14,7 @@ struct LoadOptions {
     std::string device = "cpu";   // "auto", "cpu", "cuda", "cuda:N"
     std::string dtype = "auto";   // "auto" (f32 on CPU, bf16 on CUDA), "f32", "bf16", "f16"
     std::string adapter;          // optional adapter folder (peft format or a run/export of this project)
+    std::string baseDtype = "bf16";   // projections as loaded: bf16 (in dtype), or quantised int8 / nf4
 };
 
 struct GenerationOptions {
