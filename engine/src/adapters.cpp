@@ -2,6 +2,7 @@
 
 #include "kernels/fast_dropout.h"
 #include "kernels/adapted_projection.h"
+#include "kernels/frozen_linear.h"
 #include "l1ra/error.h"
 #include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
@@ -134,10 +135,46 @@ void AdapterSet::rebuildIndex() {
         index_[std::size_t(a.layer)][std::size_t(groupOf(a.projection))].push_back({&a, projectionColumnOffset(config_, a.projection)});
 }
 
+namespace {
+
+// The set's projections under the dropout state of the moment it was made (AdapterHook::replayHook).
+class ReplayHook : public AdapterHook {
+public:
+    ReplayHook(const AdapterSet* set, AdapterSet::DropoutState dropout) : set_(set), dropout_(dropout) {}
+    torch::Tensor project(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
+                          const kernels::FrozenWeight& weight) const override {
+        return set_->projectWith(layer, group, input, weight, dropout_);
+    }
+    std::vector<torch::Tensor> layerParameters(int64_t layer) const override { return set_->layerParameters(layer); }
+    std::shared_ptr<const AdapterHook> replayHook() const override { return std::make_shared<ReplayHook>(set_, dropout_); }
+
+private:
+    const AdapterSet* set_;
+    AdapterSet::DropoutState dropout_;
+};
+
+}  // namespace
+
 torch::Tensor AdapterSet::project(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
-                                  const torch::Tensor& weight) const {
+                                  const kernels::FrozenWeight& weight) const {
+    return projectWith(layer, group, input, weight, dropout_);
+}
+
+std::shared_ptr<const AdapterHook> AdapterSet::replayHook() const { return std::make_shared<ReplayHook>(this, dropout_); }
+
+std::vector<torch::Tensor> AdapterSet::layerParameters(int64_t layer) const {
+    std::vector<torch::Tensor> out;
+    for (const auto& group : index_[std::size_t(layer)])
+        for (const GroupSlot& slot : group)
+            for (const TrainableTensor* t : {&slot.adapter->A, &slot.adapter->B, &slot.adapter->gate})
+                if (t->value.requires_grad()) out.push_back(t->value);
+    return out;
+}
+
+torch::Tensor AdapterSet::projectWith(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
+                                      const kernels::FrozenWeight& weight, const DropoutState& dropout) const {
     const auto& slots = index_[std::size_t(layer)][std::size_t(group)];
-    if (slots.empty()) return torch::linear(input, weight);
+    if (slots.empty()) return kernels::frozenLinear(input, weight);
     // The base product and the group's adapters as one node (kernels/adapted_projection.h).
     std::vector<torch::Tensor> As, Bs, gates;
     kernels::LowRankGroup g;
@@ -155,9 +192,9 @@ torch::Tensor AdapterSet::project(int64_t layer, ProjectionGroup group, const to
     // never change: no padding.)
     g.rankMultiple = spec_.gated ? kGroupRankMultiple : 1;
     // One dropout mask per group: the projections of a fused group read the same input.
-    if (training_ && spec_.dropout > 0) {
+    if (dropout.training && spec_.dropout > 0) {
         g.dropout = spec_.dropout;
-        g.seed = kernels::dropoutSeed(dropoutSeed_, dropoutStream_, layer, int64_t(group));
+        g.seed = kernels::dropoutSeed(dropout.seed, dropout.stream, layer, int64_t(group));
     }
     return kernels::adaptedProjection(input, weight, As, Bs, gates, g);
 }

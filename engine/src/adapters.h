@@ -53,14 +53,16 @@ public:
                const std::string& source);
 
     torch::Tensor project(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
-                          const torch::Tensor& weight) const override;
+                          const kernels::FrozenWeight& weight) const override;
+    std::vector<torch::Tensor> layerParameters(int64_t layer) const override;
+    std::shared_ptr<const AdapterHook> replayHook() const override;
 
-    void setTraining(bool training) { training_ = training; }
+    void setTraining(bool training) { dropout_.training = training; }
     // Dropout masks are a hash of (seed, stream, layer, group): set the stream (the micro-batch's index in the
     // run) before each training forward pass; no generator state is involved.
     void setDropoutStream(uint64_t seed, int64_t stream) {
-        dropoutSeed_ = seed;
-        dropoutStream_ = stream;
+        dropout_.seed = seed;
+        dropout_.stream = stream;
     }
     bool gated() const { return spec_.gated; }
     const AdapterSpec& spec() const { return spec_; }
@@ -85,6 +87,15 @@ public:
     // Effective low-rank factors with the gate folded into A: (diag(c) A, B, scale) for export and merging.
     torch::Tensor foldedA(const Adapter& a) const;
 
+    // What decides a forward pass's dropout masks.
+    struct DropoutState {
+        bool training = false;
+        uint64_t seed = 0;
+        int64_t stream = 0;
+    };
+    torch::Tensor projectWith(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
+                              const kernels::FrozenWeight& weight, const DropoutState& dropout) const;
+
 private:
     struct GroupSlot {
         const Adapter* adapter;
@@ -96,9 +107,7 @@ private:
     LlamaConfig config_;
     torch::Device device_;
     AdapterSpec spec_;
-    bool training_ = false;
-    uint64_t dropoutSeed_ = 0;
-    int64_t dropoutStream_ = 0;
+    DropoutState dropout_;
     std::vector<Adapter> adapters_;
     std::vector<std::vector<std::vector<GroupSlot>>> index_;   // [layer][group] -> adapters in that group
 };

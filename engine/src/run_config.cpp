@@ -52,6 +52,13 @@ std::vector<Binding> makeBindings() {
     const auto& projections = projectionNames();
     std::vector<Binding> b = {
         {f("model", K::Path, 0, 0, "Hugging Face model folder (config.json, safetensors, tokenizer.json or tokenizer.model)."), &RunConfig::model},
+        {f("model.base_dtype", K::Choice, 0, 0,
+           "Frozen base weights: bf16 keeps them unquantised in the compute dtype; int8 (per row) or nf4 (4-bit NormalFloat, "
+           "blocks of 64) quantises the projections at load, about 1/2 or 1/4 of bf16's memory.",
+           false, {"bf16", "int8", "nf4"}),
+         &RunConfig::modelBaseDtype},
+        {f("model.double_quant", K::Boolean, 0, 0, "nf4: quantise each block's absmax too (8-bit, a scale per 256 blocks)."),
+         &RunConfig::modelDoubleQuant},
         {f("name", K::Text, 0, 0, "Optional label for this run in run lists."), &RunConfig::name},
         {f("data.train", K::Path, 0, 0, "Training data: .txt, or JSONL with text, alpaca, chat or ShareGPT records."), &RunConfig::dataTrain},
         {f("data.val", K::Path, 0, 0, "Validation data file; empty holds out data.val_fraction of the training data."), &RunConfig::dataVal},
@@ -95,6 +102,10 @@ std::vector<Binding> makeBindings() {
         {f("train.precision", K::Choice, 0, 0, "auto: bf16 autocast where it is faster (CUDA, CPUs with bf16), else f32.", false,
            {"auto", "f32", "bf16"}),
          &RunConfig::trainPrecision},
+        {f("train.gradient_checkpointing", K::Boolean, 0, 0,
+           "Keep only each decoder layer's input and recompute its activations in the backward pass: far less memory, "
+           "about a third more compute."),
+         &RunConfig::trainGradientCheckpointing},
         {f("eval.every", K::Integer, 0, kBig, "Steps between validation passes; 0 = only at the end."), &RunConfig::evalEvery},
         {f("eval.batches", K::Integer, 0, kBig, "Validation batches per pass; 0 = all."), &RunConfig::evalBatches},
         {f("checkpoint.every", K::Integer, 0, kBig, "Steps between checkpoints; 0 = only on stop and at the end."), &RunConfig::checkpointEvery},
@@ -215,6 +226,10 @@ RunConfig parseWithBase(const std::string& jsonText, const std::string& source, 
         if (sections().count(it.key()) && it.value().is_object()) {
             for (auto inner = it.value().begin(); inner != it.value().end(); ++inner)
                 assign(c, binding(it.key() + "." + inner.key(), source), inner.value(), source);
+        } else if (it.key() == "model" && it.value().is_object()) {
+            // {"model": {"path": DIR, "base_dtype": ...}}: the folder under "path", the other keys as model.*.
+            for (auto inner = it.value().begin(); inner != it.value().end(); ++inner)
+                assign(c, binding(inner.key() == "path" ? "model" : "model." + inner.key(), source), inner.value(), source);
         } else {
             assign(c, binding(it.key(), source), it.value(), source);
         }
@@ -247,7 +262,8 @@ std::string runConfigToJson(const RunConfig& config, int indent) {
     for (const auto& b : bindings()) {
         const std::string& key = b.field.key;
         const auto dot = key.find('.');
-        if (dot == std::string::npos) j[key] = valueOf(config, b);
+        // A section that is also a key of its own (model) cannot be an object too: its keys stay flat.
+        if (dot == std::string::npos || !sections().count(key.substr(0, dot))) j[key] = valueOf(config, b);
         else j[key.substr(0, dot)][key.substr(dot + 1)] = valueOf(config, b);
     }
     return j.dump(indent);
@@ -315,6 +331,10 @@ void validateRunConfig(const RunConfig& c) {
         throw Error("run config: 'data.val_fraction' is 0 and no 'data.val' is given, but 'eval.every' asks for evaluation");
     if (c.device != "auto" && c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
         throw Error("run config: 'device' is '" + c.device + "', not one of auto, cpu, cuda, cuda:N");
+    if (c.method == "full" && c.modelBaseDtype != "bf16")
+        throw Error("run config: 'model.base_dtype' is '" + c.modelBaseDtype +
+                    "', but method 'full' trains the base weights themselves: a quantised base needs adapters "
+                    "(method lora or l1ra), or base_dtype bf16");
 }
 
 int effectiveUpdateInterval(const RunConfig& c) {

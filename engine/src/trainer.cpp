@@ -23,6 +23,7 @@ Trainer::Trainer(std::unique_ptr<LlamaModel> model, const TrainerSettings& setti
     // A training step interleaves fp32 matrix products (OpenBLAS) with many element-wise ops (OpenMP): OpenBLAS's
     // spinning threads then fight OpenMP's, and one BLAS thread measured ~35 % faster in f32 (docs/performance.md).
     if (model_->device().is_cpu()) setBlasThreads(1);
+    model_->setGradientCheckpointing(settings_.gradientCheckpointing);
     if (settings_.method == "full") {
         // Every weight trains; norms without weight decay.
         for (auto& [name, t] : model_->namedParameters()) {
@@ -126,8 +127,10 @@ StepResult Trainer::step(int step, double lambda) {
     o.beta2 = settings_.beta2;
     o.eps = settings_.eps;
     o.gateLr = settings_.etaC;
+    updating_ = true;
     adamwStep(params, o);
     if (gated()) shrinkGates(params, settings_.etaC, lambda);
+    updating_ = false;
     if (model_->device().is_cuda()) torch::cuda::synchronize();
     r.timings.optimizer = monotonicSeconds() - t3;
     return r;

@@ -32,6 +32,7 @@ struct TrainerSettings {
     uint64_t seed = 42;
     torch::ScalarType autocast = torch::kFloat32;   // kFloat32 = none
     int64_t padId = 0;
+    bool gradientCheckpointing = false;   // the model recomputes each layer's activations in the backward pass
 };
 
 struct StepTimings {
@@ -57,6 +58,9 @@ public:
     // Prunes and hands out ranks so that the total equals `budget`; returns what moved. L1RA only.
     ReallocationEvent reallocate(int64_t stepNumber, int budget);
 
+    // True while (or when a failure interrupted) the optimizer writing the parameters: a checkpoint then would not
+    // be a completed step's.
+    bool interruptedInUpdate() const { return updating_; }
     bool gated() const { return adapters_ && adapters_->gated(); }
     bool hasAdapters() const { return adapters_ != nullptr; }
     AdapterSet& adapters() { return *adapters_; }
@@ -79,6 +83,7 @@ private:
     SampleOrder order_;
     std::unique_ptr<AdapterSet> adapters_;
     std::vector<TrainableTensor> fullParams_;   // full fine-tuning only
+    bool updating_ = false;
 };
 
 // Seconds since an arbitrary start, monotonic.

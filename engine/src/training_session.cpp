@@ -1,9 +1,11 @@
 #include "l1ra/training_session.h"
 
 #include "checkpoint.h"
+#include "cpu_memory_meter.h"
 #include "data_records.h"
 #include "file_util.h"
 #include "l1ra/error.h"
+#include "l1ra/memory_plan.h"
 #include "l1ra/run_record.h"
 #include "l1ra/runtime.h"
 #include "memory_usage.h"
@@ -15,7 +17,9 @@
 #include "l1ra/text_tokenizer.h"
 #include "trainer.h"
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -83,6 +87,8 @@ struct TrainingSession::Impl {
         if (sink) sink->onEval(e);
     }
     bool handleControls();   // false when the run should stop
+    StepResult trainStep();
+    [[noreturn]] void stopOutOfMemory(const std::string& what);
 };
 
 namespace {
@@ -92,6 +98,18 @@ void checkNewRunFolder(const std::string& dir) {
     if (std::filesystem::exists(dir, ec) &&
         (!std::filesystem::is_directory(dir, ec) || !std::filesystem::is_empty(dir, ec)))
         throw Error("run folder " + dir + " already exists and is not empty (choose a new folder, or resume the run there)");
+}
+
+// ", weights 1.2 GiB (nf4), gradient checkpointing" for the model line of the log; nothing for the defaults.
+std::string describeMemorySettings(const RunConfig& c, const LlamaModel& model) {
+    std::string text;
+    if (c.modelBaseDtype != "bf16") {
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), ", weights %.2f GiB (%s)", double(model.weightBytes()) / double(1 << 30), c.modelBaseDtype.c_str());
+        text += buf;
+    }
+    if (c.trainGradientCheckpointing) text += ", gradient checkpointing";
+    return text;
 }
 
 std::string formatCount(int64_t n) {
@@ -116,7 +134,14 @@ TrainingSession::TrainingSession(const RunConfig& config, const std::string& run
 
 TrainingSession::TrainingSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runDir, TrainingEventSink* sink) {
+const std::vector<std::string>& TrainingSession::resumableSettingKeys() {
+    static const std::vector<std::string> keys = {"model.base_dtype", "model.double_quant", "train.gradient_checkpointing", "device",
+                                                  "threads"};
+    return keys;
+}
+
+std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runDir, TrainingEventSink* sink,
+                                                         const std::vector<std::string>& settings) {
     const std::string configPath = runDir + "/config.json";
     if (!fileExists(configPath)) throw Error(runDir + ": not a run folder (no config.json)");
     if (newestCheckpoint(runDir).empty()) throw Error(runDir + ": the run has no checkpoint to resume from");
@@ -124,7 +149,16 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runD
     impl->config = parseRunConfig(readTextFile(configPath), configPath);
     // A run from before data.template trained with the plain format: resuming must tokenize its data the same way.
     impl->config.dataTemplate = trainedTemplateChoice(runDir);
+    for (const std::string& assignment : settings) {
+        const std::string key = assignment.substr(0, assignment.find('='));
+        const auto& allowed = resumableSettingKeys();
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+            throw Error("resume --set " + key + ": only model.base_dtype, model.double_quant, train.gradient_checkpointing, device and "
+                        "threads can change when a run resumes");
+        applyRunConfigAssignment(impl->config, assignment);
+    }
     validateRunConfig(impl->config);
+    if (!settings.empty()) writeTextFileAtomically(configPath, runConfigToJson(impl->config) + "\n");
     impl->runDir = runDir;
     impl->sink = sink;
     impl->resuming = true;
@@ -188,16 +222,18 @@ bool TrainingSession::Impl::prepare() {
     device = resolveDevice(config.device);
     const torch::Device dev(device);
     const torch::ScalarType precision = resolvePrecision(config.trainPrecision, dev);
+    if (dev.is_cpu()) applyCpuMemoryLimitFromEnvironment();
 
-    // Model: frozen weights in the compute dtype; full fine-tuning keeps fp32 master weights.
+    // Model: frozen weights in the compute dtype (or quantised); full fine-tuning keeps fp32 master weights.
     ModelFolder folder(config.model);
     const torch::ScalarType weightDtype = config.method != "full" && precision == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
-    auto model = std::make_unique<LlamaModel>(folder, dev, weightDtype);
+    const BaseWeightFormat base = baseWeightFormat(config.modelBaseDtype, config.modelDoubleQuant);
+    auto model = std::make_unique<LlamaModel>(folder, dev, weightDtype, base);
     if (folder.tokenizerPath().empty()) throw Error(config.model + ": no tokenizer.json or tokenizer.model; training needs the model's tokenizer");
     auto tokenizer = loadTokenizer(config.model);
     log("model " + config.model + ": " + std::to_string(folder.config().numLayers) + " layers, " +
         formatCount(model->parameterCount()) + " parameters, on " + describeDevice(device) + ", " +
-        (precision == torch::kBFloat16 ? "bf16 autocast" : "f32"));
+        (precision == torch::kBFloat16 ? "bf16 autocast" : "f32") + describeMemorySettings(config, *model));
     log("tokenizer " + tokenizer->path() + " (" + tokenizer->kind() + ")");
     if (stopAsked()) return false;   // loading a large model takes a while: a stop should not wait for the data too
 
@@ -246,6 +282,7 @@ bool TrainingSession::Impl::prepare() {
     s.seed = config.seed;
     s.autocast = precision;
     s.padId = tokenizer->eosId() >= 0 ? tokenizer->eosId() : 0;
+    s.gradientCheckpointing = config.trainGradientCheckpointing;
     if (stopAsked()) return false;
     trainer = std::make_unique<Trainer>(std::move(model), s, std::move(train), std::move(val));
 
@@ -310,6 +347,48 @@ bool TrainingSession::Impl::handleControls() {
     return true;
 }
 
+namespace {
+
+bool outOfMemory(const c10::Error& e) {
+    if (dynamic_cast<const c10::OutOfMemoryError*>(&e)) return true;
+    const std::string what = e.what();
+    return what.find("out of memory") != std::string::npos || what.find("not enough memory") != std::string::npos;
+}
+
+}  // namespace
+
+StepResult TrainingSession::Impl::trainStep() {
+    try {
+        return trainer->step(int(state.step), state.lambda);
+    } catch (const c10::Error& e) {
+        if (!outOfMemory(e)) throw;
+        stopOutOfMemory(e.what_without_backtrace());
+    }
+}
+
+// A step ran out of memory: the run stops with a checkpoint of the last completed step (the failed step's partial
+// gradients dropped) and a message with the memory plan's advice; the process stays usable.
+void TrainingSession::Impl::stopOutOfMemory(const std::string& what) {
+    for (TrainableTensor* p : trainer->trainables())
+        if (p->value.grad().defined()) p->value.mutable_grad() = torch::Tensor();
+    releaseCachedMemory(device);
+    std::string saved = "no checkpoint was written (the optimizer had begun to update the parameters)";
+    if (!trainer->interruptedInUpdate()) {
+        checkpoint();
+        saved = "a checkpoint of step " + std::to_string(state.step) + " was saved";
+    }
+    std::string advice;
+    try {
+        const MemoryPlan plan = planRunMemory(config);
+        advice = plan.advice.empty() ? "the memory plan expected " + formatBytes(plan.peakBytes) + " here" : plan.advice;
+    } catch (const std::exception&) {
+    }
+    const std::string firstLine = what.substr(0, what.find('\n'));
+    throw Error("out of memory in step " + std::to_string(state.step + 1) + " on " + device + " (" + firstLine + "); " + saved +
+                (advice.empty() ? "" : "; " + advice) + ". Change the settings and continue with `l1ra resume --run " + runDir +
+                " --set KEY=VALUE`");
+}
+
 void TrainingSession::Impl::loop() {
     const int total = config.trainSteps;
     const int interval = effectiveUpdateInterval(config);
@@ -317,7 +396,7 @@ void TrainingSession::Impl::loop() {
     while (state.step < total) {
         if (!handleControls()) break;
         const double t0 = monotonicSeconds();
-        const StepResult r = trainer->step(int(state.step), state.lambda);
+        const StepResult r = trainStep();
         state.step += 1;
         state.lastLoss = r.loss;
         const double seconds = monotonicSeconds() - t0;

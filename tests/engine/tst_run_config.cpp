@@ -147,6 +147,41 @@ private Q_SLOTS:
         validateRunConfig(c);
     }
 
+    // model.base_dtype sits beside the scalar key model: written flat, read flat or under {"model": {"path": ...}};
+    // configs written before the key existed still parse.
+    void modelKeysSitBesideTheModelFolder() {
+        RunConfig c;
+        c.model = "/models/m";
+        c.modelBaseDtype = "nf4";
+        c.trainGradientCheckpointing = true;
+        const json written = json::parse(runConfigToJson(c));
+        QCOMPARE(written.at("model").get<std::string>(), std::string("/models/m"));
+        QCOMPARE(written.at("model.base_dtype").get<std::string>(), std::string("nf4"));
+        QCOMPARE(written.at("model.double_quant").get<bool>(), true);
+        QCOMPARE(written.at("train").at("gradient_checkpointing").get<bool>(), true);
+        const RunConfig back = parseRunConfig(written.dump(), "written");
+        QCOMPARE(back.modelBaseDtype, std::string("nf4"));
+        QVERIFY(back.trainGradientCheckpointing);
+        const RunConfig nested = parseRunConfig(R"({"model": {"path": "/m", "base_dtype": "int8", "double_quant": false}})", "nested");
+        QCOMPARE(nested.model, std::string("/m"));
+        QCOMPARE(nested.modelBaseDtype, std::string("int8"));
+        QVERIFY(!nested.modelDoubleQuant);
+        const RunConfig old = parseRunConfig(R"({"model": "/m", "train": {"steps": 3}})", "old");
+        QCOMPARE(old.modelBaseDtype, std::string("bf16"));
+        QVERIFY(!old.trainGradientCheckpointing);
+        expectError([] { parseRunConfig(R"({"model.base_dtype": "fp4"})", "x.json"); }, "x.json: 'model.base_dtype' is 'fp4', not one of bf16, int8, nf4");
+        expectError([] { parseRunConfig(R"({"model": {"path": "/m", "dtype": "nf4"}})", "x.json"); }, "unknown key 'model.dtype'");
+        RunConfig full = c;
+        full.dataTrain = "/d.txt";
+        full.method = "full";
+        expectError([&] { validateRunConfig(full); }, "'model.base_dtype' is 'nf4', but method 'full'");
+        RunConfig set;
+        setRunConfigValue(set, "model.base_dtype", "int8");
+        setRunConfigValue(set, "train.gradient_checkpointing", "true");
+        QCOMPARE(set.modelBaseDtype, std::string("int8"));
+        QVERIFY(set.trainGradientCheckpointing);
+    }
+
     void fieldsDescribeEveryKey() {
         const auto& fields = runConfigFields();
         QVERIFY(fields.size() >= 30);

@@ -13,6 +13,8 @@ const std::vector<std::string>& projectionNames();
 
 struct RunConfig {
     std::string model;                 // HF model folder
+    std::string modelBaseDtype = "bf16";   // model.base_dtype: bf16 (unquantised) | int8 | nf4
+    bool modelDoubleQuant = true;      // model.double_quant: nf4's block absmax quantised too
     std::string name;                  // optional label shown in run lists
 
     std::string dataTrain;             // data.train
@@ -49,6 +51,7 @@ struct RunConfig {
     double trainMinLrRatio = 0.0;      // cosine decays to lr * this
     double trainMaxGradNorm = 1.0;     // 0 = no clipping
     std::string trainPrecision = "auto";   // auto | f32 | bf16
+    bool trainGradientCheckpointing = false;   // recompute each layer's activations in the backward pass
 
     int evalEvery = 50;                // 0 = only at the end
     int evalBatches = 0;               // 0 = the whole validation set
@@ -76,11 +79,12 @@ struct RunConfigField {
 
 const std::vector<RunConfigField>& runConfigFields();
 
-// Parses a run config JSON object (nested {"train": {"lr": ...}} or flat {"train.lr": ...}); unknown keys and
-// out-of-range values throw l1ra::Error naming the key and `source`.
+// Parses a run config JSON object (nested {"train": {"lr": ...}} or flat {"train.lr": ...}; the model folder's
+// own keys flat beside it, {"model": DIR, "model.base_dtype": ...}, or nested as {"model": {"path": DIR, ...}});
+// unknown keys and out-of-range values throw l1ra::Error naming the key and `source`.
 RunConfig parseRunConfig(const std::string& jsonText, const std::string& source);
 RunConfig loadRunConfig(const std::string& path);
-// Fully resolved, nested JSON with every field.
+// Fully resolved, nested JSON with every field; keys under a scalar key (model.base_dtype beside model) flat.
 std::string runConfigToJson(const RunConfig& config, int indent = 2);
 
 // `--set key=value`: value is parsed as the key's type ("true", "1e-3", "q_proj,v_proj" or JSON). Throws.
