@@ -28,6 +28,7 @@ int runExport(const Args& args, std::ostream& out, std::ostream& err);
 int runConfig(const Args& args, std::ostream& out, std::ostream& err);
 int runDemo(const Args& args, std::ostream& out, std::ostream& err);
 int runCompare(const Args& args, std::ostream& out, std::ostream& err);
+int runSweep(const Args& args, std::ostream& out, std::ostream& err);
 std::string runConfigMarkdownTable();
 
 }  // namespace l1ra::cli

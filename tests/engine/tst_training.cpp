@@ -4,6 +4,7 @@
 #include "l1ra/run_record.h"
 #include "l1ra/training_session.h"
 #include "test_support.h"
+#include "training_test_support.h"
 
 #include <QtTest>
 
@@ -18,77 +19,10 @@
 using namespace l1ra;
 using nlohmann::json;
 
-namespace {
-
-RunConfig fixtureRun(int steps) {
-    RunConfig c;
-    c.model = test::fixtureModel();
-    c.dataTrain = test::dataPath("tiny-text.txt");
-    c.trainSteps = steps;
-    c.trainBatchSize = 4;
-    c.trainSeqLen = 64;
-    c.adapterRank = 4;
-    c.l1raEtaC = 0.1;
-    c.l1raLambda = 0.5;
-    c.l1raUpdateInterval = 10;
-    c.trainLr = 0.01;
-    c.evalEvery = 20;
-    c.trainPrecision = "f32";
-    c.threads = 2;
-    return c;
-}
-
-struct Recorder : TrainingEventSink {
-    std::mutex mutex;
-    std::vector<StepEvent> steps;
-    std::vector<EvalEvent> evals;
-    std::vector<ReallocationEvent> reallocations;
-    std::vector<ControlEvent> controls;
-    std::vector<RankSnapshot> snapshots;
-    std::vector<RunState> states;
-    std::vector<std::string> logs;
-    std::function<void(const StepEvent&)> onEachStep;
-    void onState(RunState s, const std::string&) override {
-        std::lock_guard<std::mutex> l(mutex);
-        states.push_back(s);
-    }
-    void onStep(const StepEvent& e) override {
-        {
-            std::lock_guard<std::mutex> l(mutex);
-            steps.push_back(e);
-        }
-        if (onEachStep) onEachStep(e);
-    }
-    void onEval(const EvalEvent& e) override { std::lock_guard<std::mutex> l(mutex); evals.push_back(e); }
-    void onReallocation(const ReallocationEvent& e) override { std::lock_guard<std::mutex> l(mutex); reallocations.push_back(e); }
-    void onControl(const ControlEvent& e) override { std::lock_guard<std::mutex> l(mutex); controls.push_back(e); }
-    void onSnapshot(const RankSnapshot& s) override { std::lock_guard<std::mutex> l(mutex); snapshots.push_back(s); }
-    void onLog(const LogEvent& e) override { std::lock_guard<std::mutex> l(mutex); logs.push_back(e.text); }
-};
-
-double meanLoss(const std::vector<StepEvent>& steps, std::size_t from, std::size_t to) {
-    double s = 0;
-    for (std::size_t i = from; i < to; ++i) s += steps[i].loss;
-    return s / double(to - from);
-}
-
-// metrics.jsonl and ranks.jsonl without the wall-clock fields.
-std::string deterministicRecord(const std::string& runDir) {
-    std::string out;
-    for (const char* name : {"/metrics.jsonl", "/ranks.jsonl", "/events.jsonl"}) {
-        std::istringstream in(test::readFile(runDir + name));
-        std::string line;
-        while (std::getline(in, line)) {
-            json j = json::parse(line);
-            for (const char* k : {"tokens_per_s", "step_s", "elapsed_s", "eta_s", "memory_bytes"}) j.erase(k);
-            if (j.value("type", "") == "control" && j.value("what", "") == "stop") continue;
-            out += j.dump() + "\n";
-        }
-    }
-    return out;
-}
-
-}  // namespace
+using test::fixtureRun;
+using test::meanLoss;
+using test::Recorder;
+using test::deterministicRecord;
 
 class TestTraining : public QObject {
     Q_OBJECT
