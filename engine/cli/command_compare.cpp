@@ -181,8 +181,10 @@ void writeChurn(const std::vector<RunRecord>& runs, std::ostream& out) {
             out << "– | – |\n";   // recorded before rank ages were
             continue;
         }
-        out << c.pingPong << " of " << c.pingPongEligible << " (" << fmt("%.0f", 100 * c.pingPongShare) << " %) | "
-            << fmt("%.0f", c.prunedAgeMedian) << " / " << fmt("%.0f", c.prunedAgeMean) << " |\n";
+        if (c.pingPongEligible > 0) out << c.pingPong << " of " << c.pingPongEligible << " (" << fmt("%.0f", 100 * c.pingPongShare) << " %) | ";
+        else out << "– | ";   // nothing handed out
+        if (c.pruned > 0) out << fmt("%.0f", c.prunedAgeMedian) << " / " << fmt("%.0f", c.prunedAgeMean) << " |\n";
+        else out << "– |\n";   // nothing pruned
     }
 }
 

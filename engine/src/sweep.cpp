@@ -191,6 +191,7 @@ SweepPointSummary summarizePoint(const std::vector<const SweepOutcome*>& seeds) 
     p.wallMean /= n;
     p.movedPerReallocation /= n;
     p.pingPongShare = eligible > 0 ? double(pingPong) / eligible : 0.0;
+    p.pingPongKnown = p.pingPongKnown && eligible > 0;   // no share when nothing was handed out
     return p;
 }
 

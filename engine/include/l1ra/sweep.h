@@ -63,7 +63,7 @@ struct SweepPointSummary {
     bool gated = false;
     double movedPerReallocation = 0;  // mean over seeds
     double pingPongShare = 0;         // pooled over seeds
-    bool pingPongKnown = false;       // every finished seed recorded its ranks' ages (older runs did not)
+    bool pingPongKnown = false;       // ranks were handed out and every finished seed recorded their ages
 };
 
 struct SweepRecord {
