@@ -77,6 +77,10 @@ private Q_SLOTS:
         QCOMPARE(view.table()->rowCount(), 3);
         QCOMPARE(view.table()->item(0, 0)->text(), QStringLiteral("0.01"));
         QCOMPARE(view.table()->item(0, 1)->text(), QStringLiteral("2/2"));
+        // No reallocation handed out a rank: ranks moved 0, and no ping-pong share (not "0 %").
+        QCOMPARE(view.table()->item(0, 4)->text(), QStringLiteral("0.0"));
+        QCOMPARE(view.table()->item(0, 5)->text(), QStringLiteral("\u2013"));
+        QVERIFY(sweepMarkdown(loadSweep(dir.toStdString())).find("| 0.0 | – |\n") != std::string::npos);
         QVERIFY2(view.summaryText().contains(QStringLiteral("l1ra.lambda=0.01")), qPrintable(view.summaryText()));
         QVERIFY(chart->saveImage(tmp_.filePath(QStringLiteral("sweep.png"))));
     }
