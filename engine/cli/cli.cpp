@@ -39,8 +39,16 @@ const std::vector<Command>& commands() {
          "l1ra export --run DIR --format peft|merged --out DIR [--force] [--checkpoint DIR]\n"
          "            [--max-shard-size BYTES] [--dtype f32|bf16|f16]",
          runExport},
-        {"compare", "a markdown report over finished runs: perplexity, wall time, mean rank per projection and per layer",
-         "l1ra compare RUN_DIR [RUN_DIR ...]", runCompare},
+        {"compare", "a markdown report over finished runs (perplexity, wall time, rank per projection and layer, churn), or a sweep's table",
+         "l1ra compare RUN_DIR [RUN_DIR ...] | SWEEP_DIR", runCompare},
+        {"sweep", "train a grid of run-config values times seeds, one run folder each, and tabulate them",
+         "l1ra sweep --config RUN.json --grid KEY=V1,V2,... [--grid ...] [--seeds N|S1,S2,...] [--set key=value ...]\n"
+         "           [--out DIR] [--jobs N] [--plan]\n"
+         "           seeds: N = the config's seed and the N-1 after it (default 1); runs go one after the other unless\n"
+         "           --jobs N (then give each run fewer threads, e.g. --set threads=1); an interrupted sweep continues\n"
+         "           when the same command is run again; --plan writes sweep.json and lists the runs without training\n"
+         "  l1ra sweep --out DIR --only I                 run only the I-th run (0-based) of the sweep in DIR",
+         runSweep},
         {"config", "print the resolved run config, check a config file, or the reference table",
          "l1ra config [--check RUN.json] [--set key=value ...] | --defaults | --markdown", runConfig},
         {"demo", "prepare the embedded demo (data from Debian packages, the shipped base model, run configs)",

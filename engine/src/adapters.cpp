@@ -8,6 +8,7 @@
 #include "l1ra/training_events.h"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 namespace l1ra {
@@ -88,6 +89,7 @@ AdapterSet::AdapterSet(const LlamaConfig& config, torch::Device device, const Ad
             a.A.initMoments();
             a.B.initMoments();
             a.gate.initMoments();
+            a.born.assign(std::size_t(spec.rank), 0);
             adapters_.push_back(std::move(a));
         }
     }
@@ -123,6 +125,7 @@ AdapterSet::AdapterSet(const LlamaConfig& config, torch::Device device, std::vec
         a.A = {name + ".lora_A", ParamGroup::Weights, l.A.to(f32)};
         a.B = {name + ".lora_B", ParamGroup::Weights, l.B.to(f32)};
         a.gate = {name + ".gate", ParamGroup::Gates, l.gate.defined() ? l.gate.to(f32).clamp(0.0, 1.0) : torch::ones({r}, f32)};
+        a.born.assign(std::size_t(r), 0);
         adapters_.push_back(std::move(a));
     }
     if (adapters_.empty()) throw Error(source + ": holds no adapter weights");
@@ -242,19 +245,89 @@ void resize(TrainableTensor& t, int64_t dim, const torch::Tensor& keep, const to
     t.expAvgSq = torch::cat({t.expAvgSq.index_select(dim, keep), zeros}, dim);
 }
 
+// Directions of the ranks a plan prunes, for NewRankInit::Donor.
+struct DonorRows {
+    struct Row {
+        int layer, inputGroup;
+        int64_t inFeatures;
+        torch::Tensor values;   // [in]
+        bool used = false;
+    };
+    std::vector<Row> rows;   // in adapter and rank order
+
+    // The first unused row that reads the same input (same layer and input group), else one of the same input
+    // group in another layer, else one of the same width; undefined when none is left.
+    torch::Tensor take(int layer, int inputGroup, int64_t inFeatures) {
+        for (int pass = 0; pass < 3; ++pass)
+            for (Row& r : rows) {
+                if (r.used || r.inFeatures != inFeatures) continue;
+                if (pass == 0 && (r.layer != layer || r.inputGroup != inputGroup)) continue;
+                if (pass == 1 && r.inputGroup != inputGroup) continue;
+                r.used = true;
+                return r.values;
+            }
+        return {};
+    }
+};
+
+// q, k and v read one input, gate and up another: the groups whose A rows live in the same space.
+int inputGroupOf(int projection) {
+    switch (projection) {
+        case 0:
+        case 1:
+        case 2: return 0;
+        case 3: return 1;
+        case 4:
+        case 5: return 2;
+        default: return 3;
+    }
+}
+
 }  // namespace
 
-void AdapterSet::applyPlan(const ReallocationPlan& plan) {
+void AdapterSet::applyPlan(const ReallocationPlan& plan, int64_t step, NewRankInit init) {
     if (plan.adapters.size() != adapters_.size()) throw Error("internal: allocation plan for a different adapter set");
     auto f32 = torch::TensorOptions().dtype(torch::kFloat32).device(device_);
+    DonorRows donors;
+    if (init == NewRankInit::Donor) {
+        torch::NoGradGuard noGrad;
+        for (std::size_t i = 0; i < adapters_.size(); ++i) {
+            const Adapter& a = adapters_[i];
+            const auto& keep = plan.adapters[i].keep;
+            for (int k = 0; k < a.rank(); ++k) {
+                if (std::find(keep.begin(), keep.end(), k) != keep.end()) continue;
+                donors.rows.push_back({a.layer, inputGroupOf(a.projection), a.inFeatures, a.A.value.detach()[k].clone()});
+            }
+        }
+    }
     for (std::size_t i = 0; i < adapters_.size(); ++i) {
         const AdapterPlan& p = plan.adapters[i];
         Adapter& a = adapters_[i];
         if (p.pruned == 0 && p.added == 0) continue;
         const auto keep = torch::tensor(std::vector<int64_t>(p.keep.begin(), p.keep.end()), torch::kInt64).to(device_);
-        resize(a.A, 0, keep, torch::randn({p.added, a.inFeatures}, f32) / spec_.rank);
+        torch::Tensor freshA = torch::randn({p.added, a.inFeatures}, f32) / spec_.rank;   // [added, in]
+        if (init == NewRankInit::Donor) {
+            // Only the donor's direction is reused: each row keeps the length a drawn row has on average.
+            const double length = std::sqrt(double(a.inFeatures)) / spec_.rank;
+            for (int k = 0; k < p.added; ++k) {
+                const torch::Tensor row = donors.take(a.layer, inputGroupOf(a.projection), a.inFeatures);
+                if (row.defined()) freshA[k].copy_(row * (length / std::max(1e-12, row.norm().item<double>())));
+            }
+        }
+        resize(a.A, 0, keep, freshA);
         resize(a.B, 1, keep, torch::zeros({a.outFeatures, p.added}, f32));
         resize(a.gate, 0, keep, torch::ones({p.added}, f32));
+        std::vector<int64_t> born;
+        for (int k : p.keep) born.push_back(a.born[std::size_t(k)]);
+        born.resize(born.size() + std::size_t(p.added), step);
+        a.born = std::move(born);
+    }
+}
+
+void AdapterSet::resetMoments() {
+    for (auto* p : trainables()) {
+        p->initMoments();
+        p->steps = 0;
     }
 }
 

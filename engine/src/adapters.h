@@ -22,6 +22,7 @@ struct Adapter {
     TrainableTensor A;           // [r, in]
     TrainableTensor B;           // [out, r]
     TrainableTensor gate;        // [r] in [0, 1]; all ones and untrained in plain LoRA
+    std::vector<int64_t> born;   // [r] the step at which each rank was created (0 = with the adapter)
     int rank() const { return int(A.value.size(0)); }
     std::string moduleName() const;   // "model.layers.3.self_attn.q_proj"
 };
@@ -75,9 +76,14 @@ public:
 
     // Gate values per adapter, for the allocator.
     std::vector<std::vector<float>> gateValues() const;
-    // Applies an allocation plan: survivors keep values and Adam moments, new ranks start with
-    // A ~ N(0,1)/r0, B = 0, c = 1 and zero moments.
-    void applyPlan(const ReallocationPlan& plan);
+    // How a new rank's A row is chosen: drawn N(0,1)/r0, or the direction of a rank pruned in the same round
+    // from an adapter that reads the same input (drawn when there is none left).
+    enum class NewRankInit { Fresh, Donor };
+    // Applies an allocation plan after optimizer step `step`: survivors keep values, Adam moments and creation
+    // steps; new ranks start with their A row, B = 0, c = 1 and zero moments, created at `step`.
+    void applyPlan(const ReallocationPlan& plan, int64_t step = 0, NewRankInit init = NewRankInit::Fresh);
+    // Zeroes every Adam moment and step count (the reference code rebuilds its optimizer at a reallocation).
+    void resetMoments();
     // Clamps every gate into [0, 1] (after the L1 shrink and on load).
     void clampGates();
 

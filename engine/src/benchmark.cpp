@@ -213,7 +213,7 @@ void measureStep(MethodRun& run, int step, MatmulMeter* meter) {
         }
         synchronize(run.device);
         const double r0 = monotonicSeconds();
-        trainer.reallocate(step + 1, run.budget);
+        trainer.reallocate(step + 1, run.budget, trainer.settings().allocator.threshold);
         synchronize(run.device);
         run.realloc.push_back(monotonicSeconds() - r0);
     }

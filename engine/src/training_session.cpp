@@ -4,6 +4,7 @@
 #include "cpu_memory_meter.h"
 #include "data_records.h"
 #include "file_util.h"
+#include "l1ra/churn.h"
 #include "l1ra/error.h"
 #include "l1ra/memory_plan.h"
 #include "l1ra/run_record.h"
@@ -68,9 +69,12 @@ struct TrainingSession::Impl {
         files->appendEvent(controlEventToJson(e));
         if (sink) sink->onControl(e);
     }
+    // The prune threshold the next reallocation uses: it follows the λ in force.
+    double threshold() const { return trainer->gated() ? effectiveThreshold(config, state.lambda) : 0.0; }
     void snapshot() {
         if (!trainer->hasAdapters()) return;
-        const RankSnapshot s = trainer->snapshot(state.step, state.budget);
+        RankSnapshot s = trainer->snapshot(state.step, state.budget);
+        s.threshold = threshold();
         files->appendRanks(rankSnapshotToJson(s));
         if (sink) sink->onSnapshot(s);
     }
@@ -87,8 +91,11 @@ struct TrainingSession::Impl {
         if (sink) sink->onEval(e);
     }
     bool handleControls();   // false when the run should stop
-    StepResult trainStep();
+    StepResult trainStep(double lambda);
     [[noreturn]] void stopOutOfMemory(const std::string& what);
+    void takeBudgetRequest(int budget);
+    void reallocate();
+    std::string budgetTiming() const;
 };
 
 namespace {
@@ -110,6 +117,12 @@ std::string describeMemorySettings(const RunConfig& c, const LlamaModel& model) 
     }
     if (c.trainGradientCheckpointing) text += ", gradient checkpointing";
     return text;
+}
+
+std::string formatNumber(double x) {
+    std::ostringstream s;
+    s << x;
+    return s.str();
 }
 
 std::string formatCount(int64_t n) {
@@ -210,8 +223,11 @@ void TrainingSession::setLambda(double lambda) {
 
 void TrainingSession::setBudget(int budget) {
     if (budget < 1) throw Error("the rank budget must be positive");
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->pendingBudget = budget;
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->pendingBudget = budget;
+    }
+    impl_->wake.notify_all();
 }
 
 RunSummary TrainingSession::run() { return impl_->run(); }
@@ -275,9 +291,14 @@ bool TrainingSession::Impl::prepare() {
     s.minLrRatio = config.trainMinLrRatio;
     s.maxGradNorm = config.trainMaxGradNorm;
     s.etaC = config.l1raEtaC;
-    s.allocator.threshold = effectiveThreshold(config);
     s.allocator.reassign = config.l1raReassign;
     s.allocator.excludePruned = config.l1raExcludePruned;
+    s.allocator.keepStrongest = config.l1raKeepStrongest;
+    s.allocator.deadSingleRankReceives = config.l1raDeadRankReceives;
+    s.allocator.orderBySurvivors = config.l1raOrderBySurvivors;
+    s.allocator.fallBackToAll = config.l1raFallbackToAll;
+    s.newRankInit = config.l1raNewRankInit == "donor" ? AdapterSet::NewRankInit::Donor : AdapterSet::NewRankInit::Fresh;
+    s.resetOptimizer = config.l1raResetOptimizer;
     s.evalBatches = config.evalBatches;
     s.seed = config.seed;
     s.autocast = precision;
@@ -293,6 +314,8 @@ bool TrainingSession::Impl::prepare() {
             throw Error(runDir + ": the run already finished its " + std::to_string(config.trainSteps) + " steps");
         files.emplace(RunFiles::reopen(runDir, state.step));
         log("resumed from " + ckpt + " at step " + std::to_string(state.step));
+        if (state.pendingBudget > 0)
+            log("a budget of " + std::to_string(state.pendingBudget) + " requested before the stop " + budgetTiming());
     } else {
         state.lambda = config.l1raLambda;
         state.budget = config.l1raBudget > 0 ? config.l1raBudget : trainer->initialBudget();
@@ -315,9 +338,18 @@ bool TrainingSession::Impl::handleControls() {
             state.lambda = *pendingLambda;
             pendingLambda.reset();
             lock.unlock();
-            ControlEvent e{state.step + 1, "lambda", state.lambda, "applies from this step"};
+            std::string detail = "applies from this step";
+            if (trainer->gated()) detail += "; prune threshold " + formatNumber(threshold()) + " from the next reallocation";
+            ControlEvent e{state.step + 1, "lambda", state.lambda, detail};
             files->appendEvent(controlEventToJson(e));
             if (sink) sink->onControl(e);
+            lock.lock();
+        }
+        if (pendingBudget) {
+            const int budget = *pendingBudget;
+            pendingBudget.reset();
+            lock.unlock();
+            takeBudgetRequest(budget);
             lock.lock();
         }
         if (checkpointRequested) {
@@ -337,7 +369,9 @@ bool TrainingSession::Impl::handleControls() {
             lock.lock();
         }
         // While paused, a checkpoint or a new λ is still handled at once.
-        wake.wait(lock, [&] { return !paused || stopRequested || checkpointRequested || pendingLambda.has_value(); });
+        wake.wait(lock, [&] {
+            return !paused || stopRequested || checkpointRequested || pendingLambda.has_value() || pendingBudget.has_value();
+        });
     }
     if (pausedHere) {
         lock.unlock();
@@ -357,9 +391,9 @@ bool outOfMemory(const c10::Error& e) {
 
 }  // namespace
 
-StepResult TrainingSession::Impl::trainStep() {
+StepResult TrainingSession::Impl::trainStep(double lambda) {
     try {
-        return trainer->step(int(state.step), state.lambda);
+        return trainer->step(int(state.step), lambda);
     } catch (const c10::Error& e) {
         if (!outOfMemory(e)) throw;
         stopOutOfMemory(e.what_without_backtrace());
@@ -391,12 +425,13 @@ void TrainingSession::Impl::stopOutOfMemory(const std::string& what) {
 
 void TrainingSession::Impl::loop() {
     const int total = config.trainSteps;
-    const int interval = effectiveUpdateInterval(config);
     double sessionSeconds = 0;
     while (state.step < total) {
         if (!handleControls()) break;
         const double t0 = monotonicSeconds();
-        const StepResult r = trainStep();
+        // In the cool-down (no reallocation left) the shrink stops unless l1ra.cooldown_shrink keeps it.
+        const double lambda = shrinksAtStep(config, state.step + 1) ? state.lambda : 0.0;
+        const StepResult r = trainStep(lambda);
         state.step += 1;
         state.lastLoss = r.loss;
         const double seconds = monotonicSeconds() - t0;
@@ -410,7 +445,7 @@ void TrainingSession::Impl::loop() {
         e.loss = r.loss;
         e.lr = r.lr;
         e.gradNorm = r.gradNorm;
-        e.lambda = trainer->gated() ? state.lambda : 0.0;
+        e.lambda = trainer->gated() ? lambda : 0.0;
         e.tokens = r.lossTokens;
         const double tps = double(r.inputTokens) / std::max(seconds, 1e-9);
         smoothedTokensPerSecond = trainStepsThisSession == 1 ? tps : 0.9 * smoothedTokensPerSecond + 0.1 * tps;
@@ -421,35 +456,46 @@ void TrainingSession::Impl::loop() {
         e.memoryBytes = memoryInUse(device);
         e.totalRank = trainer->hasAdapters() ? trainer->adapters().totalRank() : 0;
         e.budget = state.budget;
+        e.threshold = threshold();
         if (state.step % config.logEvery == 0 || state.step == total) files->appendMetrics(stepEventToJson(e));
         if (sink) sink->onStep(e);
 
-        if (trainer->gated() && state.step % interval == 0 && state.step < total) {
-            bool budgetChanged = false, budgetRequested = false;
-            {
-                std::lock_guard<std::mutex> lock(mutex);
-                if (pendingBudget) {
-                    budgetRequested = true;
-                    budgetChanged = *pendingBudget != state.budget;
-                    state.budget = *pendingBudget;
-                    pendingBudget.reset();
-                }
-            }
-            const double r0 = monotonicSeconds();
-            ReallocationEvent re = trainer->reallocate(state.step, state.budget);
-            state.elapsedSeconds += monotonicSeconds() - r0;
-            if (budgetRequested) control("budget", double(re.budget), budgetChanged ? "applied at this reallocation" : "unchanged");
-            state.budget = re.budget;
-            re.budgetChanged = budgetChanged;
-            files->appendEvent(reallocationEventToJson(re));
-            files->appendRanks(rankSnapshotToJson(re.after));
-            if (sink) {
-                sink->onReallocation(re);
-                sink->onSnapshot(re.after);
-            }
-        }
+        if (trainer->gated() && reallocatesAfterStep(config, state.step)) reallocate();
         if (config.evalEvery > 0 && state.step % config.evalEvery == 0 && state.step < total) evaluate();
         if (config.checkpointEvery > 0 && state.step % config.checkpointEvery == 0 && state.step < total) checkpoint();
+    }
+}
+
+// A budget asked for live is part of the run's state (checkpointed) until a reallocation applies it.
+void TrainingSession::Impl::takeBudgetRequest(int budget) {
+    state.pendingBudget = budget;
+    control("budget_request", double(budget), trainer->gated() ? budgetTiming() : "ignored: only L1RA runs reallocate rank");
+    if (!trainer->gated()) state.pendingBudget = 0;
+}
+
+std::string TrainingSession::Impl::budgetTiming() const {
+    const int64_t next = nextReallocationStep(config, state.step);
+    return next > 0 ? "applies at the reallocation after step " + std::to_string(next) : "will not apply: no reallocation is left in this run";
+}
+
+void TrainingSession::Impl::reallocate() {
+    const bool budgetRequested = state.pendingBudget > 0;
+    const bool budgetChanged = budgetRequested && state.pendingBudget != state.budget;
+    if (budgetRequested) state.budget = state.pendingBudget;
+    state.pendingBudget = 0;
+    const double t0 = monotonicSeconds();
+    ReallocationEvent re = trainer->reallocate(state.step, state.budget, threshold(), maxPrunedPerReallocation(config, state.budget));
+    state.elapsedSeconds += monotonicSeconds() - t0;
+    if (budgetRequested) control("budget", double(re.budget), budgetChanged ? "applied at this reallocation" : "unchanged");
+    state.budget = re.budget;
+    re.budgetChanged = budgetChanged;
+    re.lambda = state.lambda;
+    re.pingPong = pingPongCount(re, effectiveUpdateInterval(config));
+    files->appendEvent(reallocationEventToJson(re));
+    files->appendRanks(rankSnapshotToJson(re.after));
+    if (sink) {
+        sink->onReallocation(re);
+        sink->onSnapshot(re.after);
     }
 }
 
@@ -471,6 +517,9 @@ RunSummary TrainingSession::Impl::run() {
         if (finished) {
             evaluate();
             snapshot();
+            if (state.pendingBudget > 0)
+                log("the budget of " + std::to_string(state.pendingBudget) + " was not applied: the run ended before another reallocation",
+                    LogEvent::Level::Warning);
         } else {
             control("stop", double(state.step));
         }

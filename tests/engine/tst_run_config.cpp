@@ -48,6 +48,50 @@ private Q_SLOTS:
         RunConfig d;
         d.trainSteps = 1000;
         QCOMPARE(effectiveUpdateInterval(d), 50);
+        QVERIFY(c.l1raKeepStrongest && c.l1raDeadRankReceives && c.l1raOrderBySurvivors && c.l1raFallbackToAll);
+        QVERIFY(!c.l1raResetOptimizer);
+        QCOMPARE(c.l1raNewRankInit, std::string("fresh"));
+    }
+
+    void theReferenceChoicesAreSwitches() {
+        RunConfig c;
+        c.trainSteps = 1000;
+        c.trainLr = 1e-4;
+        setRunConfigValue(c, "l1ra.interval_share", "0.1");
+        QCOMPARE(effectiveUpdateInterval(c), 100);
+        QCOMPARE(effectiveThreshold(c, 0.2), 2e-2 * 0.2 + 1e-6);   // the λ given, not the configured one
+        setRunConfigValue(c, "l1ra.threshold_rule", "lr");
+        QCOMPARE(effectiveThreshold(c, 0.2), 1e-4 * 0.2 + 1e-6);
+        setRunConfigValue(c, "l1ra.threshold", "0.05");
+        QCOMPARE(effectiveThreshold(c, 0.2), 0.05);
+        try {
+            setRunConfigValue(c, "l1ra.threshold_rule", "adam");
+            QFAIL("accepted an unknown threshold rule");
+        } catch (const Error& e) {
+            QVERIFY(std::string(e.what()).find("not one of eta_c, lr") != std::string::npos);
+        }
+    }
+
+    void theReallocationWindow() {
+        RunConfig c;
+        c.trainSteps = 400;
+        c.l1raUpdateInterval = 25;
+        QVERIFY(!reallocatesAfterStep(c, 0) && reallocatesAfterStep(c, 25) && !reallocatesAfterStep(c, 26));
+        QVERIFY(reallocatesAfterStep(c, 375) && !reallocatesAfterStep(c, 400));   // never at the end
+        c.l1raWarmupShare = 0.25;    // from step 100
+        c.l1raCooldownShare = 0.2;   // none after step 320
+        QVERIFY(!reallocatesAfterStep(c, 75) && reallocatesAfterStep(c, 100));
+        QVERIFY(reallocatesAfterStep(c, 300) && !reallocatesAfterStep(c, 325));
+        QCOMPARE(nextReallocationStep(c, 0), int64_t(100));
+        QCOMPARE(nextReallocationStep(c, 300), int64_t(0));
+        QVERIFY(shrinksAtStep(c, 320) && !shrinksAtStep(c, 321));
+        c.l1raCooldownShrink = true;
+        QVERIFY(shrinksAtStep(c, 400));
+        c.method = "lora";
+        QVERIFY(!reallocatesAfterStep(c, 100));
+        QCOMPARE(maxPrunedPerReallocation(c, 224), -1);
+        c.l1raMaxMoveShare = 0.05;
+        QCOMPARE(maxPrunedPerReallocation(c, 224), 11);
     }
 
     void parsesNestedAndFlat() {

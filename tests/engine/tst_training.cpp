@@ -4,6 +4,7 @@
 #include "l1ra/run_record.h"
 #include "l1ra/training_session.h"
 #include "test_support.h"
+#include "training_test_support.h"
 
 #include <QtTest>
 
@@ -18,43 +19,10 @@
 using namespace l1ra;
 using nlohmann::json;
 
-namespace {
-
-struct Recorder : TrainingEventSink {
-    std::mutex mutex;
-    std::vector<StepEvent> steps;
-    std::vector<EvalEvent> evals;
-    std::vector<ReallocationEvent> reallocations;
-    std::vector<ControlEvent> controls;
-    std::vector<RankSnapshot> snapshots;
-    std::vector<RunState> states;
-    std::vector<std::string> logs;
-    std::function<void(const StepEvent&)> onEachStep;
-    void onState(RunState s, const std::string&) override {
-        std::lock_guard<std::mutex> l(mutex);
-        states.push_back(s);
-    }
-    void onStep(const StepEvent& e) override {
-        {
-            std::lock_guard<std::mutex> l(mutex);
-            steps.push_back(e);
-        }
-        if (onEachStep) onEachStep(e);
-    }
-    void onEval(const EvalEvent& e) override { std::lock_guard<std::mutex> l(mutex); evals.push_back(e); }
-    void onReallocation(const ReallocationEvent& e) override { std::lock_guard<std::mutex> l(mutex); reallocations.push_back(e); }
-    void onControl(const ControlEvent& e) override { std::lock_guard<std::mutex> l(mutex); controls.push_back(e); }
-    void onSnapshot(const RankSnapshot& s) override { std::lock_guard<std::mutex> l(mutex); snapshots.push_back(s); }
-    void onLog(const LogEvent& e) override { std::lock_guard<std::mutex> l(mutex); logs.push_back(e.text); }
-};
-
-double meanLoss(const std::vector<StepEvent>& steps, std::size_t from, std::size_t to) {
-    double s = 0;
-    for (std::size_t i = from; i < to; ++i) s += steps[i].loss;
-    return s / double(to - from);
-}
-
-}  // namespace
+using test::fixtureRun;
+using test::meanLoss;
+using test::Recorder;
+using test::deterministicRecord;
 
 class TestTraining : public QObject {
     Q_OBJECT

@@ -126,7 +126,7 @@ void RunConfigFormTest::editorsFollowTheSchema() {
     QCOMPARE(form.sectionOf(QStringLiteral("log.every")), QStringLiteral("other"));
     // "0 = ..." in the help becomes the spin box's text for 0.
     auto* interval = qobject_cast<QSpinBox*>(form.fieldWidget(QStringLiteral("l1ra.update_interval")));
-    QCOMPARE(interval->specialValueText(), QStringLiteral("0 (5 % of train.steps)"));
+    QCOMPARE(interval->specialValueText(), QStringLiteral("0 (l1ra.interval_share * train.steps)"));
 }
 
 void RunConfigFormTest::roundTripEveryFieldChanged() {

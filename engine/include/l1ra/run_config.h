@@ -32,11 +32,24 @@ struct RunConfig {
 
     double l1raLambda = 5e-3;
     double l1raEtaC = 2e-2;
-    int l1raUpdateInterval = 0;        // 0 = 5 % of train.steps
-    double l1raThreshold = -1;         // < 0 = eta_c * lambda + 1e-6
+    int l1raUpdateInterval = 0;        // 0 = l1raIntervalShare of train.steps
+    double l1raIntervalShare = 0.05;   // the reference code: 0.1
+    double l1raThreshold = -1;         // < 0 = derived by l1raThresholdRule
+    std::string l1raThresholdRule = "eta_c";   // eta_c: eta_c * lambda + 1e-6; lr: train.lr * lambda + 1e-6 (reference)
     bool l1raReassign = true;
     bool l1raExcludePruned = true;
     int l1raBudget = 0;                // 0 = rank x number of adapters
+    double l1raWarmupShare = 0;        // no reallocation before this share of train.steps
+    double l1raCooldownShare = 0;      // no reallocation in this final share of train.steps
+    bool l1raCooldownShrink = false;   // keep the L1 shrink in the cool-down
+    double l1raMaxMoveShare = 1;       // at most this share of the budget pruned per reallocation
+    std::string l1raNewRankInit = "fresh";   // fresh | donor
+    // Switches that reproduce the reference code's choices (docs/l1ra.md).
+    bool l1raKeepStrongest = true;
+    bool l1raDeadRankReceives = true;
+    bool l1raOrderBySurvivors = true;
+    bool l1raFallbackToAll = true;
+    bool l1raResetOptimizer = false;
 
     int trainSteps = 200;              // optimizer steps
     int trainBatchSize = 4;
@@ -97,8 +110,20 @@ std::string runConfigValue(const RunConfig& config, const std::string& key);
 void validateRunConfig(const RunConfig& config);
 
 // Derived values the engine uses.
-int effectiveUpdateInterval(const RunConfig& config);   // update_interval or 5 % of steps, at least 1
-double effectiveThreshold(const RunConfig& config);     // threshold or eta_c * lambda + 1e-6
+int effectiveUpdateInterval(const RunConfig& config);   // update_interval or interval_share of steps, at least 1
+// The prune threshold with L1 strength `lambda` in force: l1ra.threshold, or derived by l1ra.threshold_rule.
+double effectiveThreshold(const RunConfig& config, double lambda);
+double effectiveThreshold(const RunConfig& config);     // with the configured l1ra.lambda
+// Whether an L1RA run reallocates after optimizer step `step` (1-based): every interval, never at 0 or at the
+// end, not before the warm-up share nor in the cool-down share of train.steps.
+bool reallocatesAfterStep(const RunConfig& config, int64_t step);
+// Whether the L1 shrink applies in optimizer step `step` (1-based): always, except in the cool-down share of
+// train.steps when l1ra.cooldown_shrink is off (no pruning is left for it to prepare).
+bool shrinksAtStep(const RunConfig& config, int64_t step);
+// The first reallocation after `step`, or 0 when none is left.
+int64_t nextReallocationStep(const RunConfig& config, int64_t step);
+// The most ranks one reallocation may prune under the threshold with `budget` (l1ra.max_move_share); -1 = no cap.
+int maxPrunedPerReallocation(const RunConfig& config, int budget);
 
 // The `l1ra train` command line that reproduces this config (for the studio's "show command").
 std::string trainCommandLine(const RunConfig& config, const std::string& outDir);
