@@ -72,19 +72,4 @@ double meanLoss(const std::vector<StepEvent>& steps, std::size_t from, std::size
     return s / double(to - from);
 }
 
-std::string deterministicRecord(const std::string& runDir) {
-    std::string out;
-    for (const char* name : {"/metrics.jsonl", "/ranks.jsonl", "/events.jsonl"}) {
-        std::istringstream in(readFile(runDir + name));
-        std::string line;
-        while (std::getline(in, line)) {
-            json j = json::parse(line);
-            for (const char* k : {"tokens_per_s", "step_s", "elapsed_s", "eta_s", "memory_bytes"}) j.erase(k);
-            if (j.value("type", "") == "control" && j.value("what", "") == "stop") continue;
-            out += j.dump() + "\n";
-        }
-    }
-    return out;
-}
-
 }  // namespace l1ra::test

@@ -35,7 +35,4 @@ struct Recorder : TrainingEventSink {
 
 double meanLoss(const std::vector<StepEvent>& steps, std::size_t from, std::size_t to);
 
-// metrics.jsonl, ranks.jsonl and events.jsonl without the wall-clock fields and the stop control.
-std::string deterministicRecord(const std::string& runDir);
-
 }  // namespace l1ra::test
