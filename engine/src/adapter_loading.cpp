@@ -55,19 +55,23 @@ std::unique_ptr<AdapterSet> loadCheckpointAdapters(const std::string& ckpt, cons
     if (method == "full") throw Error(ckpt + ": a full fine-tuning checkpoint has no adapter; export it as a merged model");
     SafetensorsFile file(ckpt + "/trainable.safetensors");
     std::vector<LoadedAdapter> loaded;
-    for (const auto& entry : state.at("adapters")) {
-        const std::string module = entry.at("module").get<std::string>();
-        LoadedAdapter l;
-        if (!parseModuleName(module, &l.layer, &l.projection)) throw Error(statePath + ": '" + module + "' is not a LLaMA projection");
-        l.A = loadTensor(file.tensor(module + ".lora_A"), torch::kFloat32, device);
-        l.B = loadTensor(file.tensor(module + ".lora_B"), torch::kFloat32, device);
-        if (method == "l1ra") l.gate = loadTensor(file.tensor(module + ".gate"), torch::kFloat32, device);
-        l.scale = entry.at("scale").get<double>();
-        loaded.push_back(std::move(l));
-    }
     AdapterSpec spec;
-    spec.rank = state.value("initial_rank", 8);
-    spec.alpha = state.value("alpha", 16.0);
+    try {
+        for (const auto& entry : state.at("adapters")) {
+            const std::string module = entry.at("module").get<std::string>();
+            LoadedAdapter l;
+            if (!parseModuleName(module, &l.layer, &l.projection)) throw Error(statePath + ": '" + module + "' is not a LLaMA projection");
+            l.A = loadTensor(file.tensor(module + ".lora_A"), torch::kFloat32, device);
+            l.B = loadTensor(file.tensor(module + ".lora_B"), torch::kFloat32, device);
+            if (method == "l1ra") l.gate = loadTensor(file.tensor(module + ".gate"), torch::kFloat32, device);
+            l.scale = entry.at("scale").get<double>();
+            loaded.push_back(std::move(l));
+        }
+        spec.rank = state.value("initial_rank", 8);
+        spec.alpha = state.value("alpha", 16.0);
+    } catch (const json::exception& e) {
+        throw Error(statePath + ": " + e.what());   // a key missing or of the wrong type
+    }
     spec.gated = method == "l1ra";
     return std::make_unique<AdapterSet>(config, device, std::move(loaded), spec, ckpt);
 }

@@ -3,6 +3,7 @@
 #include "crash_point.h"
 #include "file_util.h"
 #include "l1ra/error.h"
+#include "model_folder.h"
 #include "safetensors.h"
 #include "tensor_io.h"
 #include "trainer.h"
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -109,6 +111,45 @@ std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const Ch
     return finalDir;
 }
 
+// The numbers a resume trusts: a hand-edited or damaged state.json must not reach the trainer.
+static CheckpointState readCheckpointState(const json& s, const std::string& statePath, const std::string& method) {
+    const int version = s.value("format_version", 1);
+    if (version > kCheckpointFormat)
+        throw Error(statePath + ": checkpoint format " + std::to_string(version) + " is newer than this build reads (" +
+                    std::to_string(kCheckpointFormat) + "): update L1RA Studio");
+    if (version < 1) throw Error(statePath + ": 'format_version' " + std::to_string(version) + " is not a checkpoint format (1 to " +
+                                 std::to_string(kCheckpointFormat) + ")");
+    if (s.at("method").get<std::string>() != method)
+        throw Error(statePath + ": checkpoint of a '" + s.at("method").get<std::string>() + "' run");
+    CheckpointState state;
+    state.step = s.at("step").get<int64_t>();
+    state.lambda = s.at("lambda").get<double>();
+    state.budget = s.at("budget").get<int>();
+    state.pendingBudget = s.value("pending_budget", 0);   // format 1 did not record one
+    state.lastLoss = s.value("last_loss", 0.0);
+    state.bestValLoss = s.value("best_val_loss", 0.0);
+    state.lastValLoss = s.value("last_val_loss", 0.0);
+    state.elapsedSeconds = s.value("elapsed_s", 0.0);
+    auto require = [&](bool ok, const char* key, const std::string& value, const char* what) {
+        if (!ok) throw Error(statePath + ": '" + key + "' is " + value + "; it must be " + what);
+    };
+    require(state.step >= 0, "step", std::to_string(state.step), "0 or more");
+    require(std::isfinite(state.lambda) && state.lambda >= 0, "lambda", std::to_string(state.lambda), "a finite number, 0 or more");
+    require(state.budget >= 0, "budget", std::to_string(state.budget), "0 or more");
+    require(state.pendingBudget >= 0, "pending_budget", std::to_string(state.pendingBudget), "0 or more");
+    return state;
+}
+
+// A saved tensor must have the shape of the one it replaces, except along the rank axis (-1: none), which
+// reallocation changes; its Adam moments must have its own shape.
+static void requireShape(const torch::Tensor& saved, const torch::Tensor& fresh, int rankAxis, const std::string& name,
+                         const std::string& file) {
+    bool ok = saved.dim() == fresh.dim();
+    for (int64_t d = 0; ok && d < saved.dim(); ++d) ok = d == rankAxis || saved.size(d) == fresh.size(d);
+    if (!ok) throw Error(file + ": '" + name + "' has shape " + shapeString(saved.sizes().vec()) + ", but the model needs " + shapeString(fresh.sizes().vec()) +
+                         (rankAxis >= 0 ? " (any rank along axis " + std::to_string(rankAxis) + ")" : ""));
+}
+
 CheckpointState loadCheckpoint(const std::string& checkpointDir, Trainer& trainer) {
     const std::string statePath = checkpointDir + "/state.json";
     json s;
@@ -119,20 +160,7 @@ CheckpointState loadCheckpoint(const std::string& checkpointDir, Trainer& traine
     }
     CheckpointState state;
     try {
-        const int version = s.value("format_version", 1);
-        if (version < 1 || version > kCheckpointFormat)
-            throw Error(statePath + ": checkpoint format " + std::to_string(version) + " is newer than this build reads (" +
-                        std::to_string(kCheckpointFormat) + "): update L1RA Studio");
-        if (s.at("method").get<std::string>() != trainer.settings().method)
-            throw Error(statePath + ": checkpoint of a '" + s.at("method").get<std::string>() + "' run");
-        state.step = s.at("step").get<int64_t>();
-        state.lambda = s.at("lambda").get<double>();
-        state.budget = s.at("budget").get<int>();
-        state.pendingBudget = s.value("pending_budget", 0);   // format 1 did not record one
-        state.lastLoss = s.value("last_loss", 0.0);
-        state.bestValLoss = s.value("best_val_loss", 0.0);
-        state.lastValLoss = s.value("last_val_loss", 0.0);
-        state.elapsedSeconds = s.value("elapsed_s", 0.0);
+        state = readCheckpointState(s, statePath, trainer.settings().method);
     } catch (const json::exception& e) {
         throw Error(statePath + ": " + e.what());
     }
@@ -141,30 +169,33 @@ CheckpointState loadCheckpoint(const std::string& checkpointDir, Trainer& traine
     const auto device = trainer.model().device();
     torch::NoGradGuard noGrad;
     auto load = [&](const std::string& name) { return loadTensor(file.tensor(name), torch::kFloat32, device); };
-    auto restore = [&](TrainableTensor& p) {
+    auto restore = [&](TrainableTensor& p, int rankAxis) {
         auto value = load(p.name);
-        if (trainer.hasAdapters()) {
-            p.value = value.requires_grad_(p.value.requires_grad());   // ranks may differ from a fresh adapter
-        } else {
-            if (value.sizes() != p.value.sizes()) throw Error(tensorsPath + ": '" + p.name + "' has another shape than the model");
-            p.value.copy_(value);
-        }
+        requireShape(value, p.value, trainer.hasAdapters() ? rankAxis : -1, p.name, tensorsPath);
+        if (trainer.hasAdapters()) p.value = value.requires_grad_(p.value.requires_grad());   // ranks may differ from a fresh adapter
+        else p.value.copy_(value);
         p.expAvg = load(p.name + ".exp_avg");
         p.expAvgSq = load(p.name + ".exp_avg_sq");
-        p.steps = s.at("optimizer_steps").value(p.name, int64_t(0));
+        requireShape(p.expAvg, p.value, -1, p.name + ".exp_avg", tensorsPath);
+        requireShape(p.expAvgSq, p.value, -1, p.name + ".exp_avg_sq", tensorsPath);
+        try {
+            p.steps = s.at("optimizer_steps").value(p.name, int64_t(0));
+        } catch (const json::exception& e) {
+            throw Error(statePath + ": optimizer_steps: " + e.what());
+        }
     };
     if (trainer.hasAdapters()) {
         for (Adapter& a : trainer.adapters().adapters()) {
-            restore(a.A);
-            restore(a.B);
-            if (trainer.adapters().gated()) restore(a.gate);
+            restore(a.A, 0);   // A [rank, in]
+            restore(a.B, 1);   // B [out, rank]
+            if (trainer.adapters().gated()) restore(a.gate, 0);   // gate [rank]
             else a.gate.value = torch::ones({a.A.value.size(0)}, a.A.value.options()).requires_grad_(false);
             if (a.A.value.size(0) != a.B.value.size(1) || a.gate.value.size(0) != a.A.value.size(0))
                 throw Error(tensorsPath + ": adapter " + a.moduleName() + " has inconsistent ranks");
             a.born = savedBirths(s, a.moduleName(), a.rank(), statePath);
         }
     } else {
-        for (TrainableTensor* p : trainer.trainables()) restore(*p);
+        for (TrainableTensor* p : trainer.trainables()) restore(*p, -1);
     }
     return state;
 }

@@ -41,10 +41,15 @@ RunFiles RunFiles::reopen(const std::string& dir, int64_t step) {
         if (!fileExists(path)) continue;
         std::istringstream in(readTextFile(path));
         std::string kept, line;
+        int number = 0;
         while (std::getline(in, line)) {
+            ++number;
             const auto j = nlohmann::json::parse(line, nullptr, false);
             if (j.is_discarded() || !j.is_object()) continue;   // a line cut short by a crash
-            if (j.value("step", int64_t(0)) <= step) kept += line + "\n";
+            const auto at = j.find("step");
+            if (at != j.end() && !at->is_number_integer())
+                throw Error(path + ": line " + std::to_string(number) + ": 'step' is not a whole number");
+            if (at == j.end() || at->get<int64_t>() <= step) kept += line + "\n";
         }
         writeTextFileAtomically(path, kept);
     }

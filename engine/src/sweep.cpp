@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 namespace l1ra {
 
@@ -76,7 +77,11 @@ std::vector<uint64_t> parseSweepSeeds(const std::string& text, uint64_t firstSee
             for (long i = 0; i < n; ++i) seeds.push_back(firstSeed + uint64_t(i));
             return seeds;
         }
-        for (const auto& item : splitList(text)) seeds.push_back(std::stoull(item));
+        for (const auto& item : splitList(text)) {
+            // stoull reads "-1" as 2^64 - 1: a seed is written without a sign.
+            if (item.find_first_not_of(" 0123456789") != std::string::npos) throw std::invalid_argument(item);
+            seeds.push_back(std::stoull(item));
+        }
     } catch (const std::logic_error&) {
         throw Error("--seeds '" + text + "' is neither a count nor a list of seeds");
     }

@@ -127,8 +127,14 @@ const std::vector<std::string>& dataFormatNames() {
     return names;
 }
 
-std::string detectDataFormat(const std::string& path) {
+// A folder given where a data file belongs is common (a dataset's folder instead of its file): say so.
+static void requireDataFile(const std::string& path) {
+    if (isDirectory(path)) throw Error("data file " + path + " is a folder; give the file inside it");
     if (!fileExists(path)) throw Error("data file " + path + " does not exist");
+}
+
+std::string detectDataFormat(const std::string& path) {
+    requireDataFile(path);
     if (endsWith(path, ".txt") || endsWith(path, ".text") || endsWith(path, ".md")) return "text";
     std::ifstream in(path);
     std::string line;
@@ -157,7 +163,7 @@ std::vector<TrainingExample> readTrainingExamples(const std::string& path, const
     const auto& names = dataFormatNames();
     if (std::find(names.begin(), names.end(), f) == names.end())
         throw Error("data format '" + f + "' is not one of text, jsonl, alpaca, chat, sharegpt");
-    if (!fileExists(path)) throw Error("data file " + path + " does not exist");
+    requireDataFile(path);
     if (resolvedFormat) *resolvedFormat = f;
     std::vector<TrainingExample> out;
     if (f == "text") {

@@ -272,6 +272,11 @@ bool TrainingSession::Impl::prepare() {
     log("data " + config.dataTrain + " (" + format + "): " + std::to_string(train.sequences.size()) + " training sequences (" +
         formatCount(train.trainedTokens) + " trained tokens), " + std::to_string(val.sequences.size()) + " validation sequences" +
         (train.skippedRecords ? ", " + std::to_string(train.skippedRecords) + " records skipped (nothing left to train after cutting to train.seq_len)" : ""));
+    if (train.sequences.empty())
+        throw Error(config.dataTrain + ": no usable training sequences" +
+                    (train.skippedRecords ? " (every record was skipped: nothing left to train after cutting to train.seq_len " +
+                                                std::to_string(config.trainSeqLen) + ")"
+                                          : ""));
 
     TrainerSettings s;
     s.method = config.method;
