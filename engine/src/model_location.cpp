@@ -34,9 +34,11 @@ std::string trimmed(std::string s) {
 fs::path newestSnapshot(const fs::path& snapshots) {
     fs::path best;
     fs::file_time_type bestTime;
-    for (const auto& e : fs::directory_iterator(snapshots)) {
-        if (!e.is_directory()) continue;
-        const auto t = e.last_write_time();
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(snapshots, ec)) {
+        if (!e.is_directory(ec)) continue;
+        const auto t = e.last_write_time(ec);
+        if (ec) continue;
         if (best.empty() || t > bestTime) best = e.path(), bestTime = t;
     }
     return best;
