@@ -16,6 +16,8 @@ packages=(
   xvfb xauth
   # demo material (DESIGN.md section 5)
   wordnet-base bsdgames fortunes-min fortunes
+  # the Debian package and its check (ctest -L package, docs/install.md): cpack's dpkg-shlibdeps needs file
+  dpkg-dev file binutils desktop-file-utils appstream shared-mime-info groff-base
 )
 # The eager PyTorch reference used by the benchmark scripts; optional for the studio itself.
 if [[ "${L1RA_WITH_PYTHON_REFERENCE:-0}" == 1 ]]; then

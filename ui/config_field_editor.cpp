@@ -1,5 +1,6 @@
 #include "config_field_editor.h"
 
+#include "cached_model_button.h"
 #include "path_field.h"
 #include "real_spin_box.h"
 
@@ -239,9 +240,14 @@ public:
         path_ = new PathField(folder ? PathField::Kind::Directory : PathField::Kind::File,
                               folder ? tr("Choose a model folder") : tr("Choose a data file"),
                               folder ? QString() : tr("Training data (*.jsonl *.json *.txt);;All files (*)"), parent);
-        path_->setPlaceholder(folder ? tr("Hugging Face model folder \u2014 browse or drop it here")
+        path_->setPlaceholder(folder ? tr("Hugging Face model folder or cache entry \u2014 browse, drop it here or pick a cached one")
                                      : tr(".jsonl or .txt \u2014 browse or drop it here"));
         QObject::connect(path_, &PathField::pathEdited, this, &ConfigFieldEditor::changed);
+        if (folder) {
+            auto* cached = new CachedModelButton;
+            path_->addButton(cached);
+            QObject::connect(cached, &CachedModelButton::modelChosen, path_, &PathField::choose);
+        }
     }
     QWidget* widget() const override { return path_; }
     QString valueJson() const override { return jsonString(path_->path()); }

@@ -2,12 +2,44 @@
 
 #include "studio_paths.h"
 
+#include "l1ra/version.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 
 #include <cstdio>
 
 namespace l1ra::ui {
+
+namespace {
+
+bool isModelFolder(const QString& folder) {
+    const QDir dir(folder);
+    return QFileInfo::exists(dir.filePath(QStringLiteral("model.safetensors"))) ||
+           QFileInfo::exists(dir.filePath(QStringLiteral("model.safetensors.index.json")));
+}
+
+}  // namespace
+
+void assignLaunchPath(const QString& path, LaunchOptions& options) {
+    const QFileInfo info(path);
+    if (!info.isFile()) {
+        options.runFolder = path;   // a folder, or nothing: the explorer says what it found there
+        return;
+    }
+    const QString folder = info.absolutePath();
+    if (!runRecordFolder(folder).isEmpty()) {
+        options.runFolder = folder;
+    } else if (info.fileName() == QLatin1String("config.json") && isModelFolder(folder)) {
+        options.model = folder;
+    } else if (!options.runConfig.isEmpty()) {
+        options.error = QCoreApplication::translate("launch", "two run configs given: %1 and %2").arg(options.runConfig, path);
+    } else {
+        options.runConfig = info.absoluteFilePath();
+    }
+}
 
 LaunchOptions parseLaunchOptions(const QStringList& arguments) {
     QCommandLineParser parser;
@@ -24,8 +56,10 @@ LaunchOptions parseLaunchOptions(const QStringList& arguments) {
     const QCommandLineOption script(QStringLiteral("script"), QCoreApplication::translate("launch", "Run a scripted session (see docs/studio.md)."),
                                     QStringLiteral("FILE"));
     parser.addOptions({runConfig, demoDir, runsDir, script});
-    parser.addPositionalArgument(QStringLiteral("run"), QCoreApplication::translate("launch", "A run folder or exported adapter to open."),
-                                 QStringLiteral("[RUN_FOLDER]"));
+    parser.addPositionalArgument(QStringLiteral("path"),
+                                 QCoreApplication::translate("launch", "A run folder or exported adapter to open, a run folder's or model "
+                                                                       "folder's config.json, or a run config file."),
+                                 QStringLiteral("[PATH]"));
 
     LaunchOptions options;
     if (!parser.parse(arguments)) {
@@ -34,18 +68,16 @@ LaunchOptions parseLaunchOptions(const QStringList& arguments) {
     }
     if (parser.isSet(help) || parser.isSet(version)) {
         options.helpShown = true;
-        std::fputs(qPrintable(parser.isSet(help) ? parser.helpText()
-                                                 : QCoreApplication::applicationName() + QLatin1Char(' ') + QCoreApplication::applicationVersion() + QLatin1Char('\n')),
-                   stdout);
+        std::fputs(parser.isSet(help) ? qPrintable(parser.helpText()) : l1ra::versionReport("l1ra-studio").c_str(), stdout);
         return options;
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1) {
-        options.error = QCoreApplication::translate("launch", "one run folder at most, got: %1").arg(positional.join(QLatin1Char(' ')));
+        options.error = QCoreApplication::translate("launch", "one path at most, got: %1").arg(positional.join(QLatin1Char(' ')));
         return options;
     }
-    if (!positional.isEmpty()) options.runFolder = positional.first();
     options.runConfig = parser.value(runConfig);
+    if (!positional.isEmpty()) assignLaunchPath(positional.first(), options);
     options.demoDir = ui::demoDir(parser.value(demoDir));
     options.runsDir = parser.value(runsDir);
     options.script = parser.value(script);

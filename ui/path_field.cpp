@@ -48,9 +48,17 @@ void PathField::browse() {
     const QString start = path().isEmpty() ? QString() : (kind_ == Kind::Directory ? path() : QFileInfo(path()).absolutePath());
     const QString chosen = kind_ == Kind::Directory ? QFileDialog::getExistingDirectory(this, dialogTitle_, start)
                                                     : QFileDialog::getOpenFileName(this, dialogTitle_, start, nameFilter_);
-    if (chosen.isEmpty()) return;
-    setPath(chosen);
-    Q_EMIT pathEdited(chosen);
+    if (!chosen.isEmpty()) choose(chosen);
+}
+
+void PathField::choose(const QString& path) {
+    setPath(path);
+    Q_EMIT pathEdited(path);
+}
+
+void PathField::addButton(QToolButton* button) {
+    button->setParent(this);
+    layout()->addWidget(button);
 }
 
 QString PathField::droppedPath(const QMimeData* mime) const {

@@ -19,11 +19,13 @@ public:
     QString path() const;
     void setPath(const QString& path);   // no pathEdited
     void setPlaceholder(const QString& text);
+    void addButton(QToolButton* button);   // after Browse…
     Kind kind() const { return kind_; }
     QLineEdit* lineEdit() const { return edit_; }
 
 public Q_SLOTS:
     void browse();
+    void choose(const QString& path);   // as if the user picked it: setPath, then pathEdited
 
 Q_SIGNALS:
     // The user finished typing (Enter or focus out), picked a path in the dialog, or dropped one.

@@ -13,6 +13,7 @@
 
 #include "l1ra/demo.h"
 #include "l1ra/run_config.h"
+#include "l1ra/version.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -25,8 +26,8 @@ namespace l1ra::ui {
 void setApplicationNames() {
     QCoreApplication::setOrganizationName(QStringLiteral("L1RA"));
     QCoreApplication::setApplicationName(QStringLiteral("L1RA Studio"));
-    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
-    QGuiApplication::setDesktopFileName(QStringLiteral("l1ra-studio"));
+    QCoreApplication::setApplicationVersion(QString::fromStdString(l1ra::projectVersion()));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.l1ra.Studio"));   // packaging/linux/org.l1ra.Studio.desktop
 }
 
 namespace {
@@ -77,6 +78,7 @@ QString applyLaunchOptions(MainWindow& window, const LaunchOptions& options) {
             used = QStringLiteral("demo-preparing");
         }
     }
+    if (!options.model.isEmpty()) window.runConfigForm()->setModelPath(options.model);
     if (!options.runFolder.isEmpty()) window.openRun(options.runFolder);
     return used;
 }

@@ -2,6 +2,7 @@
 
 #include "commands.h"
 #include "l1ra/error.h"
+#include "l1ra/version.h"
 
 #include <exception>
 
@@ -79,7 +80,7 @@ const std::vector<Command>& commands() {
 static void printUsage(std::ostream& out) {
     out << "l1ra — L1RA Studio's headless engine\n\nUsage: l1ra COMMAND [OPTIONS]\n\nCommands:\n";
     for (const auto& c : commands()) out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << "\n";
-    out << "\n'l1ra help COMMAND' shows a command's options.\n";
+    out << "\n'l1ra help COMMAND' shows a command's options; 'l1ra --version' the version, LibTorch and CUDA.\n";
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -95,6 +96,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         }
         printUsage(args.empty() ? err : out);
         return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version" || args[0] == "version") {
+        out << versionReport("l1ra");
+        return 0;
     }
     for (const auto& c : commands()) {
         if (args[0] != c.name) continue;

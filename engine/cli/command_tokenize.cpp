@@ -1,6 +1,7 @@
 #include "arguments.h"
 #include "commands.h"
 #include "l1ra/error.h"
+#include "l1ra/model_location.h"
 #include "l1ra/text_tokenizer.h"
 
 #include <nlohmann/json.hpp>
@@ -22,7 +23,7 @@ int runTokenize(const Args& args, std::ostream& out, std::ostream& err) {
     Arguments a("tokenize", args, {"--model", "--text", "--file"}, {"--json", "--no-special"});
     if (a.has("--text") == a.has("--file")) throw Error("give exactly one of --text and --file");
     const std::string text = a.has("--text") ? *a.value("--text") : readInput(*a.value("--file"));
-    const auto tokenizer = loadTokenizer(a.required("--model"));
+    const auto tokenizer = loadTokenizer(resolveModelFolder(a.required("--model")));
     err << "tokenizer: " << tokenizer->path() << " (" << tokenizer->kind() << ")\n";
     const std::vector<int64_t> ids = tokenizer->encode(text, !a.flag("--no-special"));
     if (a.flag("--json")) {

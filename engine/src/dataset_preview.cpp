@@ -2,6 +2,7 @@
 
 #include "data_records.h"
 #include "file_util.h"
+#include "l1ra/model_location.h"
 #include "l1ra/text_tokenizer.h"
 #include "prompt_format.h"
 
@@ -26,8 +27,9 @@ std::vector<DatasetSegment> segmentsOf(const DataRecord& record, const Tokenizer
 
 }  // namespace
 
-DatasetPreview previewDataset(const std::string& path, const std::string& format, int maxSamples, const std::string& modelDir,
+DatasetPreview previewDataset(const std::string& path, const std::string& format, int maxSamples, const std::string& modelPath,
                               const std::string& chatTemplate) {
+    const std::string modelDir = resolveModelFolder(modelPath);
     DatasetPreview p;
     p.path = path;
     std::shared_ptr<const Tokenizer> tokenizer;

@@ -2,6 +2,7 @@
 
 #include "generation.h"
 #include "l1ra/error.h"
+#include "l1ra/model_location.h"
 #include "l1ra/runtime.h"
 #include "tensor_io.h"
 
@@ -17,7 +18,8 @@ torch::ScalarType chooseComputeDtype(const std::string& requested, const std::st
     return t;
 }
 
-std::unique_ptr<LanguageModel> LanguageModel::load(const std::string& dir, const LoadOptions& options) {
+std::unique_ptr<LanguageModel> LanguageModel::load(const std::string& path, const LoadOptions& options) {
+    const std::string dir = resolveModelFolder(path);
     auto impl = std::make_unique<Impl>();
     impl->info = inspectModel(dir, /*readTokenizer=*/false);   // the tokenizer is loaded once, below
     impl->device = resolveDevice(options.device);

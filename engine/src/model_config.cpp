@@ -2,6 +2,7 @@
 
 #include "file_util.h"
 #include "l1ra/error.h"
+#include "l1ra/model_location.h"
 
 #include <nlohmann/json.hpp>
 
@@ -200,7 +201,8 @@ LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& sou
     return c;
 }
 
-LlamaConfig loadLlamaConfig(const std::string& modelDir) {
+LlamaConfig loadLlamaConfig(const std::string& modelPath) {
+    const std::string modelDir = resolveModelFolder(modelPath);
     if (!isDirectory(modelDir)) throw Error("model folder " + modelDir + " does not exist");
     const std::string path = modelDir + "/config.json";
     if (!fileExists(path)) throw Error(modelDir + ": no config.json (not a Hugging Face model folder?)");

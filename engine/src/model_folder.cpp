@@ -2,6 +2,7 @@
 
 #include "file_util.h"
 #include "l1ra/error.h"
+#include "l1ra/model_location.h"
 #include "l1ra/text_tokenizer.h"
 
 #include <nlohmann/json.hpp>
@@ -49,7 +50,8 @@ std::map<std::string, std::vector<int64_t>> ModelFolder::expectedShapes(const Ll
     return s;
 }
 
-ModelFolder::ModelFolder(const std::string& dir) : dir_(dir), config_(loadLlamaConfig(dir)) {
+ModelFolder::ModelFolder(const std::string& path) : dir_(resolveModelFolder(path)), config_(loadLlamaConfig(dir_)) {
+    const std::string& dir = dir_;
     const std::string single = dir + "/model.safetensors";
     const std::string index = dir + "/model.safetensors.index.json";
     std::map<std::string, std::string> weightMap;   // tensor -> file, for sharded folders

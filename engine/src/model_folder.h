@@ -14,7 +14,8 @@ namespace l1ra {
 class ModelFolder {
 public:
     // Opens and validates everything except the tensor values; throws l1ra::Error naming the file.
-    explicit ModelFolder(const std::string& dir);
+    // `path` may be a Hugging Face cache entry (l1ra/model_location.h): dir() is then its snapshot.
+    explicit ModelFolder(const std::string& path);
 
     const std::string& dir() const { return dir_; }
     const LlamaConfig& config() const { return config_; }

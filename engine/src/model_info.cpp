@@ -39,8 +39,9 @@ void readTextSide(const std::string& dir, ModelInfo& info) {
 
 }  // namespace
 
-ModelInfo inspectModel(const std::string& dir, bool readTokenizer) {
-    ModelFolder folder(dir);
+ModelInfo inspectModel(const std::string& path, bool readTokenizer) {
+    ModelFolder folder(path);
+    const std::string& dir = folder.dir();
     const LlamaConfig& c = folder.config();
     ModelInfo info;
     info.path = dir;

@@ -7,6 +7,7 @@
 #include "l1ra/churn.h"
 #include "l1ra/error.h"
 #include "l1ra/memory_plan.h"
+#include "l1ra/model_location.h"
 #include "l1ra/run_record.h"
 #include "l1ra/runtime.h"
 #include "memory_usage.h"
@@ -141,6 +142,7 @@ TrainingSession::TrainingSession(const RunConfig& config, const std::string& run
     if (runDir.empty()) throw Error("no run folder given");
     checkNewRunFolder(runDir);
     impl_->config = config;
+    impl_->config.model = resolveModelFolder(config.model);   // the run records the snapshot it trained on
     impl_->runDir = runDir;
     impl_->sink = sink;
 }

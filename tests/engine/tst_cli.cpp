@@ -1,5 +1,7 @@
 // The `l1ra` command line, run in-process: outputs, and a clear error with non-zero exit for bad input.
+#include "l1ra/runtime.h"
 #include "l1ra/text_tokenizer.h"
+#include "l1ra/version.h"
 #include "test_support.h"
 
 #include <QProcess>
@@ -30,6 +32,16 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.find("logits") != std::string::npos);
         QVERIFY(test::runCli({}).code != 0);
+    }
+
+    // Bug reports need the version, the LibTorch it runs on and whether CUDA is there.
+    void version() {
+        const auto r = test::runCli({"--version"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.rfind("l1ra " + l1ra::projectVersion() + "\n", 0) == 0, r.out.c_str());
+        QVERIFY2(r.out.find("\nLibTorch 1.") != std::string::npos || r.out.find("\nLibTorch 2.") != std::string::npos, r.out.c_str());
+        QVERIFY2(r.out.find(l1ra::cudaAvailable() ? "CUDA: available" : "CUDA: not available") != std::string::npos, r.out.c_str());
+        QCOMPARE(l1ra::projectVersion(), std::string(L1RA_PROJECT_VERSION));
     }
 
     void info() {

@@ -32,7 +32,8 @@ struct GenerationOptions {
 
 class LanguageModel {
 public:
-    // Throws l1ra::Error naming the file and problem for every bad input.
+    // `dir`: a model folder or a Hugging Face cache entry (l1ra/model_location.h). Throws l1ra::Error naming the
+    // file and problem for every bad input.
     static std::unique_ptr<LanguageModel> load(const std::string& dir, const LoadOptions& options = {});
     ~LanguageModel();
 

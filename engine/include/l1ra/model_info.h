@@ -42,6 +42,7 @@ struct ModelInfo {
 // Reads config.json, the weight index and every safetensors header, checks names and shapes against the
 // config; throws l1ra::Error naming the file and the problem. Does not read weight data. With `readTokenizer`
 // it also loads the tokenizer (a large tokenizer.json takes about a second) and reads the chat template.
+// `dir` may be a Hugging Face cache entry (l1ra/model_location.h); info.path is then its snapshot.
 ModelInfo inspectModel(const std::string& dir, bool readTokenizer = true);
 
 std::string modelInfoToJson(const ModelInfo& info, int indent = 2);
