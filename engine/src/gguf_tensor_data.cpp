@@ -1,5 +1,7 @@
 #include "gguf_tensor_data.h"
 
+#include "little_endian.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -12,13 +14,6 @@ uint32_t bitsOf(float f) {
     uint32_t b;
     std::memcpy(&b, &f, 4);
     return b;
-}
-
-template <typename T>
-void put(std::string& out, T value) {
-    char bytes[sizeof(T)];
-    std::memcpy(bytes, &value, sizeof(T));
-    out.append(bytes, sizeof(T));
 }
 
 }  // namespace
@@ -64,10 +59,10 @@ std::string encodeTensorData(const float* values, uint64_t count, TensorType typ
         out.assign(reinterpret_cast<const char*>(values), count * 4);
         break;
     case TensorType::F16:
-        for (uint64_t i = 0; i < count; ++i) put(out, floatToHalf(values[i]));
+        for (uint64_t i = 0; i < count; ++i) appendLittleEndian(out, floatToHalf(values[i]));
         break;
     case TensorType::BF16:
-        for (uint64_t i = 0; i < count; ++i) put(out, floatToBFloat16(values[i]));
+        for (uint64_t i = 0; i < count; ++i) appendLittleEndian(out, floatToBFloat16(values[i]));
         break;
     case TensorType::Q8_0:
         for (uint64_t block = 0; block + 32 <= count; block += 32) {
@@ -75,8 +70,8 @@ std::string encodeTensorData(const float* values, uint64_t count, TensorType typ
             for (int i = 0; i < 32; ++i) amax = std::max(amax, std::fabs(values[block + i]));
             const float d = amax / 127.0f;
             const float inverse = d > 0 ? 1.0f / d : 0.0f;
-            put(out, floatToHalf(d));
-            for (int i = 0; i < 32; ++i) put(out, int8_t(std::lround(values[block + i] * inverse)));
+            appendLittleEndian(out, floatToHalf(d));
+            for (int i = 0; i < 32; ++i) appendLittleEndian(out, int8_t(std::lround(values[block + i] * inverse)));
         }
         break;
     }

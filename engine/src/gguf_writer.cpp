@@ -2,24 +2,16 @@
 
 #include "file_util.h"
 #include "l1ra/error.h"
+#include "little_endian.h"
 
-#include <cstring>
 #include <ostream>
 
 namespace l1ra::gguf {
 
 namespace {
 
-// GGUF is little-endian; so are the machines this project builds for, and the bytes are copied as they are.
-template <typename T>
-void put(std::string& out, T value) {
-    char bytes[sizeof(T)];
-    std::memcpy(bytes, &value, sizeof(T));
-    out.append(bytes, sizeof(T));
-}
-
 void putString(std::string& out, const std::string& s) {
-    put<uint64_t>(out, s.size());
+    appendLittleEndian<uint64_t>(out, s.size());
     out += s;
 }
 
@@ -39,7 +31,7 @@ uint64_t tensorBytes(TensorType type, uint64_t elements) {
 
 void Writer::key(const std::string& name, ValueType type) {
     putString(metadata_, name);
-    put<uint32_t>(metadata_, uint32_t(type));
+    appendLittleEndian<uint32_t>(metadata_, uint32_t(type));
     ++pairs_;
 }
 
@@ -50,43 +42,43 @@ void Writer::addString(const std::string& k, const std::string& value) {
 
 void Writer::addUInt32(const std::string& k, uint32_t value) {
     key(k, ValueType::UInt32);
-    put(metadata_, value);
+    appendLittleEndian(metadata_, value);
 }
 
 void Writer::addInt32(const std::string& k, int32_t value) {
     key(k, ValueType::Int32);
-    put(metadata_, value);
+    appendLittleEndian(metadata_, value);
 }
 
 void Writer::addFloat32(const std::string& k, float value) {
     key(k, ValueType::Float32);
-    put(metadata_, value);
+    appendLittleEndian(metadata_, value);
 }
 
 void Writer::addBool(const std::string& k, bool value) {
     key(k, ValueType::Bool);
-    put<uint8_t>(metadata_, value ? 1 : 0);
+    appendLittleEndian<uint8_t>(metadata_, value ? 1 : 0);
 }
 
 void Writer::addStringArray(const std::string& k, const std::vector<std::string>& values) {
     key(k, ValueType::Array);
-    put<uint32_t>(metadata_, uint32_t(ValueType::String));
-    put<uint64_t>(metadata_, values.size());
+    appendLittleEndian<uint32_t>(metadata_, uint32_t(ValueType::String));
+    appendLittleEndian<uint64_t>(metadata_, values.size());
     for (const auto& v : values) putString(metadata_, v);
 }
 
 void Writer::addFloat32Array(const std::string& k, const std::vector<float>& values) {
     key(k, ValueType::Array);
-    put<uint32_t>(metadata_, uint32_t(ValueType::Float32));
-    put<uint64_t>(metadata_, values.size());
-    for (float v : values) put(metadata_, v);
+    appendLittleEndian<uint32_t>(metadata_, uint32_t(ValueType::Float32));
+    appendLittleEndian<uint64_t>(metadata_, values.size());
+    for (float v : values) appendLittleEndian(metadata_, v);
 }
 
 void Writer::addInt32Array(const std::string& k, const std::vector<int32_t>& values) {
     key(k, ValueType::Array);
-    put<uint32_t>(metadata_, uint32_t(ValueType::Int32));
-    put<uint64_t>(metadata_, values.size());
-    for (int32_t v : values) put(metadata_, v);
+    appendLittleEndian<uint32_t>(metadata_, uint32_t(ValueType::Int32));
+    appendLittleEndian<uint64_t>(metadata_, values.size());
+    for (int32_t v : values) appendLittleEndian(metadata_, v);
 }
 
 void Writer::addTensor(const std::string& name, const std::vector<uint64_t>& ne, TensorType type,
@@ -101,17 +93,17 @@ void Writer::addTensor(const std::string& name, const std::vector<uint64_t>& ne,
 void Writer::write(const std::string& path) const {
     std::string head;
     head += "GGUF";
-    put<uint32_t>(head, 3);
-    put<uint64_t>(head, tensors_.size());
-    put<uint64_t>(head, pairs_);
+    appendLittleEndian<uint32_t>(head, 3);
+    appendLittleEndian<uint64_t>(head, tensors_.size());
+    appendLittleEndian<uint64_t>(head, pairs_);
     head += metadata_;
     uint64_t offset = 0;   // relative to the start of the data section
     for (const Tensor& t : tensors_) {
         putString(head, t.name);
-        put<uint32_t>(head, uint32_t(t.ne.size()));
-        for (uint64_t n : t.ne) put(head, n);
-        put<uint32_t>(head, uint32_t(t.type));
-        put(head, offset);
+        appendLittleEndian<uint32_t>(head, uint32_t(t.ne.size()));
+        for (uint64_t n : t.ne) appendLittleEndian(head, n);
+        appendLittleEndian<uint32_t>(head, uint32_t(t.type));
+        appendLittleEndian(head, offset);
         offset = alignUp(offset + t.bytes, kDefaultAlignment);
     }
     head.resize(alignUp(head.size(), kDefaultAlignment), '\0');

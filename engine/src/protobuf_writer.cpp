@@ -1,6 +1,6 @@
 #include "protobuf_writer.h"
 
-#include <cstring>
+#include "little_endian.h"
 
 namespace l1ra {
 
@@ -21,16 +21,12 @@ void ProtoWriter::varint(int field, uint64_t value) {
 
 void ProtoWriter::fixed64(int field, double value) {
     tag(field, 1);
-    char bytes[8];
-    std::memcpy(bytes, &value, 8);   // little-endian, as the wire format
-    data_.append(bytes, 8);
+    appendLittleEndian(data_, value);
 }
 
 void ProtoWriter::fixed32(int field, float value) {
     tag(field, 5);
-    char bytes[4];
-    std::memcpy(bytes, &value, 4);
-    data_.append(bytes, 4);
+    appendLittleEndian(data_, value);
 }
 
 void ProtoWriter::bytes(int field, const std::string& value) {

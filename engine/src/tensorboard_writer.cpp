@@ -2,12 +2,12 @@
 
 #include "checksums.h"
 #include "l1ra/error.h"
+#include "little_endian.h"
 #include "protobuf_writer.h"
 
 #include <unistd.h>
 
 #include <chrono>
-#include <cstring>
 #include <ctime>
 
 namespace l1ra {
@@ -31,13 +31,6 @@ double wallTime() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-template <typename T>
-void putLittleEndian(std::string& out, T v) {
-    char bytes[sizeof(T)];
-    std::memcpy(bytes, &v, sizeof(T));
-    out.append(bytes, sizeof(T));
-}
-
 }  // namespace
 
 TensorBoardWriter::TensorBoardWriter(const std::string& dir) {
@@ -55,10 +48,10 @@ void TensorBoardWriter::writeEvent(int64_t step, const ProtoWriter* summary, con
     if (summary) event.message(kSummary, *summary);
     const std::string& data = event.data();
     std::string record;
-    putLittleEndian<uint64_t>(record, data.size());
-    putLittleEndian<uint32_t>(record, maskedCrc32c(record.data(), 8));
+    appendLittleEndian<uint64_t>(record, data.size());
+    appendLittleEndian<uint32_t>(record, maskedCrc32c(record.data(), 8));
     record += data;
-    putLittleEndian<uint32_t>(record, maskedCrc32c(data.data(), data.size()));
+    appendLittleEndian<uint32_t>(record, maskedCrc32c(data.data(), data.size()));
     out_.write(record.data(), std::streamsize(record.size()));
     out_.flush();
     if (!out_) throw Error("cannot write " + path_ + " (disk full?)");
