@@ -249,6 +249,8 @@ void MainWindow::buildMenus() {
     exports->setObjectName(QStringLiteral("exportMenu"));
     exports->addAction(actions_.exportAdapter);
     exports->addAction(actions_.exportMerged);
+    exports->addAction(actions_.exportGgufLora);
+    exports->addAction(actions_.exportGgufModel);
     exports->addSeparator();
     exports->addAction(actions_.exportHeatmap);
     exports->addAction(actions_.exportMetrics);
@@ -383,6 +385,8 @@ void MainWindow::connectActions() {
     connect(actions_.quit, &QAction::triggered, this, &QWidget::close);
     connect(actions_.exportAdapter, &QAction::triggered, this, [this] { exportRun(RunExporter::Kind::PeftAdapter); });
     connect(actions_.exportMerged, &QAction::triggered, this, [this] { exportRun(RunExporter::Kind::MergedModel); });
+    connect(actions_.exportGgufLora, &QAction::triggered, this, [this] { exportRun(RunExporter::Kind::GgufLora); });
+    connect(actions_.exportGgufModel, &QAction::triggered, this, [this] { exportRun(RunExporter::Kind::GgufModel); });
     connect(actions_.exportMetrics, &QAction::triggered, this, [this] { exportRun(RunExporter::Kind::MetricsCsv); });
     connect(actions_.exportRanks, &QAction::triggered, this, [this] { exportRun(RunExporter::Kind::RankHistoryCsv); });
     connect(actions_.exportHeatmap, &QAction::triggered, this, [this] { exportHeatmapImage(); });
@@ -737,6 +741,8 @@ QString MainWindow::suggestedExportPath(RunExporter::Kind kind) const {
     switch (kind) {
         case RunExporter::Kind::PeftAdapter: return base + QStringLiteral("-peft");
         case RunExporter::Kind::MergedModel: return base + QStringLiteral("-merged");
+        case RunExporter::Kind::GgufLora: return base + QStringLiteral("-lora.gguf");
+        case RunExporter::Kind::GgufModel: return base + QStringLiteral("-model.gguf");
         case RunExporter::Kind::MetricsCsv: return base + QStringLiteral("-metrics.csv");
         case RunExporter::Kind::RankHistoryCsv: return base + QStringLiteral("-ranks.csv");
     }
@@ -754,7 +760,7 @@ bool MainWindow::exportRun(RunExporter::Kind kind, const QString& target) {
         reportError(tr("Export"), tr("Train or open a run first: the %1 comes from the current run.").arg(what));
         return false;
     }
-    if (RunExporter::writesFolder(kind) && currentIsLive_ && controller_->isActive()) {
+    if (RunExporter::readsCheckpoint(kind) && currentIsLive_ && controller_->isActive()) {
         reportError(tr("Export"), tr("The run is still training. Export the %1 once it has finished or stopped.").arg(what));
         return false;
     }
@@ -764,10 +770,13 @@ bool MainWindow::exportRun(RunExporter::Kind kind, const QString& target) {
     }
     QString path = target;
     if (path.isEmpty()) {
-        const QString filter = RunExporter::writesFolder(kind) ? tr("Folder (*)") : tr("CSV file (*.csv)");
+        const QString suffix = RunExporter::fileSuffix(kind);
+        const QString filter = suffix.isEmpty()            ? tr("Folder (*)")
+                               : suffix == QLatin1String("gguf") ? tr("GGUF file (*.gguf)")
+                                                                 : tr("CSV file (*.csv)");
         path = prompts_.savePath(this, tr("Export %1").arg(what), suggestedExportPath(kind), filter);
         if (path.isEmpty()) return false;
-        if (!RunExporter::writesFolder(kind) && QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".csv");
+        if (!suffix.isEmpty() && QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
     }
     bool force = false;
     if (existsAndNotEmpty(path)) {

@@ -96,6 +96,7 @@ QString fieldLabel(const QString& key) {
         {"checkpoint.every", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Checkpoint every")},
         {"checkpoint.keep", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Checkpoints kept")},
         {"log.every", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Metrics line every")},
+        {"logging.tensorboard", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "TensorBoard event file")},
         {"seed", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Seed")},
         {"device", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Device")},
         {"threads", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "CPU threads")},

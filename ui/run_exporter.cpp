@@ -22,6 +22,8 @@ QString RunExporter::describe(Kind kind) {
     switch (kind) {
         case Kind::PeftAdapter: return tr("peft adapter");
         case Kind::MergedModel: return tr("merged model");
+        case Kind::GgufLora: return tr("GGUF LoRA adapter");
+        case Kind::GgufModel: return tr("GGUF model");
         case Kind::MetricsCsv: return tr("metrics CSV");
         case Kind::RankHistoryCsv: return tr("rank history CSV");
     }
@@ -29,6 +31,13 @@ QString RunExporter::describe(Kind kind) {
 }
 
 bool RunExporter::writesFolder(Kind kind) { return kind == Kind::PeftAdapter || kind == Kind::MergedModel; }
+
+bool RunExporter::readsCheckpoint(Kind kind) { return writesFolder(kind) || kind == Kind::GgufLora || kind == Kind::GgufModel; }
+
+QString RunExporter::fileSuffix(Kind kind) {
+    if (writesFolder(kind)) return {};
+    return kind == Kind::GgufLora || kind == Kind::GgufModel ? QStringLiteral("gguf") : QStringLiteral("csv");
+}
 
 bool RunExporter::start(Kind kind, const QString& source, const QString& target, bool force) {
     const std::string from = source.toStdString(), to = target.toStdString();
@@ -42,6 +51,8 @@ bool RunExporter::start(Kind kind, const QString& source, const QString& target,
         switch (kind) {
             case Kind::PeftAdapter: l1ra::exportPeftAdapter(from, to, options); return;
             case Kind::MergedModel: l1ra::exportMergedModel(from, to, options); return;
+            case Kind::GgufLora: l1ra::exportGgufLora(from, to, options); return;   // f32
+            case Kind::GgufModel: l1ra::exportGgufModel(from, to, options); return; // f16
             case Kind::MetricsCsv:
                 if (record.empty()) throw l1ra::Error(from + ": no run record (config.json, metrics.jsonl) to export");
                 if (!writeMetricsCsv(l1ra::loadRunRecord(record), target, &error)) throw l1ra::Error(error.toStdString());

@@ -1,7 +1,7 @@
 #pragma once
-// The Export menu's work, one export at a time on a worker thread: the peft adapter and the merged model
-// (l1ra::exportPeftAdapter / exportMergedModel, which read the run's newest checkpoint) and the two CSV files
-// (written here from the run record).
+// The Export menu's work, one export at a time on a worker thread: the peft adapter, the merged model and the
+// two llama.cpp GGUF files (l1ra::exportPeftAdapter / exportMergedModel / exportGgufLora / exportGgufModel, which
+// read the run's newest checkpoint) and the two CSV files (written here from the run record).
 #include <QObject>
 #include <QString>
 
@@ -12,7 +12,7 @@ class BackgroundJob;
 class RunExporter : public QObject {
     Q_OBJECT
 public:
-    enum class Kind { PeftAdapter, MergedModel, MetricsCsv, RankHistoryCsv };
+    enum class Kind { PeftAdapter, MergedModel, GgufLora, GgufModel, MetricsCsv, RankHistoryCsv };
     Q_ENUM(Kind)
 
     explicit RunExporter(QObject* parent = nullptr);
@@ -23,7 +23,9 @@ public:
     bool isBusy() const;
 
     static QString describe(Kind kind);          // "peft adapter", ...
-    static bool writesFolder(Kind kind);         // adapter and merged model: a folder; CSVs: a file
+    static bool writesFolder(Kind kind);         // adapter and merged model: a folder; GGUF and CSVs: a file
+    static bool readsCheckpoint(Kind kind);      // adapter, merged model and GGUF: from the newest checkpoint
+    static QString fileSuffix(Kind kind);        // "gguf", "csv"; empty for folders
 
 Q_SIGNALS:
     void started(l1ra::ui::RunExporter::Kind kind, const QString& target);

@@ -61,6 +61,10 @@ StudioActions StudioActions::create(QObject* parent) {
                                  QStyle::SP_DialogSaveButton);
     a.exportMerged = makeAction(parent, QStringLiteral("actionExportMerged"), tr("&Merged model\u2026"),
                                 tr("Export the base model with the adapter folded into its weights"));
+    a.exportGgufLora = makeAction(parent, QStringLiteral("actionExportGgufLora"), tr("&GGUF LoRA adapter (llama.cpp)\u2026"),
+                                  tr("Export the run's adapter as a llama.cpp LoRA adapter (.gguf, f32, per-module ranks)"));
+    a.exportGgufModel = makeAction(parent, QStringLiteral("actionExportGgufModel"), tr("GGUF &model (llama.cpp)\u2026"),
+                                   tr("Export the merged model with its tokenizer as a llama.cpp model (.gguf, f16)"));
     a.exportHeatmap = makeAction(parent, QStringLiteral("actionExportHeatmap"), tr("&Heatmap image (PNG / PDF)\u2026"),
                                  tr("Save the rank heatmap as shown"));
     a.exportMetrics = makeAction(parent, QStringLiteral("actionExportMetrics"), tr("Metrics &CSV\u2026"),
@@ -88,6 +92,8 @@ void StudioActions::updateEnabled(const TrainingController& controller, const Co
     const bool checkpointsSettled = context.hasRun && !context.runIsTraining && !context.exporting;
     exportAdapter->setEnabled(checkpointsSettled);
     exportMerged->setEnabled(checkpointsSettled);
+    exportGgufLora->setEnabled(checkpointsSettled);
+    exportGgufModel->setEnabled(checkpointsSettled);
     exportMetrics->setEnabled(context.hasRun && !context.exporting);
     exportRanks->setEnabled(context.hasRun && !context.exporting);
     exportHeatmap->setEnabled(context.hasHeatmap);
@@ -95,7 +101,7 @@ void StudioActions::updateEnabled(const TrainingController& controller, const Co
 
 QList<QAction*> StudioActions::all() const {
     return {newRun, openRun, loadConfig, saveConfig, runsFolder, quit, start, pause, resume, stop, checkpoint, resumeRun,
-            exportAdapter, exportMerged, exportHeatmap, exportMetrics, exportRanks, about, aboutQt};
+            exportAdapter, exportMerged, exportGgufLora, exportGgufModel, exportHeatmap, exportMetrics, exportRanks, about, aboutQt};
 }
 
 }  // namespace l1ra::ui

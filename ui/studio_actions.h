@@ -33,6 +33,8 @@ struct StudioActions {
     // Export
     QAction* exportAdapter = nullptr;
     QAction* exportMerged = nullptr;
+    QAction* exportGgufLora = nullptr;
+    QAction* exportGgufModel = nullptr;
     QAction* exportHeatmap = nullptr;
     QAction* exportMetrics = nullptr;
     QAction* exportRanks = nullptr;

@@ -241,12 +241,14 @@ bool StudioScript::execute(const Command& c, QString* error) {
         const StudioActions& a = window_.actions();
         QAction* action = kind == QLatin1String("adapter")   ? a.exportAdapter
                           : kind == QLatin1String("merged")  ? a.exportMerged
+                          : kind == QLatin1String("gguf-lora") ? a.exportGgufLora
+                          : kind == QLatin1String("gguf")    ? a.exportGgufModel
                           : kind == QLatin1String("metrics") ? a.exportMetrics
                           : kind == QLatin1String("ranks")   ? a.exportRanks
                           : kind == QLatin1String("heatmap") ? a.exportHeatmap
                                                              : nullptr;
         if (!action) {
-            *error = tr("unknown export '%1' (adapter, merged, metrics, ranks, heatmap)").arg(kind);
+            *error = tr("unknown export '%1' (adapter, merged, gguf-lora, gguf, metrics, ranks, heatmap)").arg(kind);
             return false;
         }
         if (!action->isEnabled()) {

@@ -22,7 +22,9 @@ int runExport(const Args& args, std::ostream& out, std::ostream&) {
     std::string note;
     if (format == "peft") exportPeftAdapter(run, outDir, o);
     else if (format == "merged") note = exportMergedModel(run, outDir, o);
-    else throw Error("--format must be peft or merged, not '" + format + "'");
+    else if (format == "gguf-lora") exportGgufLora(run, outDir, o);
+    else if (format == "gguf") note = exportGgufModel(run, outDir, o);
+    else throw Error("--format must be peft, merged, gguf-lora or gguf, not '" + format + "'");
     if (!note.empty()) out << note << "\n";
     out << "exported " << format << " to " << outDir << "\n";
     return 0;

@@ -113,6 +113,21 @@ int l1ra_spm_is_special(void* handle, int id) {
     return sp->IsControl(id) || sp->IsUnknown(id);
 }
 
+float l1ra_spm_score(void* handle, int id) {
+    auto* sp = static_cast<sentencepiece::SentencePieceProcessor*>(handle);
+    return id >= 0 && id < sp->GetPieceSize() ? sp->GetScore(id) : 0.0f;
+}
+
+int l1ra_spm_piece_type(void* handle, int id) {
+    auto* sp = static_cast<sentencepiece::SentencePieceProcessor*>(handle);
+    if (id < 0 || id >= sp->GetPieceSize()) return 0;
+    if (sp->IsUnknown(id)) return 2;
+    if (sp->IsControl(id)) return 3;
+    if (sp->IsUnused(id)) return 5;
+    if (sp->IsByte(id)) return 6;
+    return 1;
+}
+
 int l1ra_spm_train(const char* args, char* err, size_t err_cap) {
     const auto status = sentencepiece::SentencePieceTrainer::Train(args);
     if (!status.ok()) {

@@ -8,7 +8,7 @@
 extern "C" {
 #endif
 
-#define L1RA_SPM_ABI_VERSION 2
+#define L1RA_SPM_ABI_VERSION 3
 
 int l1ra_spm_abi_version(void);
 /* Returns a handle or NULL with a message in err. */
@@ -30,6 +30,11 @@ long l1ra_spm_id_to_piece(void* handle, int id, char* out, size_t cap);
 int l1ra_spm_piece_to_id(void* handle, const char* piece, size_t len);
 /* Nonzero for control pieces (<s>, </s>) and the unknown piece: what decoding may skip. */
 int l1ra_spm_is_special(void* handle, int id);
+/* The score of a piece (its log probability in a unigram model), 0 outside the vocabulary. */
+float l1ra_spm_score(void* handle, int id);
+/* The kind of a piece, numbered as sentencepiece's model and GGUF's token_type are: 1 normal, 2 unknown,
+ * 3 control, 5 unused, 6 byte; 0 outside the vocabulary. */
+int l1ra_spm_piece_type(void* handle, int id);
 /* Trains a model with sentencepiece's command-line style arguments ("--input=... --model_prefix=..."). */
 int l1ra_spm_train(const char* args, char* err, size_t err_cap);
 

@@ -2,6 +2,7 @@
 
 #include "adapter_loading.h"
 #include "checkpoint.h"
+#include "export_source.h"
 #include "file_util.h"
 #include "folder_swap.h"
 #include "l1ra/error.h"
@@ -22,28 +23,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-// What an export reads: the checkpoint, the run it belongs to (for its config and record) and the base model.
-struct ExportSource {
-    std::string runDir;
-    std::string checkpoint;
-    RunConfig config;
-    std::string method;
-};
-
-ExportSource resolveSource(const std::string& dir, const ExportOptions& options) {
-    ExportSource s;
-    s.checkpoint = options.checkpoint.empty() ? resolveCheckpointFolder(dir) : resolveCheckpointFolder(options.checkpoint);
-    const fs::path run = fs::path(s.checkpoint).parent_path().parent_path();
-    s.runDir = fileExists((run / "config.json").string()) ? run.string() : std::string();
-    if (s.runDir.empty()) throw Error(s.checkpoint + ": not inside a run folder (its config.json names the base model)");
-    const std::string configPath = s.runDir + "/config.json";
-    s.config = parseRunConfig(readTextFile(configPath), configPath);
-    const json state = json::parse(readTextFile(s.checkpoint + "/state.json"), nullptr, false);
-    if (state.is_discarded()) throw Error(s.checkpoint + "/state.json: not valid JSON");
-    s.method = state.value("method", s.config.method);
-    return s;
-}
 
 // The run's own record next to the export, so that the studio can reopen it and show its rank map.
 void copyRunRecord(const ExportSource& s, const std::string& outDir) {
@@ -80,7 +59,7 @@ void copyTokenizerFiles(const std::string& from, const std::string& to) {
 }  // namespace
 
 void exportPeftAdapter(const std::string& runDir, const std::string& outDir, const ExportOptions& options) {
-    const ExportSource s = resolveSource(runDir, options);
+    const ExportSource s = resolveExportSource(runDir, options);
     if (s.method == "full") throw Error(s.runDir + ": a full fine-tuning run has no adapter; export it with --format merged");
     const LlamaConfig base = loadLlamaConfig(s.config.model);
     torch::NoGradGuard noGrad;
@@ -128,39 +107,18 @@ void exportPeftAdapter(const std::string& runDir, const std::string& outDir, con
 
 std::string exportMergedModel(const std::string& runDir, const std::string& outDir, const ExportOptions& options) {
     if (options.maxShardBytes < 1) throw Error("the shard size limit must be positive");
-    const ExportSource s = resolveSource(runDir, options);
+    const ExportSource s = resolveExportSource(runDir, options);
     const ModelFolder folder(s.config.model);
     const torch::ScalarType outDtype = options.dtype.empty() ? storedDtypeOf(folder) : parseComputeDtype(options.dtype);
     torch::NoGradGuard noGrad;
-    // Merge in fp32, store in the base model's dtype. A run that trained on a quantised base learnt its adapter
-    // against the dequantised weights: those are the ones merged into.
-    const BaseWeightFormat base = baseWeightFormat(s.config.modelBaseDtype, s.config.modelDoubleQuant);
-    LlamaModel model(folder, torch::kCPU, torch::kFloat32, base);
-    model.dequantizeBase();
-    const std::string note = base.format == kernels::WeightFormat::Dense
-                                 ? std::string()
-                                 : "the run trained on a " + s.config.modelBaseDtype + " base: merged into its dequantised weights, stored as " +
-                                       torchDtypeName(outDtype);
-    if (s.method == "full") {
-        const SafetensorsFile trained(s.checkpoint + "/trainable.safetensors");
-        for (auto& [name, t] : model.namedParameters()) t.copy_(loadTensor(trained.tensor(name), torch::kFloat32));
-    } else {
-        const auto adapters = loadAdapterSet(s.checkpoint, model.config(), torch::kCPU);
-        auto named = model.hfTensors();
-        for (const Adapter& a : adapters->adapters()) {
-            const std::string weight = a.moduleName() + ".weight";
-            auto it = std::find_if(named.begin(), named.end(), [&](const auto& p) { return p.first == weight; });
-            if (it == named.end()) throw Error("internal: no base weight " + weight);
-            // W + s B diag(c) A, written into the view of the fused weight.
-            it->second.add_(torch::matmul(a.B.value.detach(), adapters->foldedA(a)), a.scale);
-        }
-    }
+    std::string note;
+    const auto model = loadMergedModel(s, folder, torchDtypeName(outDtype), &note);
     json config = json::parse(folder.config().rawJson);
     config["torch_dtype"] = torchDtypeName(outDtype);
     writeFolderAtomically(outDir, options.force, [&](const std::string& dir) {
         std::vector<std::vector<std::pair<std::string, torch::Tensor>>> shards(1);
         int64_t shardBytes = 0, total = 0;
-        for (auto& [name, t] : model.hfTensors()) {
+        for (auto& [name, t] : model->hfTensors()) {
             auto stored = t.to(outDtype).contiguous();
             const int64_t bytes = stored.numel() * int64_t(stored.element_size());
             if (shardBytes > 0 && shardBytes + bytes > options.maxShardBytes) {

@@ -136,6 +136,10 @@ std::vector<Binding> makeBindings() {
         {f("checkpoint.every", K::Integer, 0, kBig, "Steps between checkpoints; 0 = only on stop and at the end."), &RunConfig::checkpointEvery},
         {f("checkpoint.keep", K::Integer, 1, 100000, "Newest checkpoints kept on disk."), &RunConfig::checkpointKeep},
         {f("log.every", K::Integer, 1, kBig, "Steps between lines in metrics.jsonl."), &RunConfig::logEvery},
+        {f("logging.tensorboard", K::Boolean, 0, 0,
+           "Also write the metrics and the rank heatmap at each reallocation to a TensorBoard event file in the run folder "
+           "(events.out.tfevents.*)."),
+         &RunConfig::loggingTensorboard},
         {f("seed", K::Integer, 0, 0, "Seed for initialisation, data order and dropout."), &RunConfig::seed},
         {f("device", K::Text, 0, 0, "auto, cpu, cuda or cuda:N."), &RunConfig::device},
         {f("threads", K::Integer, 0, 4096, "CPU threads; 0 = all cores."), &RunConfig::threads},
@@ -229,7 +233,7 @@ json valueOf(const RunConfig& c, const Binding& b) {
 }
 
 const std::set<std::string>& sections() {
-    static const std::set<std::string> s = {"data", "adapter", "l1ra", "train", "eval", "checkpoint", "log"};
+    static const std::set<std::string> s = {"data", "adapter", "l1ra", "train", "eval", "checkpoint", "log", "logging"};
     return s;
 }
 

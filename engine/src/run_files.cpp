@@ -3,6 +3,7 @@
 #include "file_util.h"
 #include "l1ra/error.h"
 #include "l1ra/run_config.h"
+#include "tensorboard_log.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +14,7 @@ namespace l1ra {
 
 namespace fs = std::filesystem;
 
-RunFiles::RunFiles(const std::string& dir) : dir_(dir) {
+RunFiles::RunFiles(const std::string& dir, bool tensorboard) : dir_(dir) {
     auto open = [&](std::ofstream& out, const char* name) {
         out.open(dir + "/" + name, std::ios::app);
         if (!out) throw Error("cannot write " + dir + "/" + name);
@@ -21,6 +22,20 @@ RunFiles::RunFiles(const std::string& dir) : dir_(dir) {
     open(metrics_, "metrics.jsonl");
     open(ranks_, "ranks.jsonl");
     open(events_, "events.jsonl");
+    if (tensorboard) tensorboard_ = std::make_unique<TensorBoardLog>(dir);
+}
+
+RunFiles::RunFiles(RunFiles&&) noexcept = default;
+RunFiles::~RunFiles() = default;
+
+void RunFiles::appendMetrics(const std::string& line) {
+    append(metrics_, line);
+    if (tensorboard_) tensorboard_->metricsLine(line);
+}
+
+void RunFiles::appendRanks(const std::string& line) {
+    append(ranks_, line);
+    if (tensorboard_) tensorboard_->ranksLine(line);
 }
 
 RunFiles RunFiles::create(const std::string& dir, const RunConfig& config) {
@@ -32,7 +47,7 @@ RunFiles RunFiles::create(const std::string& dir, const RunConfig& config) {
     fs::create_directories(dir, ec);
     if (ec) throw Error("cannot create run folder " + dir + ": " + ec.message());
     writeTextFileAtomically(dir + "/config.json", runConfigToJson(config) + "\n");
-    return RunFiles(dir);
+    return RunFiles(dir, config.loggingTensorboard);
 }
 
 RunFiles RunFiles::reopen(const std::string& dir, int64_t step) {
@@ -55,7 +70,10 @@ RunFiles RunFiles::reopen(const std::string& dir, int64_t step) {
     }
     std::error_code ec;
     fs::remove(dir + "/summary.json", ec);
-    return RunFiles(dir);
+    // A resumed run writes a new event file: TensorBoard reads a folder's event files as one run.
+    const std::string configPath = dir + "/config.json";
+    const bool tensorboard = fileExists(configPath) && parseRunConfig(readTextFile(configPath), configPath).loggingTensorboard;
+    return RunFiles(dir, tensorboard);
 }
 
 void RunFiles::append(std::ofstream& out, const std::string& line) {

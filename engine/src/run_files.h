@@ -3,11 +3,13 @@
 // summary.json. JSON lines are appended and flushed as they happen; a resumed run first cuts them back to
 // its checkpoint so that nothing after it appears twice.
 #include <fstream>
+#include <memory>
 #include <string>
 
 namespace l1ra {
 
 struct RunConfig;
+class TensorBoardLog;
 
 class RunFiles {
 public:
@@ -16,17 +18,22 @@ public:
     // An existing run continued after step `step`: lines with a larger step are removed.
     static RunFiles reopen(const std::string& dir, int64_t step);
 
-    void appendMetrics(const std::string& line) { append(metrics_, line); }
-    void appendRanks(const std::string& line) { append(ranks_, line); }
+    RunFiles(RunFiles&&) noexcept;
+    ~RunFiles();
+
+    // Metrics and rank lines also go to the TensorBoard event file when the run config asks for one.
+    void appendMetrics(const std::string& line);
+    void appendRanks(const std::string& line);
     void appendEvent(const std::string& line) { append(events_, line); }
     void writeSummary(const std::string& json);
     const std::string& dir() const { return dir_; }
 
 private:
-    explicit RunFiles(const std::string& dir);
+    RunFiles(const std::string& dir, bool tensorboard);
     static void append(std::ofstream& out, const std::string& line);
     std::string dir_;
     std::ofstream metrics_, ranks_, events_;
+    std::unique_ptr<TensorBoardLog> tensorboard_;
 };
 
 }  // namespace l1ra

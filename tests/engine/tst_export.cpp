@@ -277,8 +277,8 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, r.err.c_str());
         r = test::runCli({"export", "--run", run_, "--format", "peft", "--out", out});
         QVERIFY(r.code != 0 && r.err.find("--force") != std::string::npos);
-        r = test::runCli({"export", "--run", run_, "--format", "gguf", "--out", path("g")});
-        QVERIFY(r.code != 0 && r.err.find("peft or merged") != std::string::npos);
+        r = test::runCli({"export", "--run", run_, "--format", "onnx", "--out", path("g")});
+        QVERIFY(r.code != 0 && r.err.find("peft, merged, gguf-lora or gguf") != std::string::npos);
         r = test::runCli({"export", "--run", path("nothing"), "--format", "peft", "--out", path("n")});
         QVERIFY(r.code != 0 && r.err.find("nothing") != std::string::npos);
         r = test::runCli({"generate", "--model", test::fixtureModel(), "--adapter", out, "--prompt", "The", "--max-new-tokens", "3"});

@@ -1,5 +1,6 @@
 #pragma once
-// Exports of a trained adapter: HF peft format (per-module ranks) and a merged HF model folder.
+// Exports of a trained adapter: HF peft format (per-module ranks), a merged HF model folder, and llama.cpp's GGUF
+// files (a LoRA adapter, or the merged model with its tokenizer). docs/exports.md has the layouts.
 #include <cstdint>
 #include <string>
 
@@ -10,6 +11,7 @@ struct ExportOptions {
     std::string checkpoint;          // a checkpoint folder to export instead of the run's newest
     int64_t maxShardBytes = 2000000000;   // merged exports above this are sharded with an index
     std::string dtype;               // merged: "" = the base model's dtype, or f32 / bf16 / f16
+                                     // gguf-lora: f32 (default) / f16 / bf16; gguf: f16 (default) / bf16 / q8_0 / f32
 };
 
 // From a run folder (its newest checkpoint) or an exported adapter folder of this project.
@@ -18,5 +20,13 @@ void exportPeftAdapter(const std::string& runDir, const std::string& outDir, con
 // Returns a note for the log when the merge did something the user should know: a run trained on a quantised base
 // (model.base_dtype int8 or nf4) is merged into the dequantised base it trained against; "" otherwise.
 std::string exportMergedModel(const std::string& runDir, const std::string& outDir, const ExportOptions& options = {});
+
+// A llama.cpp LoRA adapter GGUF file (general.type "adapter"): per-module ranks as they are, gates folded into A,
+// each module's scale folded into B so that llama.cpp's alpha / rank gives the training scale. Replaces an
+// existing file only with options.force.
+void exportGgufLora(const std::string& runDir, const std::string& outFile, const ExportOptions& options = {});
+// A llama.cpp model GGUF file of the merged model, with the tokenizer metadata llama.cpp needs. Returns a note as
+// exportMergedModel does.
+std::string exportGgufModel(const std::string& runDir, const std::string& outFile, const ExportOptions& options = {});
 
 }  // namespace l1ra

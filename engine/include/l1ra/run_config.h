@@ -73,6 +73,7 @@ struct RunConfig {
     int checkpointKeep = 2;            // newest checkpoints kept
 
     int logEvery = 1;                  // metrics.jsonl line every N steps
+    bool loggingTensorboard = false;   // also a TensorBoard event file in the run folder
     uint64_t seed = 42;
     std::string device = "auto";       // auto | cpu | cuda | cuda:N
     int threads = 0;                   // 0 = all cores

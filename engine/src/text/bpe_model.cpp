@@ -90,6 +90,18 @@ void BpeModel::readMerges(const JsonField& merges) {
     }
 }
 
+std::vector<std::string> BpeModel::mergesByRank() const {
+    std::vector<std::pair<int32_t, std::string>> ranked;
+    ranked.reserve(merges_.size());
+    for (const auto& [pair, merge] : merges_)
+        ranked.emplace_back(merge.rank, pieces_[std::size_t(pair >> 32)] + " " + pieces_[std::size_t(pair & 0xffffffffu)]);
+    std::sort(ranked.begin(), ranked.end());
+    std::vector<std::string> out;
+    out.reserve(ranked.size());
+    for (auto& r : ranked) out.push_back(std::move(r.second));
+    return out;
+}
+
 int64_t BpeModel::tokenId(const std::string& token) const {
     auto it = vocab_.find(token);
     return it == vocab_.end() ? -1 : it->second;

@@ -30,6 +30,8 @@ public:
     const std::string& piece(int64_t id) const;        // empty for ids the vocabulary does not use
     int64_t endId() const { return int64_t(pieces_.size()); }   // largest id + 1
     bool byteFallback() const { return byteFallback_; }
+    int64_t unknownId() const { return unkId_; }
+    std::vector<std::string> mergesByRank() const;     // "left right", lowest rank first
 
 private:
     struct Merge {

@@ -32,6 +32,10 @@ public:
     bool isSpecial(int64_t id) const override;
     std::string kind() const override;
     const std::string& path() const override { return path_; }
+    bool byteLevel() const { return pre_.byteLevel; }
+    const BpeModel& model() const { return *model_; }
+    const AddedTokens& addedTokens() const { return added_; }
+    bool addsBos() const { return !frame_.before.empty(); }
 
 private:
     void readModel(const JsonField& top);

@@ -32,6 +32,8 @@ struct SpmApi {
     int (*pieceToId)(void*, const char*, size_t) = nullptr;
     int (*isSpecial)(void*, int) = nullptr;
     int (*train)(const char*, char*, size_t) = nullptr;
+    float (*score)(void*, int) = nullptr;
+    int (*pieceType)(void*, int) = nullptr;
 };
 
 std::string executableDir() {
@@ -80,9 +82,11 @@ const SpmApi& spm() {
         api.pieceToId = reinterpret_cast<decltype(api.pieceToId)>(sym("l1ra_spm_piece_to_id"));
         api.isSpecial = reinterpret_cast<decltype(api.isSpecial)>(sym("l1ra_spm_is_special"));
         api.train = reinterpret_cast<decltype(api.train)>(sym("l1ra_spm_train"));
+        api.score = reinterpret_cast<decltype(api.score)>(sym("l1ra_spm_score"));
+        api.pieceType = reinterpret_cast<decltype(api.pieceType)>(sym("l1ra_spm_piece_type"));
         if (!api.abiVersion || api.abiVersion() != L1RA_SPM_ABI_VERSION || !api.load || !api.release || !api.vocabSize ||
             !api.specialId || !api.encode || !api.encodeOffsets || !api.decode || !api.idToPiece || !api.pieceToId ||
-            !api.isSpecial || !api.train) {
+            !api.isSpecial || !api.train || !api.score || !api.pieceType) {
             api.error = "the tokenizer module " + api.path + " is from another version of L1RA Studio";
             api.lib = nullptr;
         }
@@ -273,6 +277,18 @@ bool SentencepieceTokenizer::isSpecial(int64_t id) const {
     const SpmApi& api = spm();
     std::lock_guard<std::mutex> lock(mutex_);
     return id >= 0 && id < vocab_ && api.isSpecial(handle_, int(id)) != 0;
+}
+
+float SentencepieceTokenizer::score(int64_t id) const {
+    const SpmApi& api = spm();
+    std::lock_guard<std::mutex> lock(mutex_);
+    return api.score(handle_, int(id));
+}
+
+int SentencepieceTokenizer::pieceType(int64_t id) const {
+    const SpmApi& api = spm();
+    std::lock_guard<std::mutex> lock(mutex_);
+    return api.pieceType(handle_, int(id));
 }
 
 void trainSentencepiece(const std::string& args) {

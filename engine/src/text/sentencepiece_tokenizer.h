@@ -30,6 +30,8 @@ public:
     bool isSpecial(int64_t id) const override;
     std::string kind() const override { return "tokenizer.model (sentencepiece)"; }
     const std::string& path() const override { return path_; }
+    float score(int64_t id) const;    // the piece's score in the model (GGUF's tokenizer.ggml.scores)
+    int pieceType(int64_t id) const;  // 1 normal, 2 unknown, 3 control, 5 unused, 6 byte (GGUF's token_type)
 
 private:
     SentencepieceTokenizer() = default;
