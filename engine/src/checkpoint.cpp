@@ -1,6 +1,8 @@
 #include "checkpoint.h"
 
+#include "divergence.h"
 #include "file_util.h"
+#include "folder_swap.h"
 #include "l1ra/error.h"
 #include "safetensors.h"
 #include "tensor_io.h"
@@ -57,51 +59,58 @@ std::string newestCheckpoint(const std::string& runDir) {
     return all.empty() ? std::string() : all.back();
 }
 
-std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const CheckpointState& state, int keep) {
-    const std::string parent = runDir + "/checkpoints";
-    fs::create_directories(parent);
-    const std::string finalDir = parent + "/" + checkpointFolderName(state.step);
-    const std::string tmpDir = parent + "/.tmp-" + checkpointFolderName(state.step);
-    std::error_code ec;
-    fs::remove_all(tmpDir, ec);
-    fs::create_directories(tmpDir);
-
-    std::vector<std::pair<std::string, torch::Tensor>> tensors;
+static json stateJson(Trainer& trainer, const CheckpointState& state) {
     json steps = json::object();
-    for (TrainableTensor* p : trainer.trainables()) {
+    for (TrainableTensor* p : trainer.trainables()) steps[p->name] = p->steps;
+    json adapters = json::array();
+    if (trainer.hasAdapters()) {
+        // Gates of L1RA runs are trainables and saved with the tensors; LoRA gates are constant ones.
+        for (const Adapter& a : trainer.adapters().adapters())
+            adapters.push_back({{"module", a.moduleName()}, {"rank", a.rank()}, {"scale", a.scale}, {"born", a.born}});
+    }
+    return {{"format_version", kCheckpointFormat},
+            {"method", trainer.settings().method},
+            {"step", state.step},
+            {"lambda", state.lambda},
+            {"budget", state.budget},
+            {"pending_budget", state.pendingBudget},
+            {"last_loss", state.lastLoss},
+            {"best_val_loss", state.bestValLoss},
+            {"last_val_loss", state.lastValLoss},
+            {"elapsed_s", state.elapsedSeconds},
+            {"lr_scale", state.lrScale},
+            {"diverged_in_a_row", state.divergedInARow},
+            {"initial_rank", trainer.settings().adapter.rank},
+            {"alpha", trainer.settings().adapter.alpha},
+            {"adapters", adapters},
+            {"optimizer_steps", steps},
+            {"data", {{"samples_consumed", state.step * trainer.settings().gradAccum * trainer.settings().batchSize}}},
+            {"rng", {{"seed", trainer.settings().seed}, {"scheme", "reseeded from (seed, step) every step"}}}};
+}
+
+std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const CheckpointState& state, int keep) {
+    const std::string finalDir = runDir + "/checkpoints/" + checkpointFolderName(state.step);
+    const std::vector<TrainableTensor*> trainables = trainer.trainables();
+    // A checkpoint is something to go back to: one holding NaN or infinities would only diverge again.
+    if (const std::string bad = firstNonFiniteState(trainables); !bad.empty())
+        throw Error("checkpoint " + finalDir + " not written: '" + bad + "' holds NaN or infinite values");
+    std::vector<std::pair<std::string, torch::Tensor>> tensors;
+    for (TrainableTensor* p : trainables) {
         tensors.emplace_back(p->name, p->value.detach());
         tensors.emplace_back(p->name + ".exp_avg", p->expAvg);
         tensors.emplace_back(p->name + ".exp_avg_sq", p->expAvgSq);
-        steps[p->name] = p->steps;
     }
-    json adapters = json::array();
-    if (trainer.hasAdapters()) {
-        // Gates of L1RA runs are trainables and saved above; LoRA gates are constant ones.
-        const AdapterSet& set = trainer.adapters();
-        for (const Adapter& a : set.adapters())
-            adapters.push_back({{"module", a.moduleName()}, {"rank", a.rank()}, {"scale", a.scale}, {"born", a.born}});
+    const json s = stateJson(trainer, state);
+    try {
+        // Filled in a temporary sibling and swapped in: a failed write leaves only the folders that were there.
+        writeFolderAtomically(finalDir, true, [&](const std::string& dir) {
+            saveTensors(dir + "/trainable.safetensors", tensors, {{"format", "l1ra-checkpoint"}});
+            writeTextFileAtomically(dir + "/state.json", s.dump(2));
+        });
+    } catch (const std::exception& e) {
+        throw Error("checkpoint " + finalDir + " not written: " + e.what());
     }
-    saveTensors(tmpDir + "/trainable.safetensors", tensors, {{"format", "l1ra-checkpoint"}});
-    const json s = {{"format_version", kCheckpointFormat},
-                    {"method", trainer.settings().method},
-                    {"step", state.step},
-                    {"lambda", state.lambda},
-                    {"budget", state.budget},
-                    {"pending_budget", state.pendingBudget},
-                    {"last_loss", state.lastLoss},
-                    {"best_val_loss", state.bestValLoss},
-                    {"last_val_loss", state.lastValLoss},
-                    {"elapsed_s", state.elapsedSeconds},
-                    {"initial_rank", trainer.settings().adapter.rank},
-                    {"alpha", trainer.settings().adapter.alpha},
-                    {"adapters", adapters},
-                    {"optimizer_steps", steps},
-                    {"data", {{"samples_consumed", state.step * trainer.settings().gradAccum * trainer.settings().batchSize}}},
-                    {"rng", {{"seed", trainer.settings().seed}, {"scheme", "reseeded from (seed, step) every step"}}}};
-    writeTextFileAtomically(tmpDir + "/state.json", s.dump(2));
-    fs::remove_all(finalDir, ec);
-    fs::rename(tmpDir, finalDir);
-
+    std::error_code ec;
     auto all = completeCheckpoints(runDir);
     for (std::size_t i = 0; i + std::size_t(std::max(keep, 1)) < all.size(); ++i) fs::remove_all(all[i], ec);
     return finalDir;
@@ -131,6 +140,8 @@ CheckpointState loadCheckpoint(const std::string& checkpointDir, Trainer& traine
         state.bestValLoss = s.value("best_val_loss", 0.0);
         state.lastValLoss = s.value("last_val_loss", 0.0);
         state.elapsedSeconds = s.value("elapsed_s", 0.0);
+        state.lrScale = s.value("lr_scale", 1.0);   // checkpoints before divergence handling: no lowered rate
+        state.divergedInARow = s.value("diverged_in_a_row", 0);
     } catch (const json::exception& e) {
         throw Error(statePath + ": " + e.what());
     }

@@ -16,15 +16,16 @@ public:
     // An existing run continued after step `step`: lines with a larger step are removed.
     static RunFiles reopen(const std::string& dir, int64_t step);
 
-    void appendMetrics(const std::string& line) { append(metrics_, line); }
-    void appendRanks(const std::string& line) { append(ranks_, line); }
-    void appendEvent(const std::string& line) { append(events_, line); }
+    // Each throws l1ra::Error naming the file (and, for a full disk, the bytes) when the line cannot be written.
+    void appendMetrics(const std::string& line) { append(metrics_, "metrics.jsonl", line); }
+    void appendRanks(const std::string& line) { append(ranks_, "ranks.jsonl", line); }
+    void appendEvent(const std::string& line) { append(events_, "events.jsonl", line); }
     void writeSummary(const std::string& json);
     const std::string& dir() const { return dir_; }
 
 private:
     explicit RunFiles(const std::string& dir);
-    static void append(std::ofstream& out, const std::string& line);
+    void append(std::ofstream& out, const char* name, const std::string& line);
     std::string dir_;
     std::ofstream metrics_, ranks_, events_;
 };
