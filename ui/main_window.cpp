@@ -341,6 +341,7 @@ void MainWindow::connectController() {
     connect(controller_, &TrainingController::checkpointSaved, this, [this](const l1ra::CheckpointEvent& c) {
         logInfo(tr("step %1: checkpoint saved in %2").arg(c.step).arg(QString::fromStdString(c.path)));
     });
+    connect(controller_, &TrainingController::divergenceReceived, curves_, &MetricsCurves::addDivergence);
     connect(controller_, &TrainingController::logReceived, log_, &LogPane::appendLog);
     connect(controller_, &TrainingController::finished, this, &MainWindow::runFinished);
 

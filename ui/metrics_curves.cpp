@@ -11,6 +11,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 #include <qcustomplot.h>
 
 #include <algorithm>
@@ -268,9 +270,25 @@ void MetricsCurves::addEval(const l1ra::EvalEvent& eval) {
     scheduleReplot();
 }
 
-void MetricsCurves::addMarker(qint64 step, const QString& label) {
+void MetricsCurves::addMarker(qint64 step, const QString& label) { addMarkerItems(step, label, warningColor(palette())); }
+
+void MetricsCurves::addDivergence(const l1ra::DivergenceEvent& divergence) {
+    divergences_.push_back(divergence);
+    addMarkerItems(divergence.step, divergenceLabel(divergence), errorColor(palette()));
+}
+
+QString MetricsCurves::divergenceLabel(const l1ra::DivergenceEvent& divergence) {
+    return divergence.action == "skip" ? tr("NaN: skipped") : tr("NaN: stopped");
+}
+
+QString MetricsCurves::describeDivergence(const l1ra::DivergenceEvent& d) {
+    const QString what = d.tensor == "loss" ? tr("the loss") : tr("the gradient of %1").arg(QString::fromStdString(d.tensor));
+    const QString action = d.action == "skip" ? tr("skipped, learning rate \u00d7 %1 from here").arg(d.lrScale) : tr("the run stopped");
+    return tr("step %1: %2 was not finite; %3").arg(d.step).arg(what, action);
+}
+
+void MetricsCurves::addMarkerItems(qint64 step, const QString& label, const QColor& color) {
     Marker marker{step, label, {}};
-    const QPalette pal = palette();
     for (QCPAxisRect* rect : {lossRect_, metricRect_}) {
         auto* line = new QCPItemStraightLine(plot_);
         line->setLayer(kMarkerLayer);
@@ -281,7 +299,7 @@ void MetricsCurves::addMarker(qint64 step, const QString& label) {
         }
         line->point1->setCoords(double(step), 0);
         line->point2->setCoords(double(step), 1);
-        line->setPen(QPen(warningColor(pal), 1, Qt::DashLine));
+        line->setPen(QPen(color, 1, Qt::DashLine));
         marker.items.push_back(line);
     }
     auto* text = new QCPItemText(plot_);
@@ -296,7 +314,7 @@ void MetricsCurves::addMarker(qint64 step, const QString& label) {
     text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
     text->setPadding(QMargins(4, 0, 0, 0));
     text->setText(label);
-    text->setColor(warningColor(pal));
+    text->setColor(color);
     marker.items.push_back(text);
     markers_.push_back(std::move(marker));
     scheduleReplot();
@@ -310,6 +328,7 @@ void MetricsCurves::setRecord(const l1ra::RunRecord& record) {
         const QString label = markerLabelFor(control);
         if (!label.isEmpty()) addMarker(control.step, label);
     }
+    for (const l1ra::DivergenceEvent& divergence : record.divergences) addDivergence(divergence);
     resetView();
 }
 
@@ -319,6 +338,7 @@ void MetricsCurves::clear() {
     for (Marker& marker : markers_)
         for (QCPAbstractItem* item : marker.items) plot_->removeItem(item);
     markers_.clear();
+    divergences_.clear();
     smoothed_ = 0;
     smoothingWeight_ = 1;
     hideHover();
@@ -416,6 +436,9 @@ QString MetricsCurves::describeStep(double step) const {
     const QCPGraph* metric = metricGraph(metric_);
     const auto m = nearestPoint(metric, at);
     if (m != metric->data()->constEnd()) lines << tr("%1 %2").arg(metricName(metric_), metricValueText(metric_, m->value));
+    // A skipped step has no point of its own: its neighbours' hover names it.
+    for (const l1ra::DivergenceEvent& d : divergences_)
+        if (std::abs(double(d.step) - step) <= 1.0 || std::abs(double(d.step) - at) <= 1.0) lines << describeDivergence(d);
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -33,6 +33,8 @@ public:
     void addEval(const l1ra::EvalEvent& eval);
     // A vertical line where a live change (λ, budget) took effect.
     void addMarker(qint64 step, const QString& label);
+    // A red line where a step's loss or gradient was not finite; hovering near it says which tensor and what was done.
+    void addDivergence(const l1ra::DivergenceEvent& divergence);
     // Replaces everything with a past run's curves and its λ/budget changes as markers.
     void setRecord(const l1ra::RunRecord& record);
     void clear();
@@ -51,6 +53,7 @@ public:
     int valLossPointCount() const;
     int metricPointCount(Metric metric) const;
     int markerCount() const { return int(markers_.size()); }
+    int divergenceCount() const { return int(divergences_.size()); }
     QString markerLabel(int index) const;
     // What hovering over `step` shows: the nearest logged step's loss and the chosen metric.
     QString describeStep(double step) const;
@@ -59,6 +62,9 @@ public:
 
     // "λ = 0.05" / "budget = 200" for a control event that moves the curves; empty for others (pause, ...).
     static QString markerLabelFor(const l1ra::ControlEvent& control);
+    // "NaN: skipped" / "NaN: stopped", and the longer text of the hover.
+    static QString divergenceLabel(const l1ra::DivergenceEvent& divergence);
+    static QString describeDivergence(const l1ra::DivergenceEvent& divergence);
     static QString metricName(Metric metric);
 
 protected:
@@ -72,6 +78,7 @@ private:
         std::vector<QCPAbstractItem*> items;
     };
 
+    void addMarkerItems(qint64 step, const QString& label, const QColor& color);
     QCPGraph* metricGraph(Metric metric) const;
     double metricValue(const l1ra::StepEvent& step, Metric metric) const;
     void appendStep(const l1ra::StepEvent& step);
@@ -96,6 +103,7 @@ private:
 
     Metric metric_ = Metric::LearningRate;
     std::vector<Marker> markers_;
+    std::vector<l1ra::DivergenceEvent> divergences_;
     double smoothed_ = 0;      // exponential moving average of the loss, bias-corrected
     double smoothingWeight_ = 1;   // kSmoothing^n, for the bias correction
     bool follow_ = true;

@@ -81,6 +81,8 @@ Q_SIGNALS:
     void reallocationReceived(const l1ra::ReallocationEvent& event);
     void controlApplied(const l1ra::ControlEvent& control);
     void checkpointSaved(const l1ra::CheckpointEvent& checkpoint);
+    // A step with a non-finite loss or gradient (skipped, or the run stops); the log has the engine's line on it.
+    void divergenceReceived(const l1ra::DivergenceEvent& divergence);
     void logReceived(const l1ra::LogEvent& log);
     void finished(const l1ra::RunSummary& summary);
 
@@ -123,5 +125,6 @@ Q_DECLARE_METATYPE(l1ra::RankSnapshot)
 Q_DECLARE_METATYPE(l1ra::ReallocationEvent)
 Q_DECLARE_METATYPE(l1ra::ControlEvent)
 Q_DECLARE_METATYPE(l1ra::CheckpointEvent)
+Q_DECLARE_METATYPE(l1ra::DivergenceEvent)
 Q_DECLARE_METATYPE(l1ra::LogEvent)
 Q_DECLARE_METATYPE(l1ra::RunSummary)

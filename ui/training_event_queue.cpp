@@ -37,6 +37,7 @@ void TrainingEventQueue::onSnapshot(const l1ra::RankSnapshot& s) { push(s); }
 void TrainingEventQueue::onReallocation(const l1ra::ReallocationEvent& e) { push(e); }
 void TrainingEventQueue::onControl(const l1ra::ControlEvent& e) { push(e); }
 void TrainingEventQueue::onCheckpoint(const l1ra::CheckpointEvent& e) { push(e); }
+void TrainingEventQueue::onDivergence(const l1ra::DivergenceEvent& e) { push(e); }
 void TrainingEventQueue::onLog(const l1ra::LogEvent& e) { push(e); }
 
 }  // namespace l1ra::ui

@@ -24,7 +24,8 @@ struct RunEnded {
 };
 
 using TrainingEvent = std::variant<StateChange, l1ra::StepEvent, l1ra::EvalEvent, l1ra::RankSnapshot, l1ra::ReallocationEvent,
-                                   l1ra::ControlEvent, l1ra::CheckpointEvent, l1ra::LogEvent, RunEnded>;
+                                   l1ra::ControlEvent, l1ra::CheckpointEvent, l1ra::DivergenceEvent, l1ra::LogEvent,
+                                   RunEnded>;
 
 class TrainingEventQueue : public l1ra::TrainingEventSink {
 public:
@@ -43,6 +44,7 @@ public:
     void onReallocation(const l1ra::ReallocationEvent& e) override;
     void onControl(const l1ra::ControlEvent& e) override;
     void onCheckpoint(const l1ra::CheckpointEvent& e) override;
+    void onDivergence(const l1ra::DivergenceEvent& e) override;
     void onLog(const l1ra::LogEvent& e) override;
 
 private:

@@ -30,7 +30,8 @@ const std::vector<Command>& commands() {
          runTrain},
         {"resume", "continue a stopped run from its newest checkpoint",
          "l1ra resume --run DIR [--set key=value ...] [--json]\n"
-         "            --set may change model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads",
+         "            --set may change model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads\n"
+         "            and train.on_divergence, train.divergence_lr_factor, train.divergence_max_skips",
          runResume},
         {"eval", "validation loss and perplexity of a model (optionally with an adapter) on a data file",
          "l1ra eval (--model DIR [--adapter DIR] | --run DIR) --data FILE [--format F] [--seq-len N]\n"

@@ -126,6 +126,11 @@ void TrainingProgress::onSnapshot(const RankSnapshot& s) {
     if (style_ == Style::Json) out_ << withType(rankSnapshotToJson(s), "ranks") << std::endl;
 }
 
+void TrainingProgress::onDivergence(const DivergenceEvent& e) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (style_ == Style::Json) out_ << withType(divergenceEventToJson(e), "divergence") << std::endl;
+}
+
 void TrainingProgress::onLog(const LogEvent& e) {
     std::lock_guard<std::mutex> lock(mutex_);
     const char* level = e.level == LogEvent::Level::Error ? "error" : e.level == LogEvent::Level::Warning ? "warning" : "info";

@@ -21,6 +21,7 @@ public:
     void onCheckpoint(const CheckpointEvent& e) override;
     void onLog(const LogEvent& e) override;
     void onSnapshot(const RankSnapshot& s) override;
+    void onDivergence(const DivergenceEvent& e) override;   // JSON only: the session's log line says it in words
     void message(const std::string& text);   // from the main thread, e.g. "stopping..."
 
 private:

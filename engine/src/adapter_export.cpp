@@ -58,6 +58,17 @@ void copyTokenizerFiles(const std::string& from, const std::string& to) {
 
 }  // namespace
 
+// Writes an export folder atomically; a failed write names the export as well as the temporary file it was in.
+static void writeExport(const std::string& outDir, bool force, const std::function<void(const std::string&)>& fill) {
+    writeFolderAtomically(outDir, force, [&](const std::string& dir) {
+        try {
+            fill(dir);
+        } catch (const std::exception& e) {
+            throw Error("cannot export to " + outDir + ": " + e.what());
+        }
+    });
+}
+
 void exportPeftAdapter(const std::string& runDir, const std::string& outDir, const ExportOptions& options) {
     const ExportSource s = resolveExportSource(runDir, options);
     if (s.method == "full") throw Error(s.runDir + ": a full fine-tuning run has no adapter; export it with --format merged");
@@ -97,7 +108,7 @@ void exportPeftAdapter(const std::string& runDir, const std::string& outDir, con
                          {"rank_pattern", rankPattern},
                          {"alpha_pattern", alphaPattern},
                          {"revision", nullptr}};
-    writeFolderAtomically(outDir, options.force, [&](const std::string& dir) {
+    writeExport(outDir, options.force, [&](const std::string& dir) {
         saveTensors(dir + "/adapter_model.safetensors", tensors, {{"format", "pt"}});
         writeTextFileAtomically(dir + "/adapter_config.json", config.dump(2) + "\n");
         copyRunRecord(s, dir);
@@ -115,7 +126,7 @@ std::string exportMergedModel(const std::string& runDir, const std::string& outD
     const auto model = loadMergedModel(s, folder, torchDtypeName(outDtype), &note);
     json config = json::parse(folder.config().rawJson);
     config["torch_dtype"] = torchDtypeName(outDtype);
-    writeFolderAtomically(outDir, options.force, [&](const std::string& dir) {
+    writeExport(outDir, options.force, [&](const std::string& dir) {
         std::vector<std::vector<std::pair<std::string, torch::Tensor>>> shards(1);
         int64_t shardBytes = 0, total = 0;
         for (auto& [name, t] : model->hfTensors()) {

@@ -1,7 +1,9 @@
 #include "checkpoint.h"
 
 #include "crash_point.h"
+#include "divergence.h"
 #include "file_util.h"
+#include "folder_swap.h"
 #include "l1ra/error.h"
 #include "model_folder.h"
 #include "safetensors.h"
@@ -60,54 +62,66 @@ std::string newestCheckpoint(const std::string& runDir) {
     return all.empty() ? std::string() : all.back();
 }
 
-std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const CheckpointState& state, int keep) {
-    const std::string parent = runDir + "/checkpoints";
-    fs::create_directories(parent);
-    const std::string finalDir = parent + "/" + checkpointFolderName(state.step);
-    const std::string tmpDir = parent + "/.tmp-" + checkpointFolderName(state.step);
-    std::error_code ec;
-    fs::remove_all(tmpDir, ec);
-    fs::create_directories(tmpDir);
-
-    std::vector<std::pair<std::string, torch::Tensor>> tensors;
+static json stateJson(Trainer& trainer, const CheckpointState& state) {
     json steps = json::object();
-    for (TrainableTensor* p : trainer.trainables()) {
+    for (TrainableTensor* p : trainer.trainables()) steps[p->name] = p->steps;
+    json adapters = json::array();
+    if (trainer.hasAdapters()) {
+        // Gates of L1RA runs are trainables and saved with the tensors; LoRA gates are constant ones.
+        for (const Adapter& a : trainer.adapters().adapters())
+            adapters.push_back({{"module", a.moduleName()}, {"rank", a.rank()}, {"scale", a.scale}, {"born", a.born}});
+    }
+    return {{"format_version", kCheckpointFormat},
+            {"method", trainer.settings().method},
+            {"step", state.step},
+            {"lambda", state.lambda},
+            {"budget", state.budget},
+            {"pending_budget", state.pendingBudget},
+            {"last_loss", state.lastLoss},
+            {"best_val_loss", state.bestValLoss},
+            {"last_val_loss", state.lastValLoss},
+            {"elapsed_s", state.elapsedSeconds},
+            {"lr_scale", state.lrScale},
+            {"diverged_in_a_row", state.divergedInARow},
+            {"initial_rank", trainer.settings().adapter.rank},
+            {"alpha", trainer.settings().adapter.alpha},
+            {"adapters", adapters},
+            {"optimizer_steps", steps},
+            {"data", {{"samples_consumed", state.step * trainer.settings().gradAccum * trainer.settings().batchSize}}},
+            {"rng", {{"seed", trainer.settings().seed}, {"scheme", "reseeded from (seed, step) every step"}}}};
+}
+
+std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const CheckpointState& state, int keep) {
+    const std::string finalDir = runDir + "/checkpoints/" + checkpointFolderName(state.step);
+    const std::vector<TrainableTensor*> trainables = trainer.trainables();
+    // A checkpoint is something to go back to: one holding NaN or infinities would only diverge again.
+    if (const std::string bad = firstNonFiniteState(trainables); !bad.empty())
+        throw Error("checkpoint " + finalDir + " not written: '" + bad + "' holds NaN or infinite values");
+    std::vector<std::pair<std::string, torch::Tensor>> tensors;
+    for (TrainableTensor* p : trainables) {
         tensors.emplace_back(p->name, p->value.detach());
         tensors.emplace_back(p->name + ".exp_avg", p->expAvg);
         tensors.emplace_back(p->name + ".exp_avg_sq", p->expAvgSq);
-        steps[p->name] = p->steps;
     }
-    json adapters = json::array();
-    if (trainer.hasAdapters()) {
-        // Gates of L1RA runs are trainables and saved above; LoRA gates are constant ones.
-        const AdapterSet& set = trainer.adapters();
-        for (const Adapter& a : set.adapters())
-            adapters.push_back({{"module", a.moduleName()}, {"rank", a.rank()}, {"scale", a.scale}, {"born", a.born}});
+    const json s = stateJson(trainer, state);
+    try {
+        // Filled in a temporary sibling and swapped in: a failed write leaves only the folders that were there.
+        writeFolderAtomically(finalDir, true, [&](const std::string& dir) {
+            saveTensors(dir + "/trainable.safetensors", tensors, {{"format", "l1ra-checkpoint"}});
+            crashPoint("checkpoint-write");
+            writeTextFileAtomically(dir + "/state.json", s.dump(2));
+        });
+    } catch (const std::exception& e) {
+        throw Error("checkpoint " + finalDir + " not written: " + e.what());
     }
-    saveTensors(tmpDir + "/trainable.safetensors", tensors, {{"format", "l1ra-checkpoint"}});
-    crashPoint("checkpoint-write");
-    const json s = {{"format_version", kCheckpointFormat},
-                    {"method", trainer.settings().method},
-                    {"step", state.step},
-                    {"lambda", state.lambda},
-                    {"budget", state.budget},
-                    {"pending_budget", state.pendingBudget},
-                    {"last_loss", state.lastLoss},
-                    {"best_val_loss", state.bestValLoss},
-                    {"last_val_loss", state.lastValLoss},
-                    {"elapsed_s", state.elapsedSeconds},
-                    {"initial_rank", trainer.settings().adapter.rank},
-                    {"alpha", trainer.settings().adapter.alpha},
-                    {"adapters", adapters},
-                    {"optimizer_steps", steps},
-                    {"data", {{"samples_consumed", state.step * trainer.settings().gradAccum * trainer.settings().batchSize}}},
-                    {"rng", {{"seed", trainer.settings().seed}, {"scheme", "reseeded from (seed, step) every step"}}}};
-    writeTextFileAtomically(tmpDir + "/state.json", s.dump(2));
-    fs::remove_all(finalDir, ec);
-    fs::rename(tmpDir, finalDir);
-
+    std::error_code ec;
     auto all = completeCheckpoints(runDir);
     for (std::size_t i = 0; i + std::size_t(std::max(keep, 1)) < all.size(); ++i) fs::remove_all(all[i], ec);
+    // Half-written checkpoints of a process that was killed (".step-N.tmp-PID") are never completed: drop them.
+    for (const auto& e : fs::directory_iterator(runDir + "/checkpoints", ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(".step-", 0) == 0 && name.find(".tmp-") != std::string::npos) fs::remove_all(e.path(), ec);
+    }
     return finalDir;
 }
 
@@ -130,6 +144,8 @@ static CheckpointState readCheckpointState(const json& s, const std::string& sta
     state.bestValLoss = s.value("best_val_loss", 0.0);
     state.lastValLoss = s.value("last_val_loss", 0.0);
     state.elapsedSeconds = s.value("elapsed_s", 0.0);
+    state.lrScale = s.value("lr_scale", 1.0);   // checkpoints before divergence handling: no lowered rate
+    state.divergedInARow = s.value("diverged_in_a_row", 0);
     auto require = [&](bool ok, const char* key, const std::string& value, const char* what) {
         if (!ok) throw Error(statePath + ": '" + key + "' is " + value + "; it must be " + what);
     };
@@ -137,6 +153,9 @@ static CheckpointState readCheckpointState(const json& s, const std::string& sta
     require(std::isfinite(state.lambda) && state.lambda >= 0, "lambda", std::to_string(state.lambda), "a finite number, 0 or more");
     require(state.budget >= 0, "budget", std::to_string(state.budget), "0 or more");
     require(state.pendingBudget >= 0, "pending_budget", std::to_string(state.pendingBudget), "0 or more");
+    require(std::isfinite(state.lrScale) && state.lrScale > 0 && state.lrScale <= 1, "lr_scale", std::to_string(state.lrScale),
+            "in (0, 1]");
+    require(state.divergedInARow >= 0, "diverged_in_a_row", std::to_string(state.divergedInARow), "0 or more");
     return state;
 }
 

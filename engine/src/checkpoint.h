@@ -18,11 +18,15 @@ struct CheckpointState {
     double bestValLoss = 0;      // 0 = none yet
     double lastValLoss = 0;
     double elapsedSeconds = 0;   // training time so far (pauses excluded)
+    double lrScale = 1;          // factor on the scheduled learning rate (lowered by skipped divergent steps)
+    int divergedInARow = 0;      // steps skipped in a row for a non-finite loss or gradient
 };
 
 std::string checkpointFolderName(int64_t step);   // "step-00000120"
 
 // Writes runDir/checkpoints/step-N/ atomically and deletes all but the newest `keep`. Returns its path.
+// Throws l1ra::Error naming the folder and the cause when a tensor holds NaN or infinities (nothing is written) or
+// a write fails (the partial folder is removed; every older checkpoint, and one of the same step, stay as they were).
 std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const CheckpointState& state, int keep);
 // Restores trainer tensors and moments from a checkpoint folder; throws l1ra::Error naming the file.
 CheckpointState loadCheckpoint(const std::string& checkpointDir, Trainer& trainer);

@@ -36,7 +36,7 @@ void writeFolderAtomically(const std::string& target, bool replace, const std::f
         if (std::rename(tmp.c_str(), path.c_str()) != 0) {
             const std::string why = std::strerror(errno);
             fs::remove_all(tmp, ec);
-            throw Error("cannot move the export into " + target + ": " + why);
+            throw Error("cannot move the new folder into " + target + ": " + why);
         }
         return;
     }

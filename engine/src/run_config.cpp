@@ -131,6 +131,15 @@ std::vector<Binding> makeBindings() {
            "Keep only each decoder layer's input and recompute its activations in the backward pass: far less memory, "
            "about a third more compute."),
          &RunConfig::trainGradientCheckpointing},
+        {f("train.on_divergence", K::Choice, 0, 0,
+           "A step whose loss or gradient is NaN or infinite: stop = end the run (the last good checkpoint stays); "
+           "skip = drop the step (no update) and lower the learning rate by train.divergence_lr_factor.", false,
+           {"stop", "skip"}),
+         &RunConfig::trainOnDivergence},
+        {f("train.divergence_lr_factor", K::Real, 1e-6, 1, "train.on_divergence skip: the learning rate is multiplied by this at each skipped step."),
+         &RunConfig::trainDivergenceLrFactor},
+        {f("train.divergence_max_skips", K::Integer, 1, 1000000, "train.on_divergence skip: the run stops after this many skipped steps in a row."),
+         &RunConfig::trainDivergenceMaxSkips},
         {f("eval.every", K::Integer, 0, kBig, "Steps between validation passes; 0 = only at the end."), &RunConfig::evalEvery},
         {f("eval.batches", K::Integer, 0, kBig, "Validation batches per pass; 0 = all."), &RunConfig::evalBatches},
         {f("checkpoint.every", K::Integer, 0, kBig, "Steps between checkpoints; 0 = only on stop and at the end."), &RunConfig::checkpointEvery},

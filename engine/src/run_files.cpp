@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <filesystem>
 #include <sstream>
 
@@ -76,9 +77,15 @@ RunFiles RunFiles::reopen(const std::string& dir, int64_t step) {
     return RunFiles(dir, tensorboard);
 }
 
-void RunFiles::append(std::ofstream& out, const std::string& line) {
+void RunFiles::append(std::ofstream& out, const char* name, const std::string& line) {
+    errno = 0;
     out << line << '\n';
     out.flush();
+    if (!out) {
+        const int error = errno;
+        out.clear();   // the next line may fit again once space is freed
+        throw Error(writeFailureMessage(dir_ + "/" + name, error, line.size() + 1));
+    }
 }
 
 void RunFiles::writeSummary(const std::string& json) { writeTextFileAtomically(dir_ + "/summary.json", json + "\n"); }

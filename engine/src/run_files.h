@@ -21,16 +21,17 @@ public:
     RunFiles(RunFiles&&) noexcept;
     ~RunFiles();
 
+    // Each throws l1ra::Error naming the file (and, for a full disk, the bytes) when the line cannot be written.
     // Metrics and rank lines also go to the TensorBoard event file when the run config asks for one.
     void appendMetrics(const std::string& line);
     void appendRanks(const std::string& line);
-    void appendEvent(const std::string& line) { append(events_, line); }
+    void appendEvent(const std::string& line) { append(events_, "events.jsonl", line); }
     void writeSummary(const std::string& json);
     const std::string& dir() const { return dir_; }
 
 private:
     RunFiles(const std::string& dir, bool tensorboard);
-    static void append(std::ofstream& out, const std::string& line);
+    void append(std::ofstream& out, const char* name, const std::string& line);
     std::string dir_;
     std::ofstream metrics_, ranks_, events_;
     std::unique_ptr<TensorBoardLog> tensorboard_;

@@ -149,6 +149,16 @@ std::string controlEventToJson(const ControlEvent& e) {
     return json{{"type", "control"}, {"step", e.step}, {"what", e.what}, {"value", e.value}, {"detail", e.detail}}.dump();
 }
 
+std::string divergenceEventToJson(const DivergenceEvent& e) {
+    return json{{"event", "divergence"}, {"step", e.step},         {"tensor", e.tensor},
+                {"action", e.action},    {"lr_scale", e.lrScale}, {"in_a_row", e.consecutive}}
+        .dump();
+}
+
+std::string checkpointFailureToJson(int64_t step, const std::string& error) {
+    return json{{"type", "checkpoint_failed"}, {"step", step}, {"error", error}}.dump();
+}
+
 std::string runSummaryToJson(const RunSummary& s) {
     return json{{"run_dir", s.runDir},
                 {"state", runStateName(s.state)},
@@ -195,6 +205,12 @@ RunRecord loadRunRecord(const std::string& runDir) {
     if (!fileExists(configPath)) throw Error(runDir + ": not a run folder (no config.json)");
     r.config = parseRunConfig(readTextFile(configPath), configPath);
     forEachLine(runDir + "/metrics.jsonl", [&](const json& j) {
+        if (j.contains("event")) {
+            if (j.at("event") == "divergence")
+                r.divergences.push_back({j.at("step").get<int64_t>(), j.value("tensor", ""), j.value("action", ""),
+                                         j.value("lr_scale", 1.0), j.value("in_a_row", 0)});
+            return;   // other kinds of event lines: from a newer version, not for these curves
+        }
         if (j.contains("val_loss")) {
             EvalEvent e;
             e.step = j.at("step").get<int64_t>();

@@ -209,7 +209,7 @@ void writeSafetensors(const std::string& path, const std::vector<TensorBlob>& te
         out.write(len, 8);
         out.write(text.data(), std::streamsize(text.size()));
         for (const auto& t : tensors) out.write(static_cast<const char*>(t.data), std::streamsize(t.nbytes));
-    });
+    }, 8 + text.size() + offset);
 }
 
 void releasePages(const TensorView& view) {

@@ -1,6 +1,7 @@
 #include "trainer.h"
 
 #include "blas_threads.h"
+#include "divergence.h"
 #include "l1ra/error.h"
 #include "lr_schedule.h"
 #include "kernels/cross_entropy.h"
@@ -118,11 +119,19 @@ StepResult Trainer::step(int step, double lambda) {
     }
     const double t3 = monotonicSeconds();
     auto params = trainables();
+    applyGradientPoison(step, params);
     r.loss = lossSum.item<double>();
-    r.gradNorm = gradientNorm(params);
+    r.gradNorm = gradientNorm(params);   // its sum of squares is the one finiteness check over all gradients
+    r.lr = lrScale_ * scheduledLearningRate(settings_.lr, step, settings_.steps, settings_.warmup, settings_.minLrRatio);
+    if (!std::isfinite(r.loss) || !std::isfinite(r.gradNorm)) {
+        r.nonFinite = std::isfinite(r.loss) ? firstNonFiniteGradient(params) : "loss";
+        for (TrainableTensor* p : params) p->value.mutable_grad() = torch::Tensor();
+        r.timings.optimizer = monotonicSeconds() - t3;
+        return r;
+    }
     clipGradients(params, r.gradNorm, settings_.maxGradNorm);
     OptimizerSettings o;
-    o.lr = r.lr = scheduledLearningRate(settings_.lr, step, settings_.steps, settings_.warmup, settings_.minLrRatio);
+    o.lr = r.lr;
     o.weightDecay = settings_.weightDecay;
     o.beta1 = settings_.beta1;
     o.beta2 = settings_.beta2;

@@ -48,6 +48,9 @@ struct StepResult {
     int64_t lossTokens = 0;
     int64_t inputTokens = 0;
     StepTimings timings;
+    // Not empty when the loss or a gradient was not finite: "loss" or the first such tensor's name. The step
+    // then made no update (values, gates and Adam moments as before it).
+    std::string nonFinite;
 };
 
 class Trainer {
@@ -64,6 +67,9 @@ public:
     // True while (or when a failure interrupted) the optimizer writing the parameters: a checkpoint then would not
     // be a completed step's.
     bool interruptedInUpdate() const { return updating_; }
+    // Multiplies the scheduled learning rate of A and B (or all weights); lowered after a skipped divergent step.
+    void setLearningRateScale(double scale) { lrScale_ = scale; }
+    double learningRateScale() const { return lrScale_; }
     bool gated() const { return adapters_ && adapters_->gated(); }
     bool hasAdapters() const { return adapters_ != nullptr; }
     AdapterSet& adapters() { return *adapters_; }
@@ -87,6 +93,7 @@ private:
     std::unique_ptr<AdapterSet> adapters_;
     std::vector<TrainableTensor> fullParams_;   // full fine-tuning only
     bool updating_ = false;
+    double lrScale_ = 1.0;
 };
 
 // Seconds since an arbitrary start, monotonic.

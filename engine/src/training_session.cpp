@@ -83,6 +83,9 @@ struct TrainingSession::Impl {
         CheckpointEvent e{state.step, saveCheckpoint(runDir, *trainer, state, config.checkpointKeep)};
         if (sink) sink->onCheckpoint(e);
     }
+    bool checkpointOrWarn();
+    void finalCheckpoint();
+    std::string lastGoodCheckpoint() const;
     void evaluate() {
         EvalEvent e = trainer->evaluate(state.step);
         if (e.tokens == 0) return;
@@ -93,6 +96,8 @@ struct TrainingSession::Impl {
     }
     bool handleControls();   // false when the run should stop
     StepResult trainStep(double lambda);
+    void reportStep(const StepResult& r, double lambda, double seconds, double sessionSeconds);
+    void divergedStep(const StepResult& r);
     [[noreturn]] void stopOutOfMemory(const std::string& what);
     void takeBudgetRequest(int budget);
     void reallocate();
@@ -150,8 +155,10 @@ TrainingSession::TrainingSession(const RunConfig& config, const std::string& run
 TrainingSession::TrainingSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 const std::vector<std::string>& TrainingSession::resumableSettingKeys() {
+    // How the run uses memory and compute, and what it does at a divergence from here on: none changes a step done.
     static const std::vector<std::string> keys = {"model.base_dtype", "model.double_quant", "train.gradient_checkpointing", "device",
-                                                  "threads"};
+                                                  "threads", "train.on_divergence", "train.divergence_lr_factor",
+                                                  "train.divergence_max_skips"};
     return keys;
 }
 
@@ -167,9 +174,11 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runD
     for (const std::string& assignment : settings) {
         const std::string key = assignment.substr(0, assignment.find('='));
         const auto& allowed = resumableSettingKeys();
-        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-            throw Error("resume --set " + key + ": only model.base_dtype, model.double_quant, train.gradient_checkpointing, device and "
-                        "threads can change when a run resumes");
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+            std::string list;
+            for (const std::string& k : allowed) list += (list.empty() ? "" : ", ") + k;
+            throw Error("resume --set " + key + ": only " + list + " can change when a run resumes");
+        }
         applyRunConfigAssignment(impl->config, assignment);
     }
     validateRunConfig(impl->config);
@@ -317,6 +326,7 @@ bool TrainingSession::Impl::prepare() {
     if (resuming) {
         const std::string ckpt = newestCheckpoint(runDir);
         state = loadCheckpoint(ckpt, *trainer);
+        trainer->setLearningRateScale(state.lrScale);
         if (state.step >= config.trainSteps)
             throw Error(runDir + ": the run already finished its " + std::to_string(config.trainSteps) + " steps");
         files.emplace(RunFiles::reopen(runDir, state.step));
@@ -362,8 +372,7 @@ bool TrainingSession::Impl::handleControls() {
         if (checkpointRequested) {
             checkpointRequested = false;
             lock.unlock();
-            checkpoint();
-            control("checkpoint", double(state.step));
+            if (checkpointOrWarn()) control("checkpoint", double(state.step));
             lock.lock();
         }
         if (stopRequested) return false;
@@ -439,39 +448,107 @@ void TrainingSession::Impl::loop() {
         // In the cool-down (no reallocation left) the shrink stops unless l1ra.cooldown_shrink keeps it.
         const double lambda = shrinksAtStep(config, state.step + 1) ? state.lambda : 0.0;
         const StepResult r = trainStep(lambda);
+        if (!r.nonFinite.empty()) divergedStep(r);   // throws when the run stops
         state.step += 1;
-        state.lastLoss = r.loss;
         const double seconds = monotonicSeconds() - t0;
         sessionSeconds += seconds;
         state.elapsedSeconds += seconds;
         ++trainStepsThisSession;
-
-        StepEvent e;
-        e.step = state.step;
-        e.totalSteps = total;
-        e.loss = r.loss;
-        e.lr = r.lr;
-        e.gradNorm = r.gradNorm;
-        e.lambda = trainer->gated() ? lambda : 0.0;
-        e.tokens = r.lossTokens;
-        const double tps = double(r.inputTokens) / std::max(seconds, 1e-9);
-        smoothedTokensPerSecond = trainStepsThisSession == 1 ? tps : 0.9 * smoothedTokensPerSecond + 0.1 * tps;
-        e.tokensPerSecond = smoothedTokensPerSecond;
-        e.stepSeconds = seconds;
-        e.elapsedSeconds = state.elapsedSeconds;
-        e.etaSeconds = double(total - state.step) * sessionSeconds / double(trainStepsThisSession);
-        e.memoryBytes = memoryInUse(device);
-        e.totalRank = trainer->hasAdapters() ? trainer->adapters().totalRank() : 0;
-        e.budget = state.budget;
-        e.threshold = threshold();
-        if (state.step % config.logEvery == 0 || state.step == total) files->appendMetrics(stepEventToJson(e));
-        if (sink) sink->onStep(e);
+        if (r.nonFinite.empty()) reportStep(r, lambda, seconds, sessionSeconds);
 
         if (trainer->gated() && reallocatesAfterStep(config, state.step)) reallocate();
         if (config.evalEvery > 0 && state.step % config.evalEvery == 0 && state.step < total) evaluate();
-        if (config.checkpointEvery > 0 && state.step % config.checkpointEvery == 0 && state.step < total) checkpoint();
+        if (config.checkpointEvery > 0 && state.step % config.checkpointEvery == 0 && state.step < total) checkpointOrWarn();
     }
 }
+
+void TrainingSession::Impl::reportStep(const StepResult& r, double lambda, double seconds, double sessionSeconds) {
+    const int total = config.trainSteps;
+    state.lastLoss = r.loss;
+    state.divergedInARow = 0;
+    StepEvent e;
+    e.step = state.step;
+    e.totalSteps = total;
+    e.loss = r.loss;
+    e.lr = r.lr;
+    e.gradNorm = r.gradNorm;
+    e.lambda = trainer->gated() ? lambda : 0.0;
+    e.tokens = r.lossTokens;
+    const double tps = double(r.inputTokens) / std::max(seconds, 1e-9);
+    smoothedTokensPerSecond = trainStepsThisSession == 1 ? tps : 0.9 * smoothedTokensPerSecond + 0.1 * tps;
+    e.tokensPerSecond = smoothedTokensPerSecond;
+    e.stepSeconds = seconds;
+    e.elapsedSeconds = state.elapsedSeconds;
+    e.etaSeconds = double(total - state.step) * sessionSeconds / double(trainStepsThisSession);
+    e.memoryBytes = memoryInUse(device);
+    e.totalRank = trainer->hasAdapters() ? trainer->adapters().totalRank() : 0;
+    e.budget = state.budget;
+    e.threshold = threshold();
+    if (state.step % config.logEvery == 0 || state.step == total) files->appendMetrics(stepEventToJson(e));
+    if (sink) sink->onStep(e);
+}
+
+// The step made no update (Trainer::step). train.on_divergence skip drops it and lowers the learning rate, up to
+// train.divergence_max_skips steps in a row; otherwise the run stops here, with no checkpoint written, so the last
+// good one is what a resume starts from.
+void TrainingSession::Impl::divergedStep(const StepResult& r) {
+    const int64_t step = state.step + 1;
+    const bool skip = config.trainOnDivergence == "skip" && state.divergedInARow < config.trainDivergenceMaxSkips;
+    const std::string what = r.nonFinite == "loss" ? "the loss is NaN or infinite"
+                                                   : "the gradient of '" + r.nonFinite + "' holds NaN or infinite values";
+    DivergenceEvent e{step, r.nonFinite, skip ? "skip" : "stop", state.lrScale, state.divergedInARow + 1};
+    if (skip) {
+        state.divergedInARow += 1;
+        state.lrScale *= config.trainDivergenceLrFactor;
+        trainer->setLearningRateScale(state.lrScale);
+        e.lrScale = state.lrScale;
+    }
+    files->appendMetrics(divergenceEventToJson(e));
+    if (sink) sink->onDivergence(e);
+    if (skip) {
+        log("step " + std::to_string(step) + " skipped: " + what + "; no update, the learning rate is now " +
+                formatNumber(state.lrScale) + " x its schedule (" + std::to_string(state.divergedInARow) + " of at most " +
+                std::to_string(config.trainDivergenceMaxSkips) + " skipped in a row)",
+            LogEvent::Level::Warning);
+        return;
+    }
+    const std::string last = lastGoodCheckpoint();
+    throw Error("training diverged at step " + std::to_string(step) + ": " + what +
+                (state.divergedInARow > 0 ? " after " + std::to_string(state.divergedInARow) + " skipped steps in a row" : "") +
+                ". The run stopped without writing a checkpoint; " +
+                (last.empty() ? "it has none from before" : "the last good one, " + last + ", is kept") +
+                ". Start again with a lower train.lr" +
+                (last.empty() ? "" : ", or skip such steps from there: `l1ra resume --run " + runDir + " --set train.on_divergence=skip`"));
+}
+
+// A checkpoint during training that cannot be written (a full disk, a folder made read-only) is a warning: the
+// run goes on and the older checkpoints stay. The checkpoint at the end or at a stop is not: it throws.
+bool TrainingSession::Impl::checkpointOrWarn() {
+    try {
+        checkpoint();
+        return true;
+    } catch (const Error& e) {
+        files->appendEvent(checkpointFailureToJson(state.step, e.what()));
+        const std::string last = lastGoodCheckpoint();
+        log(std::string(e.what()) + "; training goes on" + (last.empty() ? "" : " (the last checkpoint, " + last + ", is intact)"),
+            LogEvent::Level::Warning);
+        return false;
+    }
+}
+
+// The run ends (finished or stopped) with a checkpoint; when it cannot be written the run fails, saying what is left.
+void TrainingSession::Impl::finalCheckpoint() {
+    const std::string last = lastGoodCheckpoint();
+    try {
+        checkpoint();
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) + (last.empty() ? "; the run has no checkpoint to resume from"
+                                                          : "; the last checkpoint, " + last + ", is intact: make room and `l1ra resume --run " +
+                                                                runDir + "` continues from it"));
+    }
+}
+
+std::string TrainingSession::Impl::lastGoodCheckpoint() const { return newestCheckpoint(runDir); }
 
 // A budget asked for live is part of the run's state (checkpointed) until a reallocation applies it.
 void TrainingSession::Impl::takeBudgetRequest(int budget) {
@@ -530,7 +607,7 @@ RunSummary TrainingSession::Impl::run() {
         } else {
             control("stop", double(state.step));
         }
-        checkpoint();
+        finalCheckpoint();
         summary.state = finished ? RunState::Finished : RunState::Stopped;
     } catch (const std::exception& e) {
         summary.state = RunState::Failed;

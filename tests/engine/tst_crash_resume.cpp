@@ -97,9 +97,13 @@ private Q_SLOTS:
         auto env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("L1RA_TEST_CRASH_AT"), QStringLiteral("checkpoint-write:%1").arg(write));
         QCOMPARE(runToEnd(trainArgs(crashed), env), -1);
-        const std::string partial = crashed.toStdString() + "/checkpoints/.tmp-step-" +
-                                    QStringLiteral("%1").arg(write * kCheckpointEvery, 8, 10, QLatin1Char('0')).toStdString();
-        QVERIFY2(std::filesystem::exists(partial + "/trainable.safetensors"), partial.c_str());
+        // The half-written checkpoint is a temporary sibling (".step-N.tmp-PID"): tensors there, no state.json.
+        const std::string prefix = ".step-" + QStringLiteral("%1").arg(write * kCheckpointEvery, 8, 10, QLatin1Char('0')).toStdString() + ".tmp-";
+        std::string partial;
+        for (const auto& e : std::filesystem::directory_iterator(crashed.toStdString() + "/checkpoints"))
+            if (e.path().filename().string().rfind(prefix, 0) == 0) partial = e.path().string();
+        QVERIFY2(!partial.empty(), prefix.c_str());
+        QVERIFY(std::filesystem::exists(partial + "/trainable.safetensors"));
         QVERIFY(!std::filesystem::exists(partial + "/state.json"));
         QCOMPARE(loadRunRecord(crashed.toStdString()).checkpoints.size(), std::size_t(write - 1));
 
@@ -117,6 +121,8 @@ private Q_SLOTS:
         QCOMPARE(runToEnd(resumeArgs(crashed)), 0);
         const RunRecord done = loadRunRecord(crashed.toStdString());
         QCOMPARE(done.summary.state, RunState::Finished);
+        for (const auto& e : std::filesystem::directory_iterator(crashed.toStdString() + "/checkpoints"))   // no half-written leftovers
+            QVERIFY2(e.path().filename().string().rfind("step-", 0) == 0, e.path().c_str());
         QCOMPARE(done.steps.size(), std::size_t(kSteps));
         for (std::size_t i = 0; i < done.steps.size(); ++i) QCOMPARE(done.steps[i].step, int64_t(i + 1));
 

@@ -1,7 +1,9 @@
 // MainWindow with the real engine: actions enabled per controller state, live λ/budget changes reaching the
 // engine and coming back (knobs applied, curve markers), every Export action writing its files (paths given
 // through the window's prompt functions, the engine's exporters for real), opening an exported adapter, errors
-// shown without blocking, closing while training, the demo hook and the persisted settings.
+// shown without blocking, a divergent step marked on the curves, closing while training, the demo hook and the
+// persisted settings.
+#include "gradient_poison.h"
 #include "studio_test_support.h"
 
 #include "budget_panel.h"
@@ -91,6 +93,7 @@ private Q_SLOTS:
     void exportActionsWriteTheirFiles();
     void openingAnExportedAdapterShowsItsRankMap();
     void engineFailureShowsAnErrorWithoutBlocking();
+    void aDivergentStepIsMarkedOnTheCurvesAndLogged();
     void closingWhileTrainingStopsCleanly();
     void demoHookPreloadsTheSetupPage();
     void launchOptionsAreParsed();
@@ -363,6 +366,29 @@ void MainWindowTest::engineFailureShowsAnErrorWithoutBlocking() {
     QVERIFY(w->logPane()->errorCount() > errorsBefore);
     QVERIFY(w->statusReadout()->stateText().contains(QStringLiteral("Failed")));
     QVERIFY(w->actions().start->isEnabled());   // ready for the next try
+}
+
+void MainWindowTest::aDivergentStepIsMarkedOnTheCurvesAndLogged() {
+    auto w = makeWindow();
+    l1ra::RunConfig config = fixtureConfig(8);
+    config.trainOnDivergence = "skip";
+    l1ra::poisonGradientForTesting(2);   // step 3's first gradient becomes NaN
+    w->runConfigForm()->setConfig(config);
+    QSignalSpy divergences(w->controller(), &TrainingController::divergenceReceived);
+    QSignalSpy finished(w->controller(), &TrainingController::finished);
+    w->actions().start->trigger();
+    const bool ended = finished.wait(kWaitMs);
+    l1ra::poisonGradientForTesting(-1);
+    QVERIFY(ended);
+    QCOMPARE(w->controller()->state(), RunState::Finished);
+    QCOMPARE(divergences.count(), 1);
+    QCOMPARE(w->curves()->divergenceCount(), 1);
+    QCOMPARE(w->curves()->markerCount(), 1);
+    QCOMPARE(w->curves()->markerLabel(0), QStringLiteral("NaN: skipped"));
+    const QString hover = w->curves()->describeStep(3);
+    QVERIFY2(hover.contains(QStringLiteral("step 3: the gradient of model.layers.0.self_attn.q_proj.lora_A was not finite")), qPrintable(hover));
+    QVERIFY(w->logPane()->plainText().contains(QStringLiteral("step 3 skipped")));
+    QCOMPARE(w->curves()->lossPointCount(), 7);   // the skipped step has no loss
 }
 
 void MainWindowTest::closingWhileTrainingStopsCleanly() {

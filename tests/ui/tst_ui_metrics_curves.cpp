@@ -38,6 +38,7 @@ private Q_SLOTS:
     void countsStepsAndEvals();
     void markersFromLiveChanges();
     void recordReplacesEverything();
+    void divergencesAreMarkedAndDescribed();
     void metricTabsSwitchTheLowerPlot();
     void describeStepShowsNearestValues();
     void hundredThousandSteps();
@@ -107,6 +108,32 @@ void MetricsCurvesTest::recordReplacesEverything() {
     QCOMPARE(curves.markerCount(), 2);   // λ and budget; a pause does not move the curves
     QCOMPARE(curves.markerLabel(0), QStringLiteral("\u03bb = 0.01"));
     QCOMPARE(curves.markerLabel(1), QStringLiteral("budget = 150"));
+}
+
+void MetricsCurvesTest::divergencesAreMarkedAndDescribed() {
+    MetricsCurves curves;
+    for (int i = 1; i <= 20; ++i)
+        if (i != 7) curves.addStep(step(i, 3.0));
+    curves.addDivergence({7, "model.layers.1.mlp.up_proj.lora_B", "skip", 0.5, 1});
+    QCOMPARE(curves.divergenceCount(), 1);
+    QCOMPARE(curves.markerCount(), 1);
+    QCOMPARE(curves.markerLabel(0), QStringLiteral("NaN: skipped"));
+    // The skipped step has no point: hovering at it (or a neighbour) names the tensor and what was done.
+    const QString hover = curves.describeStep(7);
+    QVERIFY2(hover.contains(QStringLiteral("step 7: the gradient of model.layers.1.mlp.up_proj.lora_B was not finite; skipped")),
+             qPrintable(hover));
+    QVERIFY(!curves.describeStep(15).contains(QStringLiteral("not finite")));
+
+    // A past run's divergences come back with its record; clear() drops them.
+    l1ra::RunRecord record;
+    for (int i = 1; i <= 9; ++i) record.steps.push_back(step(i, 3.0));
+    record.divergences = {{10, "loss", "stop", 1.0, 1}};
+    curves.setRecord(record);
+    QCOMPARE(curves.divergenceCount(), 1);
+    QCOMPARE(curves.markerLabel(0), QStringLiteral("NaN: stopped"));
+    QVERIFY(curves.describeStep(9).contains(QStringLiteral("step 10: the loss was not finite; the run stopped")));
+    curves.clear();
+    QCOMPARE(curves.divergenceCount(), 0);
 }
 
 void MetricsCurvesTest::metricTabsSwitchTheLowerPlot() {

@@ -65,6 +65,9 @@ struct RunConfig {
     double trainMaxGradNorm = 1.0;     // 0 = no clipping
     std::string trainPrecision = "auto";   // auto | f32 | bf16
     bool trainGradientCheckpointing = false;   // recompute each layer's activations in the backward pass
+    std::string trainOnDivergence = "stop";   // a non-finite loss or gradient: stop | skip (the step, lowering the lr)
+    double trainDivergenceLrFactor = 0.5;     // skip: the learning rate is multiplied by this at each skipped step
+    int trainDivergenceMaxSkips = 5;          // skip: the run stops after this many skipped steps in a row
 
     int evalEvery = 50;                // 0 = only at the end
     int evalBatches = 0;               // 0 = the whole validation set

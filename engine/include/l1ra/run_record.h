@@ -4,7 +4,8 @@
 //
 // Run folder layout (docs/run-folder.md):
 //   config.json       the fully resolved run config
-//   metrics.jsonl     one StepEvent per line ({"step", "loss", "lr", ...}); eval lines have "val_loss"
+//   metrics.jsonl     one StepEvent per line ({"step", "loss", "lr", ...}); eval lines have "val_loss";
+//                     a step with a non-finite loss or gradient is {"event": "divergence", ...}
 //   ranks.jsonl       one RankSnapshot per line ({"step", "budget", "ranks": [[q,k,v,o,gate,up,down], ...], ...})
 //   events.jsonl      reallocations and live controls
 //   checkpoints/      step-NNNNNNNN/ folders (adapter, optimizer, scheduler, data position)
@@ -26,6 +27,7 @@ struct RunRecord {
     std::vector<RankSnapshot> snapshots;
     std::vector<ReallocationEvent> reallocations;
     std::vector<ControlEvent> controls;
+    std::vector<DivergenceEvent> divergences;
     bool hasSummary = false;
     RunSummary summary;
     std::vector<std::string> checkpoints;   // step folders, oldest first
@@ -41,6 +43,9 @@ std::string evalEventToJson(const EvalEvent& e);
 std::string rankSnapshotToJson(const RankSnapshot& s);
 std::string reallocationEventToJson(const ReallocationEvent& e);
 std::string controlEventToJson(const ControlEvent& e);
+std::string divergenceEventToJson(const DivergenceEvent& e);   // a metrics.jsonl line
+// An events.jsonl line: a checkpoint during training could not be written (the run went on).
+std::string checkpointFailureToJson(int64_t step, const std::string& error);
 std::string runSummaryToJson(const RunSummary& s);
 
 }  // namespace l1ra

@@ -90,6 +90,15 @@ struct CheckpointEvent {
     std::string path;
 };
 
+// A step whose loss or gradient was not finite (NaN or infinite): it made no update (docs/training-failures.md).
+struct DivergenceEvent {
+    int64_t step = 0;      // the step that diverged (as StepEvent::step would have numbered it)
+    std::string tensor;    // "loss", or the first trained tensor whose gradient is not finite
+    std::string action;    // "stop": the run ends; "skip": the step is dropped and the learning rate lowered
+    double lrScale = 1;    // the factor on the scheduled learning rate from the next step on
+    int consecutive = 0;   // steps skipped in a row, this one included
+};
+
 struct LogEvent {
     enum class Level { Info, Warning, Error } level = Level::Info;
     std::string text;
@@ -105,6 +114,7 @@ public:
     virtual void onReallocation(const ReallocationEvent&) {}
     virtual void onControl(const ControlEvent&) {}
     virtual void onCheckpoint(const CheckpointEvent&) {}
+    virtual void onDivergence(const DivergenceEvent&) {}
     virtual void onLog(const LogEvent&) {}
 };
 

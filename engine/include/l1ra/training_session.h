@@ -27,10 +27,11 @@ public:
     // A new run writing into runDir (created; must be empty or absent). Checks the config, throws l1ra::Error.
     TrainingSession(const RunConfig& config, const std::string& runDir, TrainingEventSink* sink = nullptr);
     // Continues the run in runDir from its newest checkpoint. `settings` ("key=value") may change how the run uses
-    // memory and compute (resumableSettingKeys()); they are written into the run's config.json.
+    // memory and compute, or what it does at a divergence (resumableSettingKeys()); they are written into the run's config.json.
     static std::unique_ptr<TrainingSession> resume(const std::string& runDir, TrainingEventSink* sink = nullptr,
                                                    const std::vector<std::string>& settings = {});
-    // model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads.
+    // model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads, and the train.on_divergence
+    // settings.
     static const std::vector<std::string>& resumableSettingKeys();
     ~TrainingSession();
     TrainingSession(const TrainingSession&) = delete;
