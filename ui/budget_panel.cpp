@@ -100,6 +100,7 @@ void BudgetPanel::setSnapshot(const l1ra::RankSnapshot& snapshot) {
     hasSnapshot_ = true;
     totalRank_ = snapshot.total();
     budget_ = snapshot.budget;
+    threshold_ = snapshot.threshold;
     initialRank_ = snapshot.initialRank;
     adapterCount_ = 0;
     std::fill(totals_.begin(), totals_.end(), 0);
@@ -119,8 +120,17 @@ void BudgetPanel::setSnapshot(const l1ra::RankSnapshot& snapshot) {
     refresh();
 }
 
+void BudgetPanel::setThreshold(double threshold) {
+    if (threshold == threshold_) return;
+    threshold_ = threshold;
+    refresh();
+}
+
+QString BudgetPanel::detailText() const { return detail_->text(); }
+
 void BudgetPanel::clear() {
     hasSnapshot_ = false;
+    threshold_ = 0;
     totalRank_ = budget_ = initialRank_ = adapterCount_ = 0;
     std::fill(totals_.begin(), totals_.end(), 0);
     std::fill(startTotals_.begin(), startTotals_.end(), 0);
@@ -175,6 +185,7 @@ void BudgetPanel::refresh() {
                      .arg(adapterCount_)
                      .arg(initialRank_)
                      .arg(adapterCount_ > 0 ? double(totalRank_) / adapterCount_ : 0.0, 0, 'f', 2);
+        if (threshold_ > 0) detail += QLatin1Char('\n') + tr("prune threshold %1: gates below it go at the next reallocation").arg(threshold_, 0, 'g', 3);
         if (totalRank_ != budget_) {
             detail += QLatin1Char('\n') + (totalRank_ > budget_ ? tr("above budget: the next reallocation prunes %1")
                                                                  : tr("below budget: the next reallocation adds %1"))

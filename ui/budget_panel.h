@@ -1,5 +1,6 @@
 #pragma once
-// Where the rank budget sits: a gauge of total rank used / budget, and rank per projection against its start.
+// Where the rank budget sits: a gauge of total rank used / budget, rank per projection against its start, and
+// the prune threshold in force.
 #include "l1ra/training_events.h"
 
 #include <QString>
@@ -22,11 +23,15 @@ public:
     ~BudgetPanel() override;
 
     void setSnapshot(const l1ra::RankSnapshot& snapshot);
+    // The prune threshold in force (it follows a live λ before the next snapshot shows it); 0 = none (LoRA).
+    void setThreshold(double threshold);
     void clear();
 
     bool hasSnapshot() const { return hasSnapshot_; }
     int totalRank() const { return totalRank_; }
     int budget() const { return budget_; }
+    double threshold() const { return threshold_; }
+    QString detailText() const;
     double usedFraction() const;          // total / budget (can pass 1 right after the budget was lowered)
     int adapterCount() const { return adapterCount_; }
     int projectionTotal(int projection) const;
@@ -55,6 +60,7 @@ private:
     bool hasSnapshot_ = false;
     int totalRank_ = 0;
     int budget_ = 0;
+    double threshold_ = 0;
     int initialRank_ = 0;
     int adapterCount_ = 0;
     std::vector<int> totals_ = std::vector<int>(7, 0);

@@ -74,9 +74,11 @@ QLabel* conversationLabel(const l1ra::DatasetSample& sample, const QColor& muted
     for (const auto& seg : sample.segments) {
         const QString text = QString::fromStdString(seg.text);
         const QString cell = text.simplified().toHtmlEscaped(), full = text.toHtmlEscaped();
-        const QString style = seg.trained ? QStringLiteral("<b>%1</b>") : QStringLiteral("<span style=\"color:%2\">%1</span>");
-        shown += style.arg(cell, muted.name()) + QLatin1Char(' ');
-        tip += style.arg(full, muted.name());
+        auto styled = [&](const QString& t) {
+            return seg.trained ? QStringLiteral("<b>%1</b>").arg(t) : QStringLiteral("<span style=\"color:%1\">%2</span>").arg(muted.name(), t);
+        };
+        shown += styled(cell) + QLatin1Char(' ');
+        tip += styled(full);
     }
     auto* label = new QLabel(shown);
     label->setTextFormat(Qt::RichText);

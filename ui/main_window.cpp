@@ -16,6 +16,7 @@
 #include "studio_resources.h"
 #include "studio_settings.h"
 #include "studio_theme.h"
+#include "sweep_view.h"
 #include "training_controller.h"
 #include "try_it_panel.h"
 #include "update_throttle.h"
@@ -79,10 +80,14 @@ MainWindow::MainWindow(QWidget* parent, const QString& runsRoot) : QMainWindow(p
     exporter_ = new RunExporter(this);
     recordLoader_ = new BackgroundJob(this);
     actions_ = StudioActions::create(this);
-    stepThrottle_ = new UpdateThrottle(kLiveRefreshMs, [this] { status_->setStep(latestStep_); }, this);
+    stepThrottle_ = new UpdateThrottle(kLiveRefreshMs, [this] {
+        status_->setStep(latestStep_);
+        budget_->setThreshold(latestStep_.threshold);   // a live λ moves it before the next reallocation
+    }, this);
     snapshotThrottle_ = new UpdateThrottle(kLiveRefreshMs, [this] {
         heatmap_->setSnapshot(latestSnapshot_);   // the first one after clear() is also the baseline
         budget_->setSnapshot(latestSnapshot_);
+        if (latestStep_.step > 0) budget_->setThreshold(latestStep_.threshold);
         updateActions();
     }, this);
     status_ = new StatusReadout(this);
@@ -115,8 +120,15 @@ void MainWindow::buildPages() {
     pages_->addTab(buildSetupPage(), tr("Setup"));
     pages_->addTab(buildTrainingPage(), tr("Training"));
     pages_->addTab(buildRunsPage(), tr("Runs"));
-    comparison_ = new RunComparison(pages_);
-    pages_->addTab(comparison_, tr("Compare"));
+    // Compare: two runs side by side, or a sweep's perplexity against the swept value.
+    compareTabs_ = new QTabWidget(pages_);
+    compareTabs_->setObjectName(QStringLiteral("compareTabs"));
+    compareTabs_->setDocumentMode(true);
+    comparison_ = new RunComparison(compareTabs_);
+    compareTabs_->addTab(comparison_, tr("Two runs"));
+    sweepView_ = new SweepView(compareTabs_);
+    compareTabs_->addTab(sweepView_, tr("Sweep"));
+    pages_->addTab(compareTabs_, tr("Compare"));
     tryIt_ = new TryItPanel(pages_);
     pages_->addTab(tryIt_, tr("Try it"));
     setCentralWidget(pages_);
@@ -346,6 +358,11 @@ void MainWindow::connectController() {
     connect(history_, &RunHistoryList::runActivated, this, &MainWindow::openRun);
     connect(history_, &RunHistoryList::runsChanged, this, [this] { comparison_->setRuns(history_->runs()); });
     connect(comparison_, &RunComparison::failed, this, [this](const QString& error) { reportError(tr("Compare runs"), error); });
+    connect(sweepView_, &SweepView::openRequested, this, [this] {
+        const QString dir = prompts_.openFolder(this, tr("Open sweep"), runsRoot_);
+        if (!dir.isEmpty()) openSweep(dir);
+    });
+    connect(sweepView_, &SweepView::failed, this, [this](const QString& error) { reportError(tr("Open sweep"), error); });
     connect(pages_, &QTabWidget::currentChanged, this, [this](int index) {
         if (Page(index) == Page::Runs || Page(index) == Page::Compare) history_->refresh();
     });
@@ -539,6 +556,7 @@ void MainWindow::runStarted(const QString& runDir) {
     curves_->clear();
     reallocations_->clear();
     const l1ra::RunConfig& config = controller_->config();
+    reallocations_->setInterval(l1ra::effectiveUpdateInterval(config));
     knobs_->setCurrent(config.l1raLambda, config.l1raBudget);
     status_->resetRun(config.trainSteps);
     status_->setDevice(controller_->deviceDescription());
@@ -561,6 +579,7 @@ void MainWindow::runStarted(const QString& runDir) {
 
 void MainWindow::applyRecordToLiveView(const l1ra::RunRecord& record) {
     curves_->setRecord(record);
+    reallocations_->setInterval(l1ra::effectiveUpdateInterval(record.config));
     reallocations_->setReallocations(record.reallocations);
     if (!record.snapshots.empty()) {
         heatmap_->setBaseline(record.snapshots.front());
@@ -588,7 +607,9 @@ void MainWindow::controlApplied(const l1ra::ControlEvent& control) {
     const QString what = QString::fromStdString(control.what);
     knobs_->markApplied(what, control.value, control.step);
     const QString label = MetricsCurves::markerLabelFor(control);
-    if (!label.isEmpty()) {
+    if (what == QLatin1String("budget_request")) {
+        logInfo(tr("step %1: budget %2 requested, %3").arg(control.step).arg(qint64(std::llround(control.value))).arg(QString::fromStdString(control.detail)));
+    } else if (!label.isEmpty()) {
         curves_->addMarker(control.step, label);
         logInfo(tr("step %1: %2 applied").arg(control.step).arg(label));
     } else if (what != QLatin1String("checkpoint")) {
@@ -865,6 +886,12 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     }
     settings::setWindowLayout(saveGeometry(), saveState(), trainingPage_->saveState());
     event->accept();
+}
+
+void MainWindow::openSweep(const QString& dir) {
+    showPage(Page::Compare);
+    compareTabs_->setCurrentWidget(sweepView_);
+    sweepView_->openSweep(dir);
 }
 
 }  // namespace l1ra::ui

@@ -35,6 +35,7 @@ class RunComparison;
 class RunConfigForm;
 class RunHistoryList;
 class RunView;
+class SweepView;
 class StatusReadout;
 class TrainingController;
 class TryItPanel;
@@ -61,6 +62,7 @@ public:
     RunHistoryList* runHistory() const { return history_; }
     RunView* runView() const { return runView_; }
     RunComparison* comparison() const { return comparison_; }
+    SweepView* sweepView() const { return sweepView_; }
     TryItPanel* tryIt() const { return tryIt_; }
     StatusReadout* statusReadout() const { return status_; }
     RunExporter* exporter() const { return exporter_; }
@@ -91,6 +93,7 @@ public:
     QString currentRunTitle() const;
     bool currentRunIsLive() const { return currentIsLive_; }
     bool isLoadingRun() const;
+    void openSweep(const QString& dir);        // a `l1ra sweep` folder, on the Compare page (asynchronous)
 
     // Export menu; an empty target asks for one (prompts().savePath).
     bool exportRun(RunExporter::Kind kind, const QString& target = QString());
@@ -161,7 +164,9 @@ private:
     LogPane* log_ = nullptr;
     RunHistoryList* history_ = nullptr;
     RunView* runView_ = nullptr;
+    QTabWidget* compareTabs_ = nullptr;
     RunComparison* comparison_ = nullptr;
+    SweepView* sweepView_ = nullptr;
     TryItPanel* tryIt_ = nullptr;
     StatusReadout* status_ = nullptr;
     QToolBar* toolBar_ = nullptr;

@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace l1ra::ui {
 
@@ -95,8 +96,14 @@ void ReallocationLog::insertRow(const l1ra::ReallocationEvent& event) {
     item->setData(StepColumn, kStepRole, qint64(event.step));
     item->setTextAlignment(StepColumn, Qt::AlignRight | Qt::AlignVCenter);
     QString counts = tr("%1%2 / +%3").arg(kMinus).arg(event.pruned).arg(event.added);
+    if (event.pingPong > 0) counts += tr(" \u00b7 %1 back").arg(event.pingPong);
     if (event.budgetChanged) counts += tr("  budget \u2192 %1").arg(event.budget);
     item->setText(CountsColumn, counts);
+    QString tip = tr("%1 ranks pruned, %2 handed out").arg(event.pruned).arg(event.added);
+    if (event.threshold > 0) tip += tr("\ngates below %1 were pruned (\u03bb %2)").arg(event.threshold, 0, 'g', 3).arg(event.lambda, 0, 'g', 3);
+    if (event.pingPong > 0) tip += tr("\n%1 of the pruned ranks had been handed out within the last two intervals (ping-pong)").arg(event.pingPong);
+    if (event.capped > 0) tip += tr("\n%1 ranks under the threshold kept by the cap on moves").arg(event.capped);
+    item->setToolTip(CountsColumn, tip);
     item->setText(MovesColumn, describeMoves(event));
     item->setToolTip(MovesColumn, describeMoves(event, 40));
     if (event.budgetChanged) item->setForeground(CountsColumn, warningColor(palette()));
@@ -106,7 +113,8 @@ void ReallocationLog::insertRow(const l1ra::ReallocationEvent& event) {
         child->setForeground(MovesColumn, move.after > move.before ? successColor(palette()) : errorColor(palette()));
     }
     tree_->insertTopLevelItem(0, item);
-    for (const l1ra::RankMove& move : event.moves) movedRanks_ += std::max(0, move.after - move.before);
+    movedRanks_ += event.added;
+    events_.push_back(event);
 }
 
 void ReallocationLog::addReallocation(const l1ra::ReallocationEvent& event) {
@@ -125,8 +133,21 @@ void ReallocationLog::setReallocations(const std::vector<l1ra::ReallocationEvent
 void ReallocationLog::clear() {
     tree_->clear();
     movedRanks_ = 0;
+    events_.clear();
     updateSummary();
 }
+
+void ReallocationLog::setInterval(int steps) {
+    interval_ = steps;
+    updateSummary();
+}
+
+l1ra::ChurnSummary ReallocationLog::churn() const {
+    // The newest reallocation is as far as the run has got: later ping-pong cannot have happened yet.
+    return l1ra::summarizeChurn(events_, interval_, events_.empty() ? 0 : events_.back().step);
+}
+
+QString ReallocationLog::summaryText() const { return summary_->text(); }
 
 int ReallocationLog::count() const { return tree_->topLevelItemCount(); }
 
@@ -151,8 +172,16 @@ void ReallocationLog::updateSummary() {
         summary_->setText(tr("No reallocations yet"));
         return;
     }
-    summary_->setText((n == 1 ? tr("1 reallocation") : tr("%1 reallocations").arg(n)) + QStringLiteral(" \u00b7 ") +
-                      (movedRanks_ == 1 ? tr("1 rank moved") : tr("%1 ranks moved").arg(movedRanks_)));
+    QString text = (n == 1 ? tr("1 reallocation") : tr("%1 reallocations").arg(n)) + QStringLiteral(" \u00b7 ") +
+                   (movedRanks_ == 1 ? tr("1 rank moved") : tr("%1 ranks moved").arg(movedRanks_)) +
+                   tr(" (%1 a reallocation)").arg(double(movedRanks_) / n, 0, 'f', 1);
+    const l1ra::ChurnSummary c = churn();
+    if (interval_ > 0 && c.agesKnown && c.pingPongEligible > 0)
+        text += tr(" \u00b7 ping-pong %1 %").arg(std::lround(100 * c.pingPongShare));
+    if (c.agesKnown && c.pruned > 0) text += tr(" \u00b7 pruned at a median age of %1 steps").arg(c.prunedAgeMedian, 0, 'f', 0);
+    summary_->setText(text);
+    summary_->setToolTip(tr("Ping-pong: the share of ranks handed out that were pruned again within two reallocation intervals.\n"
+                            "Age: steps from a rank's creation (or the start) to its pruning."));
 }
 
 }  // namespace l1ra::ui

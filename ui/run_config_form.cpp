@@ -2,6 +2,7 @@
 
 #include "config_field_editor.h"
 #include "dataset_preview_view.h"
+#include "memory_plan_view.h"
 #include "model_summary.h"
 #include "palette_colors.h"
 #include "preset_bar.h"
@@ -57,6 +58,8 @@ const Section kSections[] = {
 QString fieldLabel(const QString& key) {
     static const QMap<QString, const char*> labels = {
         {"model", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Model folder")},
+        {"model.base_dtype", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Base weights")},
+        {"model.double_quant", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Quantise the nf4 scales too")},
         {"name", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Run name")},
         {"data.train", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Training data")},
         {"data.val", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Validation data")},
@@ -87,6 +90,7 @@ QString fieldLabel(const QString& key) {
         {"train.min_lr_ratio", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Final learning-rate share")},
         {"train.max_grad_norm", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Clip gradient norm")},
         {"train.precision", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Precision")},
+        {"train.gradient_checkpointing", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Gradient checkpointing")},
         {"eval.every", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Evaluate every")},
         {"eval.batches", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Batches per evaluation")},
         {"checkpoint.every", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Checkpoint every")},
@@ -141,7 +145,10 @@ RunConfigForm::RunConfigForm(QWidget* parent, const QString& presetFolder)
     buildFields(page);
     scroll->setWidget(page);
     layout->addWidget(scroll, 1);
+    memoryPlan_ = new MemoryPlanView(this);
+    layout->addWidget(memoryPlan_);
     layout->addWidget(buildCommandRow());
+    connect(this, &RunConfigForm::configChanged, memoryPlan_, [this] { memoryPlan_->request(config()); });
 
     setAcceptDrops(true);
     setConfig(l1ra::RunConfig{});

@@ -23,6 +23,7 @@ namespace l1ra::ui {
 
 class ConfigFieldEditor;
 class DatasetPreviewView;
+class MemoryPlanView;
 class PresetBar;
 class PresetStore;
 
@@ -69,6 +70,8 @@ public:
     void setDatasetPreviewFunction(DatasetPreviewFunction function);
     void setTrainDataPath(const QString& path);
     const DatasetPreviewView* datasetPreview() const { return datasetPreview_; }
+    // The memory plan under the fields, recomputed as they change (memory_plan_view.h).
+    MemoryPlanView* memoryPlanView() const { return memoryPlan_; }
 
     // A folder dropped on the form is the model, a run-config .json is loaded, any other file is the training data.
     void openDroppedPath(const QString& path);
@@ -114,6 +117,7 @@ private:
     QLabel* modelSummary_ = nullptr;
     QLabel* methodHelp_ = nullptr;
     DatasetPreviewView* datasetPreview_ = nullptr;
+    MemoryPlanView* memoryPlan_ = nullptr;
 
     QMap<QString, ConfigFieldEditor*> editors_;
     QMap<QString, QLabel*> errorLabels_;

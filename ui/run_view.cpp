@@ -94,6 +94,7 @@ void RunView::setRecord(l1ra::RunRecord record, const QString& title) {
                          .arg(title_.toHtmlEscaped(), describeRecord(record_).toHtmlEscaped(),
                               QString::fromStdString(record_.dir).toHtmlEscaped()));
     curves_->setRecord(record_);
+    reallocations_->setInterval(l1ra::effectiveUpdateInterval(record_.config));
     reallocations_->setReallocations(record_.reallocations);
     projectionChart_->setSnapshots(record_.snapshots);
     config_->setPlainText(configText());

@@ -1,6 +1,7 @@
 #include "studio_app.h"
 
 #include "background_job.h"
+#include "gui_stall_watchdog.h"
 #include "launch_options.h"
 #include "log_pane.h"
 #include "main_window.h"
@@ -90,6 +91,7 @@ int runStudio(int argc, char** argv) {
         return 2;
     }
     applyStudioTheme(app);
+    installDebugGuiWatchdog(&app);
     MainWindow window;
     applyLaunchOptions(window, options);
     window.show();

@@ -8,6 +8,7 @@
 #include "run_config_form.h"
 #include "run_history_list.h"
 #include "run_view.h"
+#include "sweep_view.h"
 #include "training_controller.h"
 #include "try_it_panel.h"
 
@@ -55,6 +56,7 @@ StudioScript::StudioScript(MainWindow& window, QObject* parent) : QObject(parent
     connect(&window_, &MainWindow::runOpenFailed, this, [this] { ++failedOpens_; });
     connect(window_.tryIt(), &TryItPanel::generationFinished, this, [this] { generated_ = true; });
     connect(window_.comparison(), &RunComparison::compared, this, [this] { ++compared_; });
+    connect(window_.sweepView(), &SweepView::loaded, this, [this] { ++sweepsOpened_; });
 }
 
 bool StudioScript::load(const QString& path, QString* error) {
@@ -72,7 +74,7 @@ bool StudioScript::setText(const QString& text, QString* error) {
                                    QStringLiteral("checkpoint"), QStringLiteral("wait-state"), QStringLiteral("wait-step"),
                                    QStringLiteral("wait-finished"), QStringLiteral("lambda"), QStringLiteral("budget"),
                                    QStringLiteral("wait-applied"), QStringLiteral("export"), QStringLiteral("open-run"), QStringLiteral("page"),
-                                   QStringLiteral("timeline"), QStringLiteral("compare-newest"), QStringLiteral("try"), QStringLiteral("wait-generated"), QStringLiteral("resize"),
+                                   QStringLiteral("timeline"), QStringLiteral("compare-newest"), QStringLiteral("open-sweep"), QStringLiteral("try"), QStringLiteral("wait-generated"), QStringLiteral("resize"),
                                    QStringLiteral("wait"), QStringLiteral("timeout"), QStringLiteral("screenshot"), QStringLiteral("quit")};
     commands_.clear();
     const QStringList lines = text.split(QLatin1Char('\n'));
@@ -288,6 +290,12 @@ bool StudioScript::execute(const Command& c, QString* error) {
         const int before = compared_;
         comparison->compare(history->dirAt(1), history->dirAt(0));
         waitFor(tr("the comparison"), [this, before] { return compared_ > before; });
+    } else if (c.name == QLatin1String("open-sweep")) {
+        if (!needArgs(1)) return false;
+        const int before = sweepsOpened_;
+        window_.openSweep(c.rest);
+        // A sweep that cannot be read reports through the error prompt; poll() turns that into a failure.
+        waitFor(tr("the sweep %1 to open").arg(c.rest), [this, before] { return sweepsOpened_ > before; });
     } else if (c.name == QLatin1String("try")) {
         window_.showPage(MainWindow::Page::TryIt);
         window_.tryIt()->setPrompt(c.rest);

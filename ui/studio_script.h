@@ -72,6 +72,7 @@ private:
     int failedOpens_ = 0;
     bool generated_ = false;
     int compared_ = 0;
+    int sweepsOpened_ = 0;
     bool quitting_ = false;
     bool exitApplication_ = true;
     bool finished_ = false;

@@ -16,28 +16,39 @@ const std::vector<Command>& commands() {
          runTokenize},
         {"logits", "write the logits of a text or id sequence to safetensors",
          "l1ra logits --model DIR (--text TEXT | --ids 1,2,3) --out FILE.safetensors [--adapter DIR]\n"
-         "            [--device cpu|cuda] [--dtype auto|f32|bf16|f16] [--threads N]",
+         "            [--device cpu|cuda] [--dtype auto|f32|bf16|f16] [--base-dtype bf16|int8|nf4] [--threads N]",
          runLogits},
         {"generate", "continue a prompt (greedy, or sampled with temperature/top-p)",
          "l1ra generate --model DIR (--prompt TEXT | --instruction TEXT [--input TEXT]) [--max-new-tokens N]\n"
          "              [--temperature T] [--top-p P]"
-         " [--seed S] [--adapter DIR] [--json] [--device D] [--dtype T] [--threads N]",
+         " [--seed S] [--adapter DIR] [--json] [--device D] [--dtype T] [--base-dtype B] [--threads N]",
          runGenerate},
         {"train", "fine-tune a model (L1RA, LoRA or full) from a run config",
          "l1ra train [--config RUN.json] [--set key=value ...] [--out DIR] [--json]\n"
          "           keys and defaults: docs/run-config.md; Ctrl-C stops cleanly with a checkpoint",
          runTrain},
-        {"resume", "continue a stopped run from its newest checkpoint", "l1ra resume --run DIR [--json]", runResume},
+        {"resume", "continue a stopped run from its newest checkpoint",
+         "l1ra resume --run DIR [--set key=value ...] [--json]\n"
+         "            --set may change model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads",
+         runResume},
         {"eval", "validation loss and perplexity of a model (optionally with an adapter) on a data file",
          "l1ra eval (--model DIR [--adapter DIR] | --run DIR) --data FILE [--format F] [--seq-len N]\n"
-         "          [--batch-size N] [--max-batches N] [--device D] [--dtype T] [--threads N] [--json]",
+         "          [--batch-size N] [--max-batches N] [--device D] [--dtype T] [--base-dtype B] [--threads N] [--json]",
          runEval},
         {"export", "write a run's adapter in HF peft format, or a merged HF model folder",
          "l1ra export --run DIR --format peft|merged --out DIR [--force] [--checkpoint DIR]\n"
          "            [--max-shard-size BYTES] [--dtype f32|bf16|f16]",
          runExport},
-        {"compare", "a markdown report over finished runs: perplexity, wall time, mean rank per projection and per layer",
-         "l1ra compare RUN_DIR [RUN_DIR ...]", runCompare},
+        {"compare", "a markdown report over finished runs (perplexity, wall time, rank per projection and layer, churn), or a sweep's table",
+         "l1ra compare RUN_DIR [RUN_DIR ...] | SWEEP_DIR", runCompare},
+        {"sweep", "train a grid of run-config values times seeds, one run folder each, and tabulate them",
+         "l1ra sweep --config RUN.json --grid KEY=V1,V2,... [--grid ...] [--seeds N|S1,S2,...] [--set key=value ...]\n"
+         "           [--out DIR] [--jobs N] [--plan]\n"
+         "           seeds: N = the config's seed and the N-1 after it (default 1); runs go one after the other unless\n"
+         "           --jobs N (then give each run fewer threads, e.g. --set threads=1); an interrupted sweep continues\n"
+         "           when the same command is run again; --plan writes sweep.json and lists the runs without training\n"
+         "  l1ra sweep --out DIR --only I                 run only the I-th run (0-based) of the sweep in DIR",
+         runSweep},
         {"config", "print the resolved run config, check a config file, or the reference table",
          "l1ra config [--check RUN.json] [--set key=value ...] | --defaults | --markdown", runConfig},
         {"demo", "prepare the embedded demo (data from Debian packages, the shipped base model, run configs)",
@@ -46,12 +57,21 @@ const std::vector<Command>& commands() {
          "  l1ra demo pretrain --data DIR --out MODEL_DIR [--steps N] [--threads N] [--run DIR] [--json]\n"
          "                                               rebuild the shipped base model (docs/demo.md)",
          runDemo},
-        {"bench", "training throughput of a model shape (random weights), split by phase",
+        {"bench", "training throughput and peak memory of a model shape (random weights), split by phase",
          "l1ra bench [--vocab N --dim N --layers N --heads N --kv-heads N --ffn N --seq N --batch N --rank N]\n"
-         "           [--method lora|l1ra|full] [--precision auto|f32|bf16] [--steps N] [--warmup N] [--threads N]\n"
-         "           [--realloc-every N] [--dropout P] [--device D] [--json] [--operators]\n"
-         "  l1ra bench --method M --against M2 [...]     two methods in one run, steps interleaved, and their ratio",
+         "           [--method lora|l1ra|full] [--precision auto|f32|bf16] [--base-dtype bf16|int8|nf4]\n"
+         "           [--grad-checkpointing] [--steps N] [--warmup N] [--threads N] [--realloc-every N] [--dropout P]\n"
+         "           [--device D] [--json] [--operators]\n"
+         "  l1ra bench --method M --against M2 [...]     two methods in one run, steps interleaved, and their ratio\n"
+         "  l1ra bench [...] --against base-dtype=bf16,grad-checkpointing=false   the same against other settings",
          runBench},
+        {"plan", "expected peak memory of a run (weights, adapters, activations, workspace) against the device's free memory",
+         "l1ra plan --config RUN.json [--set key=value ...] [--free BYTES] [--json]\n"
+         "  l1ra plan --vocab N --dim N --layers N --heads N --kv-heads N [--head-dim N] --ffn N --seq N --batch N\n"
+         "            [--rank N] [--method M] [--precision bf16|f32] [--base-dtype bf16|int8|nf4] [--grad-checkpointing]\n"
+         "            [--tied] [--device cpu|cuda] [--free BYTES] [--json]      a shape without a model folder\n"
+         "  BYTES may end in K, M, G (powers of 1024), e.g. --free 24G for a 24 GiB card",
+         runPlan},
     };
     return list;
 }

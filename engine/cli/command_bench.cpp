@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "l1ra/benchmark.h"
 #include "l1ra/error.h"
+#include "l1ra/memory_plan.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -14,16 +15,23 @@ void printResult(std::ostream& out, const BenchmarkResult& r) {
     const BenchmarkOptions& o = r.options;
     char buf[1024];
     std::snprintf(buf, sizeof(buf),
-                  "%s, %s, %s: %lld trainable of %lld parameters\n"
+                  "%s, %s, base %s%s, %s: %lld trainable of %lld parameters\n"
                   "  tokens/s          %10.0f\n"
                   "  median step       %10.4f s  (forward %.4f, backward %.4f, optimizer %.4f)\n"
                   "  reallocation      %10.4f s\n"
-                  "  peak memory       %10.1f MiB\n"
+                  "  peak memory       %10.1f MiB  (tensors; planned %.1f MiB)\n"
                   "  achieved          %10.1f GFLOP/s  (%.1f %% of the measured matrix-product peak, %.1f GFLOP/s)\n",
-                  o.method.c_str(), r.precision.c_str(), r.device.c_str(), (long long)r.trainableParameters, (long long)r.modelParameters,
-                  r.tokensPerSecond, r.medianStepSeconds, r.forwardSeconds, r.backwardSeconds, r.optimizerSeconds, r.reallocationSeconds,
-                  double(r.peakMemoryBytes) / (1 << 20), r.achievedGflops, 100 * r.achievedGflops / r.peakGflops, r.peakGflops);
+                  o.method.c_str(), r.precision.c_str(), o.baseDtype.c_str(), o.gradientCheckpointing ? ", checkpointing" : "",
+                  r.device.c_str(), (long long)r.trainableParameters, (long long)r.modelParameters, r.tokensPerSecond,
+                  r.medianStepSeconds, r.forwardSeconds, r.backwardSeconds, r.optimizerSeconds, r.reallocationSeconds,
+                  double(r.peakMemoryBytes) / (1 << 20), double(r.plannedPeakBytes) / (1 << 20), r.achievedGflops,
+                  100 * r.achievedGflops / r.peakGflops, r.peakGflops);
     out << buf;
+    if (r.processPeakBytes > 0) {   // the CPU's resident set
+        std::snprintf(buf, sizeof(buf), "  process peak      %10.1f MiB  (resident; %.1f MiB before any model)\n",
+                      double(r.processPeakBytes) / (1 << 20), double(r.baselineBytes) / (1 << 20));
+        out << buf;
+    }
     if (r.matmulSeconds > 0) {   // measured on the CPU only
         std::snprintf(buf, sizeof(buf), "  matrix products   %10.4f s  (%.1f %% of the step; fused kernels on %d threads)\n",
                       r.matmulSeconds, 100 * r.matmulShare, r.kernelThreads);
@@ -47,8 +55,8 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
     Arguments a("bench", args,
                 {"--vocab", "--dim", "--layers", "--heads", "--kv-heads", "--ffn", "--seq", "--batch", "--rank", "--method",
                  "--precision", "--device", "--steps", "--warmup", "--threads", "--realloc-every", "--seed",
-                 "--dropout", "--against"},
-                {"--json", "--operators"});
+                 "--dropout", "--against", "--base-dtype"},
+                {"--json", "--operators", "--grad-checkpointing"});
     BenchmarkOptions o;
     o.vocab = a.integer("--vocab", int(o.vocab));
     o.dim = a.integer("--dim", int(o.dim));
@@ -70,6 +78,8 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
     o.dropout = a.real("--dropout", o.dropout);
     if (o.dropout < 0 || o.dropout >= 1) throw Error("bench: --dropout must be in [0, 1)");
     o.operators = a.flag("--operators");
+    o.baseDtype = a.value("--base-dtype").value_or(o.baseDtype);
+    o.gradientCheckpointing = a.flag("--grad-checkpointing");
     if (const auto against = a.value("--against")) {
         const SideBySideResult s = runBenchmarkSideBySide(o, *against);
         if (a.flag("--json")) {
@@ -80,9 +90,10 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
         printResult(out, s.against);
         char buf[512];
         std::snprintf(buf, sizeof(buf),
-                      "%s / %s step time: %.3f (medians), %.3f (median of the steps' ratios); steps interleaved, "
-                      "peak memory is the process's\n",
-                      s.method.options.method.c_str(), s.against.options.method.c_str(), s.stepRatio, s.pairedStepRatio);
+                      "first / second step time: %.3f (medians), %.3f (median of the steps' ratios); steps interleaved; "
+                      "peak memory: first %.1f MiB, second %.1f MiB (each run's own tensors)\n",
+                      s.stepRatio, s.pairedStepRatio, double(s.method.peakMemoryBytes) / (1 << 20),
+                      double(s.against.peakMemoryBytes) / (1 << 20));
         out << buf;
         return 0;
     }

@@ -12,7 +12,7 @@ namespace l1ra::cli {
 int runEval(const Args& args, std::ostream& out, std::ostream&) {
     Arguments a("eval", args,
                 {"--model", "--adapter", "--run", "--data", "--format", "--template", "--seq-len", "--batch-size", "--max-batches", "--device",
-                 "--dtype", "--threads"},
+                 "--dtype", "--threads", "--base-dtype"},
                 {"--json"});
     if (a.has("--adapter") && a.has("--run")) throw Error("give at most one of --adapter and --run");
     setThreadCount(a.integer("--threads", 0));
@@ -26,7 +26,12 @@ int runEval(const Args& args, std::ostream& out, std::ostream&) {
     o.device = a.value("--device").value_or("cpu");
     o.dtype = a.value("--dtype").value_or("auto");
     std::string model = a.value("--model").value_or("");
-    if (model.empty() && a.has("--run")) model = loadRunConfig(*a.value("--run") + "/config.json").model;   // the run's base model
+    o.baseDtype = a.value("--base-dtype").value_or("bf16");
+    if (a.has("--run")) {   // the run's base model, quantised as it trained
+        const RunConfig run = loadRunConfig(*a.value("--run") + "/config.json");
+        if (model.empty()) model = run.model;
+        if (!a.has("--base-dtype")) o.baseDtype = run.modelBaseDtype;
+    }
     if (model.empty()) throw Error("eval: option --model is required (or --run, whose config names the model)");
     const EvaluationResult r = evaluateModel(model, a.required("--data"), o);
     const nlohmann::json j = {{"model", model},       {"adapter", o.adapter},   {"data", *a.value("--data")},

@@ -19,9 +19,11 @@ int runExport(const Args& args, std::ostream& out, std::ostream&) {
         o.maxShardBytes = n;
     }
     const std::string run = a.required("--run"), outDir = a.required("--out");
+    std::string note;
     if (format == "peft") exportPeftAdapter(run, outDir, o);
-    else if (format == "merged") exportMergedModel(run, outDir, o);
+    else if (format == "merged") note = exportMergedModel(run, outDir, o);
     else throw Error("--format must be peft or merged, not '" + format + "'");
+    if (!note.empty()) out << note << "\n";
     out << "exported " << format << " to " << outDir << "\n";
     return 0;
 }

@@ -55,9 +55,9 @@ int runTrain(const Args& args, std::ostream& out, std::ostream& err) {
 }
 
 int runResume(const Args& args, std::ostream& out, std::ostream& err) {
-    Arguments a("resume", args, {"--run"}, {"--json"});
+    Arguments a("resume", args, {"--run", "--set"}, {"--json"});
     TrainingProgress progress(out, err, progressStyle(a, out));
-    auto session = TrainingSession::resume(a.required("--run"), &progress);
+    auto session = TrainingSession::resume(a.required("--run"), &progress, a.all("--set"));
     const RunSummary summary = runInterruptible(*session, [&] { progress.message("interrupted: stopping after this step and saving a checkpoint"); });
     return finish(summary, progress);
 }

@@ -29,6 +29,8 @@ int runConfig(const Args& args, std::ostream& out, std::ostream& err);
 int runDemo(const Args& args, std::ostream& out, std::ostream& err);
 int runCompare(const Args& args, std::ostream& out, std::ostream& err);
 int runTokenize(const Args& args, std::ostream& out, std::ostream& err);
+int runPlan(const Args& args, std::ostream& out, std::ostream& err);
+int runSweep(const Args& args, std::ostream& out, std::ostream& err);
 std::string runConfigMarkdownTable();
 
 }  // namespace l1ra::cli

@@ -5,7 +5,7 @@
 namespace l1ra::cli {
 
 std::set<std::string> withModelOptions(std::set<std::string> valueOptions) {
-    valueOptions.insert({"--model", "--adapter", "--template", "--device", "--dtype", "--threads"});
+    valueOptions.insert({"--model", "--adapter", "--template", "--device", "--dtype", "--threads", "--base-dtype"});
     return valueOptions;
 }
 
@@ -16,6 +16,7 @@ std::unique_ptr<LanguageModel> loadModelFrom(const Arguments& a) {
     options.dtype = a.value("--dtype").value_or("auto");
     options.adapter = a.value("--adapter").value_or("");
     options.chatTemplate = a.value("--template").value_or("");
+    options.baseDtype = a.value("--base-dtype").value_or("bf16");
     return LanguageModel::load(a.required("--model"), options);
 }
 

@@ -126,14 +126,21 @@ void exportPeftAdapter(const std::string& runDir, const std::string& outDir, con
     });
 }
 
-void exportMergedModel(const std::string& runDir, const std::string& outDir, const ExportOptions& options) {
+std::string exportMergedModel(const std::string& runDir, const std::string& outDir, const ExportOptions& options) {
     if (options.maxShardBytes < 1) throw Error("the shard size limit must be positive");
     const ExportSource s = resolveSource(runDir, options);
     const ModelFolder folder(s.config.model);
     const torch::ScalarType outDtype = options.dtype.empty() ? storedDtypeOf(folder) : parseComputeDtype(options.dtype);
     torch::NoGradGuard noGrad;
-    // Merge in fp32, store in the base model's dtype.
-    LlamaModel model(folder, torch::kCPU, torch::kFloat32);
+    // Merge in fp32, store in the base model's dtype. A run that trained on a quantised base learnt its adapter
+    // against the dequantised weights: those are the ones merged into.
+    const BaseWeightFormat base = baseWeightFormat(s.config.modelBaseDtype, s.config.modelDoubleQuant);
+    LlamaModel model(folder, torch::kCPU, torch::kFloat32, base);
+    model.dequantizeBase();
+    const std::string note = base.format == kernels::WeightFormat::Dense
+                                 ? std::string()
+                                 : "the run trained on a " + s.config.modelBaseDtype + " base: merged into its dequantised weights, stored as " +
+                                       torchDtypeName(outDtype);
     if (s.method == "full") {
         const SafetensorsFile trained(s.checkpoint + "/trainable.safetensors");
         for (auto& [name, t] : model.namedParameters()) t.copy_(loadTensor(trained.tensor(name), torch::kFloat32));
@@ -180,6 +187,7 @@ void exportMergedModel(const std::string& runDir, const std::string& outDir, con
         copyTokenizerFiles(folder.dir(), dir);
         copyRunRecord(s, dir);
     });
+    return note;
 }
 
 }  // namespace l1ra

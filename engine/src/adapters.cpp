@@ -2,11 +2,13 @@
 
 #include "kernels/fast_dropout.h"
 #include "kernels/adapted_projection.h"
+#include "kernels/frozen_linear.h"
 #include "l1ra/error.h"
 #include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 namespace l1ra {
@@ -87,6 +89,7 @@ AdapterSet::AdapterSet(const LlamaConfig& config, torch::Device device, const Ad
             a.A.initMoments();
             a.B.initMoments();
             a.gate.initMoments();
+            a.born.assign(std::size_t(spec.rank), 0);
             adapters_.push_back(std::move(a));
         }
     }
@@ -122,6 +125,7 @@ AdapterSet::AdapterSet(const LlamaConfig& config, torch::Device device, std::vec
         a.A = {name + ".lora_A", ParamGroup::Weights, l.A.to(f32)};
         a.B = {name + ".lora_B", ParamGroup::Weights, l.B.to(f32)};
         a.gate = {name + ".gate", ParamGroup::Gates, l.gate.defined() ? l.gate.to(f32).clamp(0.0, 1.0) : torch::ones({r}, f32)};
+        a.born.assign(std::size_t(r), 0);
         adapters_.push_back(std::move(a));
     }
     if (adapters_.empty()) throw Error(source + ": holds no adapter weights");
@@ -134,10 +138,46 @@ void AdapterSet::rebuildIndex() {
         index_[std::size_t(a.layer)][std::size_t(groupOf(a.projection))].push_back({&a, projectionColumnOffset(config_, a.projection)});
 }
 
+namespace {
+
+// The set's projections under the dropout state of the moment it was made (AdapterHook::replayHook).
+class ReplayHook : public AdapterHook {
+public:
+    ReplayHook(const AdapterSet* set, AdapterSet::DropoutState dropout) : set_(set), dropout_(dropout) {}
+    torch::Tensor project(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
+                          const kernels::FrozenWeight& weight) const override {
+        return set_->projectWith(layer, group, input, weight, dropout_);
+    }
+    std::vector<torch::Tensor> layerParameters(int64_t layer) const override { return set_->layerParameters(layer); }
+    std::shared_ptr<const AdapterHook> replayHook() const override { return std::make_shared<ReplayHook>(set_, dropout_); }
+
+private:
+    const AdapterSet* set_;
+    AdapterSet::DropoutState dropout_;
+};
+
+}  // namespace
+
 torch::Tensor AdapterSet::project(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
-                                  const torch::Tensor& weight) const {
+                                  const kernels::FrozenWeight& weight) const {
+    return projectWith(layer, group, input, weight, dropout_);
+}
+
+std::shared_ptr<const AdapterHook> AdapterSet::replayHook() const { return std::make_shared<ReplayHook>(this, dropout_); }
+
+std::vector<torch::Tensor> AdapterSet::layerParameters(int64_t layer) const {
+    std::vector<torch::Tensor> out;
+    for (const auto& group : index_[std::size_t(layer)])
+        for (const GroupSlot& slot : group)
+            for (const TrainableTensor* t : {&slot.adapter->A, &slot.adapter->B, &slot.adapter->gate})
+                if (t->value.requires_grad()) out.push_back(t->value);
+    return out;
+}
+
+torch::Tensor AdapterSet::projectWith(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
+                                      const kernels::FrozenWeight& weight, const DropoutState& dropout) const {
     const auto& slots = index_[std::size_t(layer)][std::size_t(group)];
-    if (slots.empty()) return torch::linear(input, weight);
+    if (slots.empty()) return kernels::frozenLinear(input, weight);
     // The base product and the group's adapters as one node (kernels/adapted_projection.h).
     std::vector<torch::Tensor> As, Bs, gates;
     kernels::LowRankGroup g;
@@ -155,9 +195,9 @@ torch::Tensor AdapterSet::project(int64_t layer, ProjectionGroup group, const to
     // never change: no padding.)
     g.rankMultiple = spec_.gated ? kGroupRankMultiple : 1;
     // One dropout mask per group: the projections of a fused group read the same input.
-    if (training_ && spec_.dropout > 0) {
+    if (dropout.training && spec_.dropout > 0) {
         g.dropout = spec_.dropout;
-        g.seed = kernels::dropoutSeed(dropoutSeed_, dropoutStream_, layer, int64_t(group));
+        g.seed = kernels::dropoutSeed(dropout.seed, dropout.stream, layer, int64_t(group));
     }
     return kernels::adaptedProjection(input, weight, As, Bs, gates, g);
 }
@@ -205,19 +245,89 @@ void resize(TrainableTensor& t, int64_t dim, const torch::Tensor& keep, const to
     t.expAvgSq = torch::cat({t.expAvgSq.index_select(dim, keep), zeros}, dim);
 }
 
+// Directions of the ranks a plan prunes, for NewRankInit::Donor.
+struct DonorRows {
+    struct Row {
+        int layer, inputGroup;
+        int64_t inFeatures;
+        torch::Tensor values;   // [in]
+        bool used = false;
+    };
+    std::vector<Row> rows;   // in adapter and rank order
+
+    // The first unused row that reads the same input (same layer and input group), else one of the same input
+    // group in another layer, else one of the same width; undefined when none is left.
+    torch::Tensor take(int layer, int inputGroup, int64_t inFeatures) {
+        for (int pass = 0; pass < 3; ++pass)
+            for (Row& r : rows) {
+                if (r.used || r.inFeatures != inFeatures) continue;
+                if (pass == 0 && (r.layer != layer || r.inputGroup != inputGroup)) continue;
+                if (pass == 1 && r.inputGroup != inputGroup) continue;
+                r.used = true;
+                return r.values;
+            }
+        return {};
+    }
+};
+
+// q, k and v read one input, gate and up another: the groups whose A rows live in the same space.
+int inputGroupOf(int projection) {
+    switch (projection) {
+        case 0:
+        case 1:
+        case 2: return 0;
+        case 3: return 1;
+        case 4:
+        case 5: return 2;
+        default: return 3;
+    }
+}
+
 }  // namespace
 
-void AdapterSet::applyPlan(const ReallocationPlan& plan) {
+void AdapterSet::applyPlan(const ReallocationPlan& plan, int64_t step, NewRankInit init) {
     if (plan.adapters.size() != adapters_.size()) throw Error("internal: allocation plan for a different adapter set");
     auto f32 = torch::TensorOptions().dtype(torch::kFloat32).device(device_);
+    DonorRows donors;
+    if (init == NewRankInit::Donor) {
+        torch::NoGradGuard noGrad;
+        for (std::size_t i = 0; i < adapters_.size(); ++i) {
+            const Adapter& a = adapters_[i];
+            const auto& keep = plan.adapters[i].keep;
+            for (int k = 0; k < a.rank(); ++k) {
+                if (std::find(keep.begin(), keep.end(), k) != keep.end()) continue;
+                donors.rows.push_back({a.layer, inputGroupOf(a.projection), a.inFeatures, a.A.value.detach()[k].clone()});
+            }
+        }
+    }
     for (std::size_t i = 0; i < adapters_.size(); ++i) {
         const AdapterPlan& p = plan.adapters[i];
         Adapter& a = adapters_[i];
         if (p.pruned == 0 && p.added == 0) continue;
         const auto keep = torch::tensor(std::vector<int64_t>(p.keep.begin(), p.keep.end()), torch::kInt64).to(device_);
-        resize(a.A, 0, keep, torch::randn({p.added, a.inFeatures}, f32) / spec_.rank);
+        torch::Tensor freshA = torch::randn({p.added, a.inFeatures}, f32) / spec_.rank;   // [added, in]
+        if (init == NewRankInit::Donor) {
+            // Only the donor's direction is reused: each row keeps the length a drawn row has on average.
+            const double length = std::sqrt(double(a.inFeatures)) / spec_.rank;
+            for (int k = 0; k < p.added; ++k) {
+                const torch::Tensor row = donors.take(a.layer, inputGroupOf(a.projection), a.inFeatures);
+                if (row.defined()) freshA[k].copy_(row * (length / std::max(1e-12, row.norm().item<double>())));
+            }
+        }
+        resize(a.A, 0, keep, freshA);
         resize(a.B, 1, keep, torch::zeros({a.outFeatures, p.added}, f32));
         resize(a.gate, 0, keep, torch::ones({p.added}, f32));
+        std::vector<int64_t> born;
+        for (int k : p.keep) born.push_back(a.born[std::size_t(k)]);
+        born.resize(born.size() + std::size_t(p.added), step);
+        a.born = std::move(born);
+    }
+}
+
+void AdapterSet::resetMoments() {
+    for (auto* p : trainables()) {
+        p->initMoments();
+        p->steps = 0;
     }
 }
 

@@ -22,6 +22,7 @@ struct Adapter {
     TrainableTensor A;           // [r, in]
     TrainableTensor B;           // [out, r]
     TrainableTensor gate;        // [r] in [0, 1]; all ones and untrained in plain LoRA
+    std::vector<int64_t> born;   // [r] the step at which each rank was created (0 = with the adapter)
     int rank() const { return int(A.value.size(0)); }
     std::string moduleName() const;   // "model.layers.3.self_attn.q_proj"
 };
@@ -53,14 +54,16 @@ public:
                const std::string& source);
 
     torch::Tensor project(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
-                          const torch::Tensor& weight) const override;
+                          const kernels::FrozenWeight& weight) const override;
+    std::vector<torch::Tensor> layerParameters(int64_t layer) const override;
+    std::shared_ptr<const AdapterHook> replayHook() const override;
 
-    void setTraining(bool training) { training_ = training; }
+    void setTraining(bool training) { dropout_.training = training; }
     // Dropout masks are a hash of (seed, stream, layer, group): set the stream (the micro-batch's index in the
     // run) before each training forward pass; no generator state is involved.
     void setDropoutStream(uint64_t seed, int64_t stream) {
-        dropoutSeed_ = seed;
-        dropoutStream_ = stream;
+        dropout_.seed = seed;
+        dropout_.stream = stream;
     }
     bool gated() const { return spec_.gated; }
     const AdapterSpec& spec() const { return spec_; }
@@ -73,9 +76,14 @@ public:
 
     // Gate values per adapter, for the allocator.
     std::vector<std::vector<float>> gateValues() const;
-    // Applies an allocation plan: survivors keep values and Adam moments, new ranks start with
-    // A ~ N(0,1)/r0, B = 0, c = 1 and zero moments.
-    void applyPlan(const ReallocationPlan& plan);
+    // How a new rank's A row is chosen: drawn N(0,1)/r0, or the direction of a rank pruned in the same round
+    // from an adapter that reads the same input (drawn when there is none left).
+    enum class NewRankInit { Fresh, Donor };
+    // Applies an allocation plan after optimizer step `step`: survivors keep values, Adam moments and creation
+    // steps; new ranks start with their A row, B = 0, c = 1 and zero moments, created at `step`.
+    void applyPlan(const ReallocationPlan& plan, int64_t step = 0, NewRankInit init = NewRankInit::Fresh);
+    // Zeroes every Adam moment and step count (the reference code rebuilds its optimizer at a reallocation).
+    void resetMoments();
     // Clamps every gate into [0, 1] (after the L1 shrink and on load).
     void clampGates();
 
@@ -84,6 +92,15 @@ public:
 
     // Effective low-rank factors with the gate folded into A: (diag(c) A, B, scale) for export and merging.
     torch::Tensor foldedA(const Adapter& a) const;
+
+    // What decides a forward pass's dropout masks.
+    struct DropoutState {
+        bool training = false;
+        uint64_t seed = 0;
+        int64_t stream = 0;
+    };
+    torch::Tensor projectWith(int64_t layer, ProjectionGroup group, const torch::Tensor& input,
+                              const kernels::FrozenWeight& weight, const DropoutState& dropout) const;
 
 private:
     struct GroupSlot {
@@ -96,9 +113,7 @@ private:
     LlamaConfig config_;
     torch::Device device_;
     AdapterSpec spec_;
-    bool training_ = false;
-    uint64_t dropoutSeed_ = 0;
-    int64_t dropoutStream_ = 0;
+    DropoutState dropout_;
     std::vector<Adapter> adapters_;
     std::vector<std::vector<std::vector<GroupSlot>>> index_;   // [layer][group] -> adapters in that group
 };

@@ -1,7 +1,10 @@
 #include "l1ra/benchmark.h"
 
+#include "cpu_memory_meter.h"
 #include "l1ra/error.h"
 #include "kernels/kernel_threads.h"
+#include "l1ra/memory_plan.h"
+#include "memory_plan_model.h"
 #include "l1ra/runtime.h"
 #include "matmul_meter.h"
 #include "memory_usage.h"
@@ -14,6 +17,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <sstream>
 
 #include <algorithm>
 #include <random>
@@ -80,13 +84,38 @@ struct MethodRun {
     LlamaConfig config;
     std::unique_ptr<Trainer> trainer;
     int budget = 0;
+    int64_t ownBytes = 0;   // tensor memory this run holds between steps (model, adapters, moments)
     BenchmarkResult result;
     std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul;
 };
 
-void checkMethod(const std::string& method, const char* option) {
-    if (method != "lora" && method != "l1ra" && method != "full")
-        throw Error(std::string("bench: ") + option + " must be lora, l1ra or full, not '" + method + "'");
+void checkOptions(const BenchmarkOptions& o, const char* option) {
+    if (o.method != "lora" && o.method != "l1ra" && o.method != "full")
+        throw Error(std::string("bench: ") + option + " must be lora, l1ra or full, not '" + o.method + "'");
+    if (o.baseDtype != "bf16" && o.baseDtype != "int8" && o.baseDtype != "nf4")
+        throw Error("bench: the base dtype must be bf16, int8 or nf4, not '" + o.baseDtype + "'");
+    if (o.method == "full" && o.baseDtype != "bf16") throw Error("bench: method full trains the base weights: it needs --base-dtype bf16");
+}
+
+// l1ra plan's estimate for this shape and these settings.
+void plan(BenchmarkResult& r, const LlamaConfig& c, const BenchmarkOptions& o, const std::string& device) {
+    MemoryPlanRequest q;
+    setModelShape(q, c);
+    q.method = o.method;
+    q.baseDtype = o.baseDtype;
+    q.gradientCheckpointing = o.gradientCheckpointing;
+    q.seqLen = o.seq;
+    q.batchSize = o.batch;
+    q.rank = o.rank;
+    q.dropout = o.dropout;
+    q.precision = r.precision;
+    q.device = device;
+    const MemoryPlan p = planMemory(q);
+    r.plannedPeakBytes = p.peakBytes;
+    r.plannedWeightBytes = p.weightBytes;
+    r.plannedAdapterBytes = p.adapterBytes;
+    r.plannedActivationBytes = p.activationBytes;
+    r.plannedWorkspaceBytes = p.workspaceBytes;
 }
 
 std::unique_ptr<MethodRun> prepareRun(const BenchmarkOptions& o, const std::string& device, torch::ScalarType precision) {
@@ -112,8 +141,10 @@ std::unique_ptr<MethodRun> prepareRun(const BenchmarkOptions& o, const std::stri
     c.maxPositions = o.seq;
     const bool full = o.method == "full";
     const torch::ScalarType weights = !full && precision == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
-    auto model = std::make_unique<LlamaModel>(c, dev, weights, o.seed);
+    const int64_t before = tensorBytes(device);
+    auto model = std::make_unique<LlamaModel>(c, dev, weights, o.seed, baseWeightFormat(o.baseDtype));
     r.modelParameters = model->parameterCount();
+    plan(r, c, o, device);
 
     // Random tokens, every position trained: enough sequences for all steps without repeats.
     TokenDataset data;
@@ -138,9 +169,11 @@ std::unique_ptr<MethodRun> prepareRun(const BenchmarkOptions& o, const std::stri
     s.seed = o.seed;
     s.autocast = precision;
     s.allocator.threshold = 1e-6;
+    s.gradientCheckpointing = o.gradientCheckpointing;
     run->trainer = std::make_unique<Trainer>(std::move(model), s, std::move(data), TokenDataset{});
     r.trainableParameters = run->trainer->trainableParameterCount();
     run->budget = run->trainer->initialBudget();
+    run->ownBytes = tensorBytes(device) - before;
     return run;
 }
 
@@ -154,10 +187,14 @@ void measureStep(MethodRun& run, int step, MatmulMeter* meter) {
     Trainer& trainer = *run.trainer;
     synchronize(run.device);
     if (meter) meter->reset();
+    // This run's peak: the process's tensor peak during its step less what the other runs hold meanwhile.
+    const int64_t others = tensorBytes(run.deviceName) - run.ownBytes;
+    resetTensorPeak(run.deviceName);
     const double t0 = monotonicSeconds();
     const StepResult sr = trainer.step(step, 1e-4);
     synchronize(run.device);
     const double seconds = monotonicSeconds() - t0;
+    run.result.peakMemoryBytes = std::max(run.result.peakMemoryBytes, tensorPeakBytes(run.deviceName) - others);
     if (step >= o.warmup) {
         run.stepTimes.push_back(seconds);
         run.forward.push_back(sr.timings.forward);
@@ -165,7 +202,6 @@ void measureStep(MethodRun& run, int step, MatmulMeter* meter) {
         run.optimizer.push_back(sr.timings.optimizer);
         if (meter) run.matmul.push_back(meter->seconds());
     }
-    run.result.peakMemoryBytes = std::max(run.result.peakMemoryBytes, memoryInUse(run.deviceName));
     if (trainer.gated() && o.reallocEvery > 0 && (step + 1) % o.reallocEvery == 0) {
         // Zero a fifth of the gates so that the reallocation really moves ranks (the costly case).
         {
@@ -177,7 +213,7 @@ void measureStep(MethodRun& run, int step, MatmulMeter* meter) {
         }
         synchronize(run.device);
         const double r0 = monotonicSeconds();
-        trainer.reallocate(step + 1, run.budget);
+        trainer.reallocate(step + 1, run.budget, trainer.settings().allocator.threshold);
         synchronize(run.device);
         run.realloc.push_back(monotonicSeconds() - r0);
     }
@@ -202,20 +238,19 @@ BenchmarkResult finish(MethodRun& run, torch::ScalarType precision) {
     return r;
 }
 
-// The methods' steps interleaved, their order reversed every step, so that each sees the same machine state.
-std::vector<BenchmarkResult> runInterleaved(const BenchmarkOptions& o, const std::vector<std::string>& methods) {
-    for (std::size_t i = 0; i < methods.size(); ++i) checkMethod(methods[i], i == 0 ? "--method" : "--against");
+// The runs' steps interleaved, their order reversed every step, so that each sees the same machine state.
+std::vector<BenchmarkResult> runInterleaved(const std::vector<BenchmarkOptions>& all) {
+    const BenchmarkOptions& o = all.front();
+    for (std::size_t i = 0; i < all.size(); ++i) checkOptions(all[i], i == 0 ? "--method" : "--against");
     if (o.steps < 1 || o.batch < 1 || o.seq < 2 || o.rank < 1) throw Error("bench: steps, batch, rank must be positive and seq at least 2");
     setThreadCount(o.threads);
     const std::string device = resolveDevice(o.device);
     const torch::Device dev(device);
-    const torch::ScalarType precision = resolvePrecision(o.precision, dev);
+    if (dev.is_cpu()) installCpuMemoryMeter();
+    const int64_t baseline = residentBytes();
     std::vector<std::unique_ptr<MethodRun>> runs;
-    for (const auto& m : methods) {
-        BenchmarkOptions mo = o;
-        mo.method = m;
-        runs.push_back(prepareRun(mo, device, precision));
-    }
+    for (const auto& options : all) runs.push_back(prepareRun(options, device, resolvePrecision(options.precision, dev)));
+    resetResidentPeak();
 
     // On the CPU, the wall time inside matrix products (on CUDA they return once queued: not measured there).
     std::unique_ptr<MatmulMeter> meter = dev.is_cpu() ? std::make_unique<MatmulMeter>() : nullptr;
@@ -230,8 +265,13 @@ std::vector<BenchmarkResult> runInterleaved(const BenchmarkOptions& o, const std
     }
     profile.reset();
     meter.reset();
+    const int64_t processPeak = dev.is_cpu() ? residentPeakBytes() : 0;
     std::vector<BenchmarkResult> results;
-    for (auto& run : runs) results.push_back(finish(*run, precision));
+    for (auto& run : runs) {
+        results.push_back(finish(*run, resolvePrecision(run->options.precision, dev)));
+        results.back().processPeakBytes = processPeak;
+        results.back().baselineBytes = dev.is_cpu() ? baseline : 0;
+    }
     if (operatorTimes) {
         for (const OperatorTime& t : operatorTimes->entries())
             results[0].operators.push_back({t.name, t.seconds / o.steps, double(t.calls) / o.steps, t.nested});
@@ -241,12 +281,32 @@ std::vector<BenchmarkResult> runInterleaved(const BenchmarkOptions& o, const std
 
 }  // namespace
 
-BenchmarkResult runBenchmark(const BenchmarkOptions& o) { return runInterleaved(o, {o.method}).front(); }
+BenchmarkResult runBenchmark(const BenchmarkOptions& o) { return runInterleaved({o}).front(); }
+
+BenchmarkOptions benchmarkAgainst(const BenchmarkOptions& o, const std::string& against) {
+    BenchmarkOptions other = o;
+    if (against.find('=') == std::string::npos) {
+        other.method = against;
+        return other;
+    }
+    std::stringstream items(against);
+    std::string item;
+    while (std::getline(items, item, ',')) {
+        const auto eq = item.find('=');
+        const std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
+        if (key == "method") other.method = value;
+        else if (key == "base-dtype") other.baseDtype = value;
+        else if (key == "precision") other.precision = value;
+        else if (key == "grad-checkpointing" && (value == "true" || value == "false")) other.gradientCheckpointing = value == "true";
+        else throw Error("bench: --against '" + item + "' is not method=M, base-dtype=D, precision=P or grad-checkpointing=true|false");
+    }
+    return other;
+}
 
 SideBySideResult runBenchmarkSideBySide(const BenchmarkOptions& o, const std::string& against) {
     if (o.operators) throw Error("bench: --operators times one method; leave out --against");
     SideBySideResult s;
-    const auto results = runInterleaved(o, {o.method, against});
+    const auto results = runInterleaved({o, benchmarkAgainst(o, against)});
     s.method = results[0];
     s.against = results[1];
     s.stepRatio = s.method.medianStepSeconds / s.against.medianStepSeconds;
@@ -266,6 +326,8 @@ nlohmann::json resultJson(const BenchmarkResult& r) {
         {"engine", "l1ra"},
         {"method", o.method},
         {"precision", r.precision},
+        {"base_dtype", o.baseDtype},
+        {"gradient_checkpointing", o.gradientCheckpointing},
         {"device", r.device},
         {"shape", {{"vocab", o.vocab}, {"dim", o.dim}, {"layers", o.layers}, {"heads", o.heads}, {"kv_heads", o.kvHeads},
                    {"ffn", o.ffn}, {"seq", o.seq}, {"batch", o.batch}, {"rank", o.rank}}},
@@ -280,6 +342,11 @@ nlohmann::json resultJson(const BenchmarkResult& r) {
         {"matmul_s", cpuOnly(r.matmulSeconds)},
         {"matmul_share", cpuOnly(r.matmulShare)},
         {"peak_memory_bytes", r.peakMemoryBytes},
+        {"process_peak_bytes", r.processPeakBytes > 0 ? nlohmann::json(r.processPeakBytes) : nlohmann::json()},
+        {"baseline_bytes", r.baselineBytes > 0 ? nlohmann::json(r.baselineBytes) : nlohmann::json()},
+        {"planned_peak_bytes", r.plannedPeakBytes},
+        {"planned", {{"weights_bytes", r.plannedWeightBytes}, {"adapters_bytes", r.plannedAdapterBytes},
+                     {"activations_bytes", r.plannedActivationBytes}, {"workspace_bytes", r.plannedWorkspaceBytes}}},
         {"flops_per_step", r.flopsPerStep},
         {"achieved_gflops", r.achievedGflops},
         {"peak_gflops", r.peakGflops},

@@ -23,6 +23,22 @@ std::string checkpointFolderName(int64_t step) {
     return name;
 }
 
+// Format 2 adds the live budget request ("pending_budget") and each rank's creation step ("born" per adapter);
+// format 1 checkpoints resume with no request and every rank counted from the start.
+constexpr int kCheckpointFormat = 2;
+
+// The creation steps of an adapter's ranks as saved, or all 0 (format 1).
+static std::vector<int64_t> savedBirths(const json& state, const std::string& module, int rank, const std::string& path) {
+    for (const auto& a : state.value("adapters", json::array())) {
+        if (a.value("module", "") != module || !a.contains("born")) continue;
+        auto born = a.at("born").get<std::vector<int64_t>>();
+        if (int(born.size()) != rank) throw Error(path + ": adapter " + module + " records " + std::to_string(born.size()) +
+                                                  " creation steps for " + std::to_string(rank) + " ranks");
+        return born;
+    }
+    return std::vector<int64_t>(std::size_t(rank), 0);
+}
+
 static std::vector<std::string> completeCheckpoints(const std::string& runDir) {
     std::vector<std::string> out;
     const std::string dir = runDir + "/checkpoints";
@@ -63,14 +79,15 @@ std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const Ch
         // Gates of L1RA runs are trainables and saved above; LoRA gates are constant ones.
         const AdapterSet& set = trainer.adapters();
         for (const Adapter& a : set.adapters())
-            adapters.push_back({{"module", a.moduleName()}, {"rank", a.rank()}, {"scale", a.scale}});
+            adapters.push_back({{"module", a.moduleName()}, {"rank", a.rank()}, {"scale", a.scale}, {"born", a.born}});
     }
     saveTensors(tmpDir + "/trainable.safetensors", tensors, {{"format", "l1ra-checkpoint"}});
-    const json s = {{"format_version", 1},
+    const json s = {{"format_version", kCheckpointFormat},
                     {"method", trainer.settings().method},
                     {"step", state.step},
                     {"lambda", state.lambda},
                     {"budget", state.budget},
+                    {"pending_budget", state.pendingBudget},
                     {"last_loss", state.lastLoss},
                     {"best_val_loss", state.bestValLoss},
                     {"last_val_loss", state.lastValLoss},
@@ -100,11 +117,16 @@ CheckpointState loadCheckpoint(const std::string& checkpointDir, Trainer& traine
     }
     CheckpointState state;
     try {
+        const int version = s.value("format_version", 1);
+        if (version < 1 || version > kCheckpointFormat)
+            throw Error(statePath + ": checkpoint format " + std::to_string(version) + " is newer than this build reads (" +
+                        std::to_string(kCheckpointFormat) + "): update L1RA Studio");
         if (s.at("method").get<std::string>() != trainer.settings().method)
             throw Error(statePath + ": checkpoint of a '" + s.at("method").get<std::string>() + "' run");
         state.step = s.at("step").get<int64_t>();
         state.lambda = s.at("lambda").get<double>();
         state.budget = s.at("budget").get<int>();
+        state.pendingBudget = s.value("pending_budget", 0);   // format 1 did not record one
         state.lastLoss = s.value("last_loss", 0.0);
         state.bestValLoss = s.value("best_val_loss", 0.0);
         state.lastValLoss = s.value("last_val_loss", 0.0);
@@ -137,6 +159,7 @@ CheckpointState loadCheckpoint(const std::string& checkpointDir, Trainer& traine
             else a.gate.value = torch::ones({a.A.value.size(0)}, a.A.value.options()).requires_grad_(false);
             if (a.A.value.size(0) != a.B.value.size(1) || a.gate.value.size(0) != a.A.value.size(0))
                 throw Error(tensorsPath + ": adapter " + a.moduleName() + " has inconsistent ranks");
+            a.born = savedBirths(s, a.moduleName(), a.rank(), statePath);
         }
     } else {
         for (TrainableTensor* p : trainer.trainables()) restore(*p);

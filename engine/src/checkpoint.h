@@ -13,6 +13,7 @@ struct CheckpointState {
     int64_t step = 0;            // optimizer steps done
     double lambda = 0;
     int budget = 0;
+    int pendingBudget = 0;       // a budget requested live, applied at the next reallocation (0 = none)
     double lastLoss = 0;
     double bestValLoss = 0;      // 0 = none yet
     double lastValLoss = 0;

@@ -17,6 +17,7 @@ EvaluationResult evaluateModel(const std::string& modelDir, const std::string& d
     load.dtype = options.dtype;
     load.adapter = options.adapter;
     load.chatTemplate = options.chatTemplate;
+    load.baseDtype = options.baseDtype;
     auto model = LanguageModel::load(modelDir, load);
     auto& impl = model->impl();
     if (!impl.tokenizer) throw Error(modelDir + ": no tokenizer.json or tokenizer.model; evaluation needs the model's tokenizer");

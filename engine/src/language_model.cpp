@@ -24,7 +24,7 @@ std::unique_ptr<LanguageModel> LanguageModel::load(const std::string& dir, const
     impl->dtype = chooseComputeDtype(options.dtype, impl->device);
     {
         ModelFolder folder(dir);
-        impl->model = std::make_unique<LlamaModel>(folder, torch::Device(impl->device), impl->dtype);
+        impl->model = std::make_unique<LlamaModel>(folder, torch::Device(impl->device), impl->dtype, baseWeightFormat(options.baseDtype));
     }
     // A build without sentencepiece (e.g. against a pip LibTorch) still runs on token ids; text fails when asked.
     if (!impl->info.tokenizer.empty()) {

@@ -38,6 +38,15 @@ static void setAutocast(bool cuda, bool enabled, torch::ScalarType dtype) {
     if (enabled) at::autocast::set_autocast_dtype(type, dtype);
     at::autocast::set_autocast_enabled(type, enabled);
 }
+
+AutocastState currentAutocast() {
+    AutocastState s;
+    s.cpu = at::autocast::is_autocast_enabled(at::kCPU);
+    s.cuda = at::autocast::is_autocast_enabled(at::kCUDA);
+    s.cpuDtype = at::autocast::get_autocast_dtype(at::kCPU);
+    s.cudaDtype = at::autocast::get_autocast_dtype(at::kCUDA);
+    return s;
+}
 #else
 static void setAutocast(bool cuda, bool enabled, torch::ScalarType dtype) {
     if (cuda) {
@@ -48,7 +57,28 @@ static void setAutocast(bool cuda, bool enabled, torch::ScalarType dtype) {
         at::autocast::set_cpu_enabled(enabled);
     }
 }
+
+AutocastState currentAutocast() {
+    AutocastState s;
+    s.cpu = at::autocast::is_cpu_enabled();
+    s.cuda = at::autocast::is_enabled();
+    s.cpuDtype = at::autocast::get_autocast_cpu_dtype();
+    s.cudaDtype = at::autocast::get_autocast_gpu_dtype();
+    return s;
+}
 #endif
+
+static void setAutocastState(const AutocastState& s) {
+    setAutocast(false, s.cpu, s.cpuDtype);
+    setAutocast(true, s.cuda, s.cudaDtype);
+}
+
+AutocastRestore::AutocastRestore(const AutocastState& state) : previous_(currentAutocast()) { setAutocastState(state); }
+
+AutocastRestore::~AutocastRestore() {
+    setAutocastState(previous_);
+    at::autocast::clear_cache();
+}
 
 AutocastScope::AutocastScope(torch::ScalarType dtype, const torch::Device& device) {
     if (dtype == torch::kFloat32) return;

@@ -23,4 +23,24 @@ private:
     bool cuda_ = false;
 };
 
+// The thread's autocast settings, to be set again later: a checkpointed layer recomputes its forward pass in the
+// backward pass, outside the AutocastScope its first pass ran in.
+struct AutocastState {
+    bool cpu = false, cuda = false;
+    torch::ScalarType cpuDtype = torch::kBFloat16, cudaDtype = torch::kHalf;
+};
+AutocastState currentAutocast();
+
+// Sets a captured state for a scope and puts the previous one back afterwards.
+class AutocastRestore {
+public:
+    explicit AutocastRestore(const AutocastState& state);
+    ~AutocastRestore();
+    AutocastRestore(const AutocastRestore&) = delete;
+    AutocastRestore& operator=(const AutocastRestore&) = delete;
+
+private:
+    AutocastState previous_;
+};
+
 }  // namespace l1ra

@@ -52,6 +52,13 @@ std::vector<Binding> makeBindings() {
     const auto& projections = projectionNames();
     std::vector<Binding> b = {
         {f("model", K::Path, 0, 0, "Hugging Face model folder (config.json, safetensors, tokenizer.json or tokenizer.model)."), &RunConfig::model},
+        {f("model.base_dtype", K::Choice, 0, 0,
+           "Frozen base weights: bf16 keeps them unquantised in the compute dtype; int8 (per row) or nf4 (4-bit NormalFloat, "
+           "blocks of 64) quantises the projections at load, about 1/2 or 1/4 of bf16's memory.",
+           false, {"bf16", "int8", "nf4"}),
+         &RunConfig::modelBaseDtype},
+        {f("model.double_quant", K::Boolean, 0, 0, "nf4: quantise each block's absmax too (8-bit, a scale per 256 blocks)."),
+         &RunConfig::modelDoubleQuant},
         {f("name", K::Text, 0, 0, "Optional label for this run in run lists."), &RunConfig::name},
         {f("data.train", K::Path, 0, 0, "Training data: .txt, or JSONL with text, alpaca, chat or ShareGPT records."), &RunConfig::dataTrain},
         {f("data.val", K::Path, 0, 0, "Validation data file; empty holds out data.val_fraction of the training data."), &RunConfig::dataVal},
@@ -75,11 +82,36 @@ std::vector<Binding> makeBindings() {
         {f("adapter.targets", K::TextList, 0, 0, "Projections that get adapters.", false, projections), &RunConfig::adapterTargets},
         {f("l1ra.lambda", K::Real, 0, 100, "L1 strength: gates shrink by eta_c * lambda after each step.", true), &RunConfig::l1raLambda},
         {f("l1ra.eta_c", K::Real, 0, 100, "Learning rate of the gates (constant, no weight decay).", true), &RunConfig::l1raEtaC},
-        {f("l1ra.update_interval", K::Integer, 0, kBig, "Steps between reallocations; 0 = 5 % of train.steps."), &RunConfig::l1raUpdateInterval},
-        {f("l1ra.threshold", K::Real, -1, 1, "Gates below this are pruned; negative = eta_c * lambda + 1e-6."), &RunConfig::l1raThreshold},
+        {f("l1ra.update_interval", K::Integer, 0, kBig, "Steps between reallocations; 0 = l1ra.interval_share * train.steps."), &RunConfig::l1raUpdateInterval},
+        {f("l1ra.interval_share", K::Real, 1e-6, 1, "Share of train.steps between reallocations when l1ra.update_interval is 0 (the reference code: 0.1)."),
+         &RunConfig::l1raIntervalShare},
+        {f("l1ra.threshold", K::Real, -1, 1, "Gates below this are pruned; negative = derived from the lambda in force by l1ra.threshold_rule."),
+         &RunConfig::l1raThreshold},
+        {f("l1ra.threshold_rule", K::Choice, 0, 0, "Derived threshold: eta_c = eta_c * lambda + 1e-6 (a gate one more shrink would zero); lr = train.lr * lambda + 1e-6 (the reference code).",
+           false, {"eta_c", "lr"}),
+         &RunConfig::l1raThresholdRule},
         {f("l1ra.reassign", K::Boolean, 0, 0, "Hand pruned ranks to other adapters (off = prune only)."), &RunConfig::l1raReassign},
         {f("l1ra.exclude_pruned", K::Boolean, 0, 0, "Adapters that lost ranks in a round receive none in it."), &RunConfig::l1raExcludePruned},
         {f("l1ra.budget", K::Integer, 0, kBig, "Total rank over all adapters; 0 = rank x number of adapters."), &RunConfig::l1raBudget},
+        {f("l1ra.warmup_share", K::Real, 0, 1, "No reallocation before this share of train.steps."), &RunConfig::l1raWarmupShare},
+        {f("l1ra.cooldown_share", K::Real, 0, 1, "No reallocation in this final share of train.steps (AdaLoRA's final phase)."), &RunConfig::l1raCooldownShare},
+        {f("l1ra.cooldown_shrink", K::Boolean, 0, 0, "Keep shrinking the gates in the cool-down (off: the L1 shrink stops with the last reallocation)."),
+         &RunConfig::l1raCooldownShrink},
+        {f("l1ra.max_move_share", K::Real, 0, 1, "At most this share of the budget is pruned (and handed out) per reallocation, the lowest gates first; 1 = no cap."),
+         &RunConfig::l1raMaxMoveShare},
+        {f("l1ra.new_rank_init", K::Choice, 0, 0, "A new rank's A row: fresh = N(0,1)/r0; donor = the direction of a rank pruned in the same round from an adapter reading the same input (fresh when none).",
+           false, {"fresh", "donor"}),
+         &RunConfig::l1raNewRankInit},
+        {f("l1ra.keep_strongest", K::Boolean, 0, 0, "An adapter whose gates are all under the threshold keeps its strongest rank (off: its last rank, as the reference code)."),
+         &RunConfig::l1raKeepStrongest},
+        {f("l1ra.dead_rank_receives", K::Boolean, 0, 0, "A rank-1 adapter whose only gate is under the threshold can still receive ranks (off: it counts as pruned, as the reference code)."),
+         &RunConfig::l1raDeadRankReceives},
+        {f("l1ra.order_by_survivors", K::Boolean, 0, 0, "Candidates are ordered by their smallest surviving gate (off: smallest gate before pruning, as the reference code)."),
+         &RunConfig::l1raOrderBySurvivors},
+        {f("l1ra.fallback_to_all", K::Boolean, 0, 0, "When every adapter lost ranks, all become candidates (off: the freed ranks are dropped, as the reference code)."),
+         &RunConfig::l1raFallbackToAll},
+        {f("l1ra.reset_optimizer", K::Boolean, 0, 0, "Reset every adapter's Adam moments and step count at each reallocation that moves ranks (the reference code)."),
+         &RunConfig::l1raResetOptimizer},
         {f("train.steps", K::Integer, 1, kBig, "Optimizer steps."), &RunConfig::trainSteps},
         {f("train.batch_size", K::Integer, 1, 65536, "Sequences per micro-batch."), &RunConfig::trainBatchSize},
         {f("train.seq_len", K::Integer, 2, 1 << 20, "Tokens per sequence (longer records are cut)."), &RunConfig::trainSeqLen},
@@ -95,6 +127,10 @@ std::vector<Binding> makeBindings() {
         {f("train.precision", K::Choice, 0, 0, "auto: bf16 autocast where it is faster (CUDA, CPUs with bf16), else f32.", false,
            {"auto", "f32", "bf16"}),
          &RunConfig::trainPrecision},
+        {f("train.gradient_checkpointing", K::Boolean, 0, 0,
+           "Keep only each decoder layer's input and recompute its activations in the backward pass: far less memory, "
+           "about a third more compute."),
+         &RunConfig::trainGradientCheckpointing},
         {f("eval.every", K::Integer, 0, kBig, "Steps between validation passes; 0 = only at the end."), &RunConfig::evalEvery},
         {f("eval.batches", K::Integer, 0, kBig, "Validation batches per pass; 0 = all."), &RunConfig::evalBatches},
         {f("checkpoint.every", K::Integer, 0, kBig, "Steps between checkpoints; 0 = only on stop and at the end."), &RunConfig::checkpointEvery},
@@ -215,6 +251,10 @@ RunConfig parseWithBase(const std::string& jsonText, const std::string& source, 
         if (sections().count(it.key()) && it.value().is_object()) {
             for (auto inner = it.value().begin(); inner != it.value().end(); ++inner)
                 assign(c, binding(it.key() + "." + inner.key(), source), inner.value(), source);
+        } else if (it.key() == "model" && it.value().is_object()) {
+            // {"model": {"path": DIR, "base_dtype": ...}}: the folder under "path", the other keys as model.*.
+            for (auto inner = it.value().begin(); inner != it.value().end(); ++inner)
+                assign(c, binding(inner.key() == "path" ? "model" : "model." + inner.key(), source), inner.value(), source);
         } else {
             assign(c, binding(it.key(), source), it.value(), source);
         }
@@ -247,7 +287,8 @@ std::string runConfigToJson(const RunConfig& config, int indent) {
     for (const auto& b : bindings()) {
         const std::string& key = b.field.key;
         const auto dot = key.find('.');
-        if (dot == std::string::npos) j[key] = valueOf(config, b);
+        // A section that is also a key of its own (model) cannot be an object too: its keys stay flat.
+        if (dot == std::string::npos || !sections().count(key.substr(0, dot))) j[key] = valueOf(config, b);
         else j[key.substr(0, dot)][key.substr(dot + 1)] = valueOf(config, b);
     }
     return j.dump(indent);
@@ -321,15 +362,46 @@ void validateRunConfig(const RunConfig& c) {
         throw Error("run config: 'data.val_fraction' is 0 and no 'data.val' is given, but 'eval.every' asks for evaluation");
     if (c.device != "auto" && c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
         throw Error("run config: 'device' is '" + c.device + "', not one of auto, cpu, cuda, cuda:N");
+    if (c.method == "full" && c.modelBaseDtype != "bf16")
+        throw Error("run config: 'model.base_dtype' is '" + c.modelBaseDtype +
+                    "', but method 'full' trains the base weights themselves: a quantised base needs adapters "
+                    "(method lora or l1ra), or base_dtype bf16");
 }
 
 int effectiveUpdateInterval(const RunConfig& c) {
     if (c.l1raUpdateInterval > 0) return c.l1raUpdateInterval;
-    return std::max(1, int(std::lround(c.trainSteps * 0.05)));
+    return std::max(1, int(std::lround(c.trainSteps * c.l1raIntervalShare)));
 }
 
-double effectiveThreshold(const RunConfig& c) {
-    return c.l1raThreshold >= 0 ? c.l1raThreshold : c.l1raEtaC * c.l1raLambda + 1e-6;
+double effectiveThreshold(const RunConfig& c, double lambda) {
+    if (c.l1raThreshold >= 0) return c.l1raThreshold;
+    const double rate = c.l1raThresholdRule == "lr" ? c.trainLr : c.l1raEtaC;
+    return rate * lambda + 1e-6;
+}
+
+double effectiveThreshold(const RunConfig& c) { return effectiveThreshold(c, c.l1raLambda); }
+
+bool reallocatesAfterStep(const RunConfig& c, int64_t step) {
+    if (c.method != "l1ra" || step <= 0 || step >= c.trainSteps || step % effectiveUpdateInterval(c) != 0) return false;
+    const int64_t first = std::llround(c.l1raWarmupShare * c.trainSteps);
+    const int64_t last = c.trainSteps - std::llround(c.l1raCooldownShare * c.trainSteps);
+    return step >= first && step <= last;
+}
+
+bool shrinksAtStep(const RunConfig& c, int64_t step) {
+    if (c.l1raCooldownShare <= 0 || c.l1raCooldownShrink) return true;
+    return step <= c.trainSteps - std::llround(c.l1raCooldownShare * c.trainSteps);
+}
+
+int64_t nextReallocationStep(const RunConfig& c, int64_t step) {
+    for (int64_t s = step + 1; s < c.trainSteps; ++s)
+        if (reallocatesAfterStep(c, s)) return s;
+    return 0;
+}
+
+int maxPrunedPerReallocation(const RunConfig& c, int budget) {
+    if (c.l1raMaxMoveShare >= 1) return -1;
+    return int(std::floor(c.l1raMaxMoveShare * budget));
 }
 
 static std::string shellQuote(const std::string& s) {

@@ -69,13 +69,15 @@ std::vector<T> flatten(const json& rows, const std::string& what) {
 
 json snapshotJson(const RankSnapshot& s) {
     std::vector<int> targeted(s.targeted.begin(), s.targeted.end());
-    return {{"step", s.step},         {"budget", s.budget},
-            {"total", s.total()},     {"initial_rank", s.initialRank},
-            {"ranks", perLayer(s.ranks, s.numLayers)},
-            {"targeted", perLayer(targeted, s.numLayers)},
-            {"gate_mass", perLayer(s.gateMass, s.numLayers)},
-            {"gate_min", perLayer(s.gateMin, s.numLayers)},
-            {"gate_mean", perLayer(s.gateMean, s.numLayers)}};
+    json j = {{"step", s.step},         {"budget", s.budget},
+              {"total", s.total()},     {"initial_rank", s.initialRank},
+              {"ranks", perLayer(s.ranks, s.numLayers)},
+              {"targeted", perLayer(targeted, s.numLayers)},
+              {"gate_mass", perLayer(s.gateMass, s.numLayers)},
+              {"gate_min", perLayer(s.gateMin, s.numLayers)},
+              {"gate_mean", perLayer(s.gateMean, s.numLayers)}};
+    if (s.threshold > 0) j["threshold"] = s.threshold;   // L1RA only: LoRA's lines stay as they were
+    return j;
 }
 
 RankSnapshot snapshotFrom(const json& j) {
@@ -83,6 +85,7 @@ RankSnapshot snapshotFrom(const json& j) {
     s.step = j.at("step").get<int64_t>();
     s.budget = j.at("budget").get<int>();
     s.initialRank = j.value("initial_rank", 0);
+    s.threshold = j.value("threshold", 0.0);
     s.ranks = flatten<int>(j.at("ranks"), "ranks");
     s.numLayers = int(s.ranks.size() / kProjections);
     const std::size_t n = s.ranks.size();
@@ -103,7 +106,7 @@ RankSnapshot snapshotFrom(const json& j) {
 }  // namespace
 
 std::string stepEventToJson(const StepEvent& e) {
-    return json{{"step", e.step},
+    json j{{"step", e.step},
                 {"total_steps", e.totalSteps},
                 {"loss", e.loss},
                 {"lr", e.lr},
@@ -116,8 +119,9 @@ std::string stepEventToJson(const StepEvent& e) {
                 {"eta_s", e.etaSeconds},
                 {"memory_bytes", e.memoryBytes},
                 {"total_rank", e.totalRank},
-                {"budget", e.budget}}
-        .dump();
+                {"budget", e.budget}};
+    if (e.threshold > 0) j["threshold"] = e.threshold;   // L1RA only
+    return j.dump();
 }
 
 std::string evalEventToJson(const EvalEvent& e) {
@@ -128,12 +132,16 @@ std::string rankSnapshotToJson(const RankSnapshot& s) { return snapshotJson(s).d
 
 std::string reallocationEventToJson(const ReallocationEvent& e) {
     json moves = json::array();
-    for (const auto& m : e.moves)
-        moves.push_back({{"layer", m.layer}, {"projection", m.projection}, {"before", m.before}, {"after", m.after},
-                         {"pruned", m.pruned}, {"added", m.added}});
+    for (const auto& m : e.moves) {
+        json move = {{"layer", m.layer}, {"projection", m.projection}, {"before", m.before}, {"after", m.after},
+                     {"pruned", m.pruned}, {"added", m.added}};
+        if (e.hasRankAges) move["pruned_born"] = m.prunedBorn;
+        moves.push_back(std::move(move));
+    }
     return json{{"type", "reallocation"}, {"step", e.step},   {"budget", e.budget},
                 {"pruned", e.pruned},     {"added", e.added}, {"budget_changed", e.budgetChanged},
-                {"moves", moves}}
+                {"lambda", e.lambda},     {"threshold", e.threshold}, {"capped", e.capped},
+                {"ping_pong", e.pingPong}, {"moves", moves}}
         .dump();
 }
 
@@ -211,6 +219,7 @@ RunRecord loadRunRecord(const std::string& runDir) {
         e.memoryBytes = j.value("memory_bytes", int64_t(0));
         e.totalRank = j.value("total_rank", 0);
         e.budget = j.value("budget", 0);
+        e.threshold = j.value("threshold", 0.0);
         r.steps.push_back(e);
     });
     forEachLine(runDir + "/ranks.jsonl", [&](const json& j) { r.snapshots.push_back(snapshotFrom(j)); });
@@ -223,9 +232,17 @@ RunRecord loadRunRecord(const std::string& runDir) {
             e.pruned = j.value("pruned", 0);
             e.added = j.value("added", 0);
             e.budgetChanged = j.value("budget_changed", false);
-            for (const auto& m : j.at("moves"))
+            e.lambda = j.value("lambda", 0.0);
+            e.threshold = j.value("threshold", 0.0);
+            e.capped = j.value("capped", 0);
+            e.pingPong = j.value("ping_pong", 0);
+            e.hasRankAges = true;
+            for (const auto& m : j.at("moves")) {
                 e.moves.push_back({m.at("layer").get<int>(), m.at("projection").get<int>(), m.at("before").get<int>(),
-                                   m.at("after").get<int>(), m.value("pruned", 0), m.value("added", 0)});
+                                   m.at("after").get<int>(), m.value("pruned", 0), m.value("added", 0), {}});
+                if (m.contains("pruned_born")) e.moves.back().prunedBorn = m.at("pruned_born").get<std::vector<int64_t>>();
+                else e.hasRankAges = false;   // recorded before rank ages were
+            }
             r.reallocations.push_back(std::move(e));
         } else if (type == "control") {
             r.controls.push_back({j.at("step").get<int64_t>(), j.value("what", ""), j.value("value", 0.0), j.value("detail", "")});

@@ -212,4 +212,11 @@ void writeSafetensors(const std::string& path, const std::vector<TensorBlob>& te
     });
 }
 
+void releasePages(const TensorView& view) {
+    const auto page = std::uintptr_t(::sysconf(_SC_PAGESIZE));
+    const auto begin = (std::uintptr_t(view.data) + page - 1) / page * page;   // whole pages inside the tensor only
+    const auto end = (std::uintptr_t(view.data) + view.nbytes) / page * page;
+    if (view.data && end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
 }  // namespace l1ra

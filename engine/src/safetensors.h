@@ -47,6 +47,11 @@ private:
     std::map<std::string, std::string> metadata_;
 };
 
+// Drops the mapped pages of a tensor read already from the process's resident memory (they stay in the page
+// cache; touching them again reads them back): loading a model then holds one tensor of the file at a time,
+// not the whole file.
+void releasePages(const TensorView& view);
+
 // A tensor to write: bytes owned by the caller for the duration of the call.
 struct TensorBlob {
     std::string name;

@@ -6,6 +6,7 @@
 #include "kernels/cross_entropy.h"
 #include "precision.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -23,6 +24,7 @@ Trainer::Trainer(std::unique_ptr<LlamaModel> model, const TrainerSettings& setti
     // A training step interleaves fp32 matrix products (OpenBLAS) with many element-wise ops (OpenMP): OpenBLAS's
     // spinning threads then fight OpenMP's, and one BLAS thread measured ~35 % faster in f32 (docs/performance.md).
     if (model_->device().is_cpu()) setBlasThreads(1);
+    model_->setGradientCheckpointing(settings_.gradientCheckpointing);
     if (settings_.method == "full") {
         // Every weight trains; norms without weight decay.
         for (auto& [name, t] : model_->namedParameters()) {
@@ -126,8 +128,10 @@ StepResult Trainer::step(int step, double lambda) {
     o.beta2 = settings_.beta2;
     o.eps = settings_.eps;
     o.gateLr = settings_.etaC;
+    updating_ = true;
     adamwStep(params, o);
     if (gated()) shrinkGates(params, settings_.etaC, lambda);
+    updating_ = false;
     if (model_->device().is_cuda()) torch::cuda::synchronize();
     r.timings.optimizer = monotonicSeconds() - t3;
     return r;
@@ -158,26 +162,38 @@ EvalEvent Trainer::evaluate(int64_t stepNumber) {
     return e;
 }
 
-ReallocationEvent Trainer::reallocate(int64_t stepNumber, int budget) {
+ReallocationEvent Trainer::reallocate(int64_t stepNumber, int budget, double threshold, int maxPruned) {
     if (!gated()) throw Error("internal: reallocation without L1RA gates");
     ReallocationEvent e;
     e.step = stepNumber;
-    std::vector<int> before;
-    for (const auto& a : adapters_->adapters()) before.push_back(a.rank());
-    const ReallocationPlan plan = planReallocation(adapters_->gateValues(), budget, settings_.allocator);
+    e.threshold = threshold;
+    e.hasRankAges = true;
+    const auto& list = adapters_->adapters();
+    std::vector<std::vector<int64_t>> bornBefore;   // [adapter][rank]: creation steps, and so the ranks, before
+    for (const auto& a : list) bornBefore.push_back(a.born);
+    AllocatorOptions options = settings_.allocator;
+    options.threshold = threshold;
+    options.maxPruned = maxPruned;
+    const ReallocationPlan plan = planReallocation(adapters_->gateValues(), budget, options);
     // New ranks' A rows are drawn from a generator seeded by (seed, step): resumable.
     torch::manual_seed(settings_.seed * 104729ULL + uint64_t(stepNumber));
-    adapters_->applyPlan(plan);
+    adapters_->applyPlan(plan, stepNumber, settings_.newRankInit);
+    if (settings_.resetOptimizer && (plan.pruned > 0 || plan.added > 0)) adapters_->resetMoments();
     e.budget = plan.budget;
     e.pruned = plan.pruned;
     e.added = plan.added;
-    const auto& list = adapters_->adapters();
+    e.capped = plan.capped;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const AdapterPlan& p = plan.adapters[i];
         if (p.pruned == 0 && p.added == 0) continue;
-        e.moves.push_back({list[i].layer, list[i].projection, before[i], list[i].rank(), p.pruned, p.added});
+        const auto& born = bornBefore[i];
+        RankMove m{list[i].layer, list[i].projection, int(born.size()), list[i].rank(), p.pruned, p.added, {}};
+        for (int k = 0; k < int(born.size()); ++k)
+            if (!std::binary_search(p.keep.begin(), p.keep.end(), k)) m.prunedBorn.push_back(born[std::size_t(k)]);
+        e.moves.push_back(std::move(m));
     }
     e.after = adapters_->snapshot(stepNumber, plan.budget);
+    e.after.threshold = threshold;
     return e;
 }
 

@@ -27,11 +27,14 @@ struct TrainerSettings {
     double minLrRatio = 0.0;
     double maxGradNorm = 1.0;
     double etaC = 2e-2;
-    AllocatorOptions allocator;
+    AllocatorOptions allocator;     // its threshold and maxPruned are given per reallocation
+    AdapterSet::NewRankInit newRankInit = AdapterSet::NewRankInit::Fresh;
+    bool resetOptimizer = false;    // the reference code: every moment and step count lost at a reallocation
     int evalBatches = 0;
     uint64_t seed = 42;
     torch::ScalarType autocast = torch::kFloat32;   // kFloat32 = none
     int64_t padId = 0;
+    bool gradientCheckpointing = false;   // the model recomputes each layer's activations in the backward pass
 };
 
 struct StepTimings {
@@ -54,9 +57,13 @@ public:
     // Optimizer step `step` (0-based) with L1 strength `lambda`.
     StepResult step(int step, double lambda);
     EvalEvent evaluate(int64_t stepNumber);
-    // Prunes and hands out ranks so that the total equals `budget`; returns what moved. L1RA only.
-    ReallocationEvent reallocate(int64_t stepNumber, int budget);
+    // Prunes ranks whose gate is below `threshold` (at most maxPruned, < 0 = no cap) and hands out ranks so that
+    // the total equals `budget`; returns what moved. L1RA only.
+    ReallocationEvent reallocate(int64_t stepNumber, int budget, double threshold, int maxPruned = -1);
 
+    // True while (or when a failure interrupted) the optimizer writing the parameters: a checkpoint then would not
+    // be a completed step's.
+    bool interruptedInUpdate() const { return updating_; }
     bool gated() const { return adapters_ && adapters_->gated(); }
     bool hasAdapters() const { return adapters_ != nullptr; }
     AdapterSet& adapters() { return *adapters_; }
@@ -79,6 +86,7 @@ private:
     SampleOrder order_;
     std::unique_ptr<AdapterSet> adapters_;
     std::vector<TrainableTensor> fullParams_;   // full fine-tuning only
+    bool updating_ = false;
 };
 
 // Seconds since an arbitrary start, monotonic.

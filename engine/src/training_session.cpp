@@ -1,9 +1,12 @@
 #include "l1ra/training_session.h"
 
 #include "checkpoint.h"
+#include "cpu_memory_meter.h"
 #include "data_records.h"
 #include "file_util.h"
+#include "l1ra/churn.h"
 #include "l1ra/error.h"
+#include "l1ra/memory_plan.h"
 #include "l1ra/run_record.h"
 #include "l1ra/runtime.h"
 #include "memory_usage.h"
@@ -15,7 +18,9 @@
 #include "l1ra/text_tokenizer.h"
 #include "trainer.h"
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -64,9 +69,12 @@ struct TrainingSession::Impl {
         files->appendEvent(controlEventToJson(e));
         if (sink) sink->onControl(e);
     }
+    // The prune threshold the next reallocation uses: it follows the λ in force.
+    double threshold() const { return trainer->gated() ? effectiveThreshold(config, state.lambda) : 0.0; }
     void snapshot() {
         if (!trainer->hasAdapters()) return;
-        const RankSnapshot s = trainer->snapshot(state.step, state.budget);
+        RankSnapshot s = trainer->snapshot(state.step, state.budget);
+        s.threshold = threshold();
         files->appendRanks(rankSnapshotToJson(s));
         if (sink) sink->onSnapshot(s);
     }
@@ -83,6 +91,11 @@ struct TrainingSession::Impl {
         if (sink) sink->onEval(e);
     }
     bool handleControls();   // false when the run should stop
+    StepResult trainStep(double lambda);
+    [[noreturn]] void stopOutOfMemory(const std::string& what);
+    void takeBudgetRequest(int budget);
+    void reallocate();
+    std::string budgetTiming() const;
 };
 
 namespace {
@@ -92,6 +105,24 @@ void checkNewRunFolder(const std::string& dir) {
     if (std::filesystem::exists(dir, ec) &&
         (!std::filesystem::is_directory(dir, ec) || !std::filesystem::is_empty(dir, ec)))
         throw Error("run folder " + dir + " already exists and is not empty (choose a new folder, or resume the run there)");
+}
+
+// ", weights 1.2 GiB (nf4), gradient checkpointing" for the model line of the log; nothing for the defaults.
+std::string describeMemorySettings(const RunConfig& c, const LlamaModel& model) {
+    std::string text;
+    if (c.modelBaseDtype != "bf16") {
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), ", weights %.2f GiB (%s)", double(model.weightBytes()) / double(1 << 30), c.modelBaseDtype.c_str());
+        text += buf;
+    }
+    if (c.trainGradientCheckpointing) text += ", gradient checkpointing";
+    return text;
+}
+
+std::string formatNumber(double x) {
+    std::ostringstream s;
+    s << x;
+    return s.str();
 }
 
 std::string formatCount(int64_t n) {
@@ -116,7 +147,14 @@ TrainingSession::TrainingSession(const RunConfig& config, const std::string& run
 
 TrainingSession::TrainingSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runDir, TrainingEventSink* sink) {
+const std::vector<std::string>& TrainingSession::resumableSettingKeys() {
+    static const std::vector<std::string> keys = {"model.base_dtype", "model.double_quant", "train.gradient_checkpointing", "device",
+                                                  "threads"};
+    return keys;
+}
+
+std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runDir, TrainingEventSink* sink,
+                                                         const std::vector<std::string>& settings) {
     const std::string configPath = runDir + "/config.json";
     if (!fileExists(configPath)) throw Error(runDir + ": not a run folder (no config.json)");
     if (newestCheckpoint(runDir).empty()) throw Error(runDir + ": the run has no checkpoint to resume from");
@@ -124,7 +162,16 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runD
     impl->config = parseRunConfig(readTextFile(configPath), configPath);
     // A run from before data.template trained with the plain format: resuming must tokenize its data the same way.
     impl->config.dataTemplate = trainedTemplateChoice(runDir);
+    for (const std::string& assignment : settings) {
+        const std::string key = assignment.substr(0, assignment.find('='));
+        const auto& allowed = resumableSettingKeys();
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+            throw Error("resume --set " + key + ": only model.base_dtype, model.double_quant, train.gradient_checkpointing, device and "
+                        "threads can change when a run resumes");
+        applyRunConfigAssignment(impl->config, assignment);
+    }
     validateRunConfig(impl->config);
+    if (!settings.empty()) writeTextFileAtomically(configPath, runConfigToJson(impl->config) + "\n");
     impl->runDir = runDir;
     impl->sink = sink;
     impl->resuming = true;
@@ -176,8 +223,11 @@ void TrainingSession::setLambda(double lambda) {
 
 void TrainingSession::setBudget(int budget) {
     if (budget < 1) throw Error("the rank budget must be positive");
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->pendingBudget = budget;
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->pendingBudget = budget;
+    }
+    impl_->wake.notify_all();
 }
 
 RunSummary TrainingSession::run() { return impl_->run(); }
@@ -188,16 +238,18 @@ bool TrainingSession::Impl::prepare() {
     device = resolveDevice(config.device);
     const torch::Device dev(device);
     const torch::ScalarType precision = resolvePrecision(config.trainPrecision, dev);
+    if (dev.is_cpu()) applyCpuMemoryLimitFromEnvironment();
 
-    // Model: frozen weights in the compute dtype; full fine-tuning keeps fp32 master weights.
+    // Model: frozen weights in the compute dtype (or quantised); full fine-tuning keeps fp32 master weights.
     ModelFolder folder(config.model);
     const torch::ScalarType weightDtype = config.method != "full" && precision == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
-    auto model = std::make_unique<LlamaModel>(folder, dev, weightDtype);
+    const BaseWeightFormat base = baseWeightFormat(config.modelBaseDtype, config.modelDoubleQuant);
+    auto model = std::make_unique<LlamaModel>(folder, dev, weightDtype, base);
     if (folder.tokenizerPath().empty()) throw Error(config.model + ": no tokenizer.json or tokenizer.model; training needs the model's tokenizer");
     auto tokenizer = loadTokenizer(config.model);
     log("model " + config.model + ": " + std::to_string(folder.config().numLayers) + " layers, " +
         formatCount(model->parameterCount()) + " parameters, on " + describeDevice(device) + ", " +
-        (precision == torch::kBFloat16 ? "bf16 autocast" : "f32"));
+        (precision == torch::kBFloat16 ? "bf16 autocast" : "f32") + describeMemorySettings(config, *model));
     log("tokenizer " + tokenizer->path() + " (" + tokenizer->kind() + ")");
     if (stopAsked()) return false;   // loading a large model takes a while: a stop should not wait for the data too
 
@@ -239,13 +291,19 @@ bool TrainingSession::Impl::prepare() {
     s.minLrRatio = config.trainMinLrRatio;
     s.maxGradNorm = config.trainMaxGradNorm;
     s.etaC = config.l1raEtaC;
-    s.allocator.threshold = effectiveThreshold(config);
     s.allocator.reassign = config.l1raReassign;
     s.allocator.excludePruned = config.l1raExcludePruned;
+    s.allocator.keepStrongest = config.l1raKeepStrongest;
+    s.allocator.deadSingleRankReceives = config.l1raDeadRankReceives;
+    s.allocator.orderBySurvivors = config.l1raOrderBySurvivors;
+    s.allocator.fallBackToAll = config.l1raFallbackToAll;
+    s.newRankInit = config.l1raNewRankInit == "donor" ? AdapterSet::NewRankInit::Donor : AdapterSet::NewRankInit::Fresh;
+    s.resetOptimizer = config.l1raResetOptimizer;
     s.evalBatches = config.evalBatches;
     s.seed = config.seed;
     s.autocast = precision;
     s.padId = tokenizer->eosId() >= 0 ? tokenizer->eosId() : 0;
+    s.gradientCheckpointing = config.trainGradientCheckpointing;
     if (stopAsked()) return false;
     trainer = std::make_unique<Trainer>(std::move(model), s, std::move(train), std::move(val));
 
@@ -256,6 +314,8 @@ bool TrainingSession::Impl::prepare() {
             throw Error(runDir + ": the run already finished its " + std::to_string(config.trainSteps) + " steps");
         files.emplace(RunFiles::reopen(runDir, state.step));
         log("resumed from " + ckpt + " at step " + std::to_string(state.step));
+        if (state.pendingBudget > 0)
+            log("a budget of " + std::to_string(state.pendingBudget) + " requested before the stop " + budgetTiming());
     } else {
         state.lambda = config.l1raLambda;
         state.budget = config.l1raBudget > 0 ? config.l1raBudget : trainer->initialBudget();
@@ -278,9 +338,18 @@ bool TrainingSession::Impl::handleControls() {
             state.lambda = *pendingLambda;
             pendingLambda.reset();
             lock.unlock();
-            ControlEvent e{state.step + 1, "lambda", state.lambda, "applies from this step"};
+            std::string detail = "applies from this step";
+            if (trainer->gated()) detail += "; prune threshold " + formatNumber(threshold()) + " from the next reallocation";
+            ControlEvent e{state.step + 1, "lambda", state.lambda, detail};
             files->appendEvent(controlEventToJson(e));
             if (sink) sink->onControl(e);
+            lock.lock();
+        }
+        if (pendingBudget) {
+            const int budget = *pendingBudget;
+            pendingBudget.reset();
+            lock.unlock();
+            takeBudgetRequest(budget);
             lock.lock();
         }
         if (checkpointRequested) {
@@ -300,7 +369,9 @@ bool TrainingSession::Impl::handleControls() {
             lock.lock();
         }
         // While paused, a checkpoint or a new λ is still handled at once.
-        wake.wait(lock, [&] { return !paused || stopRequested || checkpointRequested || pendingLambda.has_value(); });
+        wake.wait(lock, [&] {
+            return !paused || stopRequested || checkpointRequested || pendingLambda.has_value() || pendingBudget.has_value();
+        });
     }
     if (pausedHere) {
         lock.unlock();
@@ -310,14 +381,57 @@ bool TrainingSession::Impl::handleControls() {
     return true;
 }
 
+namespace {
+
+bool outOfMemory(const c10::Error& e) {
+    if (dynamic_cast<const c10::OutOfMemoryError*>(&e)) return true;
+    const std::string what = e.what();
+    return what.find("out of memory") != std::string::npos || what.find("not enough memory") != std::string::npos;
+}
+
+}  // namespace
+
+StepResult TrainingSession::Impl::trainStep(double lambda) {
+    try {
+        return trainer->step(int(state.step), lambda);
+    } catch (const c10::Error& e) {
+        if (!outOfMemory(e)) throw;
+        stopOutOfMemory(e.what_without_backtrace());
+    }
+}
+
+// A step ran out of memory: the run stops with a checkpoint of the last completed step (the failed step's partial
+// gradients dropped) and a message with the memory plan's advice; the process stays usable.
+void TrainingSession::Impl::stopOutOfMemory(const std::string& what) {
+    for (TrainableTensor* p : trainer->trainables())
+        if (p->value.grad().defined()) p->value.mutable_grad() = torch::Tensor();
+    releaseCachedMemory(device);
+    std::string saved = "no checkpoint was written (the optimizer had begun to update the parameters)";
+    if (!trainer->interruptedInUpdate()) {
+        checkpoint();
+        saved = "a checkpoint of step " + std::to_string(state.step) + " was saved";
+    }
+    std::string advice;
+    try {
+        const MemoryPlan plan = planRunMemory(config);
+        advice = plan.advice.empty() ? "the memory plan expected " + formatBytes(plan.peakBytes) + " here" : plan.advice;
+    } catch (const std::exception&) {
+    }
+    const std::string firstLine = what.substr(0, what.find('\n'));
+    throw Error("out of memory in step " + std::to_string(state.step + 1) + " on " + device + " (" + firstLine + "); " + saved +
+                (advice.empty() ? "" : "; " + advice) + ". Change the settings and continue with `l1ra resume --run " + runDir +
+                " --set KEY=VALUE`");
+}
+
 void TrainingSession::Impl::loop() {
     const int total = config.trainSteps;
-    const int interval = effectiveUpdateInterval(config);
     double sessionSeconds = 0;
     while (state.step < total) {
         if (!handleControls()) break;
         const double t0 = monotonicSeconds();
-        const StepResult r = trainer->step(int(state.step), state.lambda);
+        // In the cool-down (no reallocation left) the shrink stops unless l1ra.cooldown_shrink keeps it.
+        const double lambda = shrinksAtStep(config, state.step + 1) ? state.lambda : 0.0;
+        const StepResult r = trainStep(lambda);
         state.step += 1;
         state.lastLoss = r.loss;
         const double seconds = monotonicSeconds() - t0;
@@ -331,7 +445,7 @@ void TrainingSession::Impl::loop() {
         e.loss = r.loss;
         e.lr = r.lr;
         e.gradNorm = r.gradNorm;
-        e.lambda = trainer->gated() ? state.lambda : 0.0;
+        e.lambda = trainer->gated() ? lambda : 0.0;
         e.tokens = r.lossTokens;
         const double tps = double(r.inputTokens) / std::max(seconds, 1e-9);
         smoothedTokensPerSecond = trainStepsThisSession == 1 ? tps : 0.9 * smoothedTokensPerSecond + 0.1 * tps;
@@ -342,35 +456,46 @@ void TrainingSession::Impl::loop() {
         e.memoryBytes = memoryInUse(device);
         e.totalRank = trainer->hasAdapters() ? trainer->adapters().totalRank() : 0;
         e.budget = state.budget;
+        e.threshold = threshold();
         if (state.step % config.logEvery == 0 || state.step == total) files->appendMetrics(stepEventToJson(e));
         if (sink) sink->onStep(e);
 
-        if (trainer->gated() && state.step % interval == 0 && state.step < total) {
-            bool budgetChanged = false, budgetRequested = false;
-            {
-                std::lock_guard<std::mutex> lock(mutex);
-                if (pendingBudget) {
-                    budgetRequested = true;
-                    budgetChanged = *pendingBudget != state.budget;
-                    state.budget = *pendingBudget;
-                    pendingBudget.reset();
-                }
-            }
-            const double r0 = monotonicSeconds();
-            ReallocationEvent re = trainer->reallocate(state.step, state.budget);
-            state.elapsedSeconds += monotonicSeconds() - r0;
-            if (budgetRequested) control("budget", double(re.budget), budgetChanged ? "applied at this reallocation" : "unchanged");
-            state.budget = re.budget;
-            re.budgetChanged = budgetChanged;
-            files->appendEvent(reallocationEventToJson(re));
-            files->appendRanks(rankSnapshotToJson(re.after));
-            if (sink) {
-                sink->onReallocation(re);
-                sink->onSnapshot(re.after);
-            }
-        }
+        if (trainer->gated() && reallocatesAfterStep(config, state.step)) reallocate();
         if (config.evalEvery > 0 && state.step % config.evalEvery == 0 && state.step < total) evaluate();
         if (config.checkpointEvery > 0 && state.step % config.checkpointEvery == 0 && state.step < total) checkpoint();
+    }
+}
+
+// A budget asked for live is part of the run's state (checkpointed) until a reallocation applies it.
+void TrainingSession::Impl::takeBudgetRequest(int budget) {
+    state.pendingBudget = budget;
+    control("budget_request", double(budget), trainer->gated() ? budgetTiming() : "ignored: only L1RA runs reallocate rank");
+    if (!trainer->gated()) state.pendingBudget = 0;
+}
+
+std::string TrainingSession::Impl::budgetTiming() const {
+    const int64_t next = nextReallocationStep(config, state.step);
+    return next > 0 ? "applies at the reallocation after step " + std::to_string(next) : "will not apply: no reallocation is left in this run";
+}
+
+void TrainingSession::Impl::reallocate() {
+    const bool budgetRequested = state.pendingBudget > 0;
+    const bool budgetChanged = budgetRequested && state.pendingBudget != state.budget;
+    if (budgetRequested) state.budget = state.pendingBudget;
+    state.pendingBudget = 0;
+    const double t0 = monotonicSeconds();
+    ReallocationEvent re = trainer->reallocate(state.step, state.budget, threshold(), maxPrunedPerReallocation(config, state.budget));
+    state.elapsedSeconds += monotonicSeconds() - t0;
+    if (budgetRequested) control("budget", double(re.budget), budgetChanged ? "applied at this reallocation" : "unchanged");
+    state.budget = re.budget;
+    re.budgetChanged = budgetChanged;
+    re.lambda = state.lambda;
+    re.pingPong = pingPongCount(re, effectiveUpdateInterval(config));
+    files->appendEvent(reallocationEventToJson(re));
+    files->appendRanks(rankSnapshotToJson(re.after));
+    if (sink) {
+        sink->onReallocation(re);
+        sink->onSnapshot(re.after);
     }
 }
 
@@ -392,6 +517,9 @@ RunSummary TrainingSession::Impl::run() {
         if (finished) {
             evaluate();
             snapshot();
+            if (state.pendingBudget > 0)
+                log("the budget of " + std::to_string(state.pendingBudget) + " was not applied: the run ended before another reallocation",
+                    LogEvent::Level::Warning);
         } else {
             control("stop", double(state.step));
         }

@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +14,51 @@
 #include <sstream>
 
 namespace l1ra::test {
+
+RunConfig fixtureRunConfig(int steps) {
+    RunConfig c;
+    c.model = fixtureModel();
+    c.dataTrain = dataPath("tiny-text.txt");
+    c.trainSteps = steps;
+    c.trainBatchSize = 4;
+    c.trainSeqLen = 64;
+    c.adapterRank = 4;
+    c.l1raEtaC = 0.1;
+    c.l1raLambda = 0.5;
+    c.l1raUpdateInterval = 10;
+    c.trainLr = 0.01;
+    c.evalEvery = 20;
+    c.trainPrecision = "f32";
+    c.threads = 2;
+    return c;
+}
+
+std::string deterministicRecord(const std::string& runDir) {
+    std::string out;
+    for (const char* name : {"/metrics.jsonl", "/ranks.jsonl", "/events.jsonl"}) {
+        std::istringstream in(readFile(runDir + name));
+        std::string line;
+        while (std::getline(in, line)) {
+            auto j = nlohmann::json::parse(line);
+            for (const char* k : {"tokens_per_s", "step_s", "elapsed_s", "eta_s", "memory_bytes"}) j.erase(k);
+            if (j.value("type", "") == "control" && j.value("what", "") == "stop") continue;
+            out += j.dump() + "\n";
+        }
+    }
+    return out;
+}
+
+LlamaConfig smallLlamaConfig() {
+    LlamaConfig c;
+    c.vocabSize = 96;
+    c.hiddenSize = 64;
+    c.intermediateSize = 160;
+    c.numLayers = 2;
+    c.numHeads = 4;
+    c.numKvHeads = 2;
+    c.headDim = 16;
+    return c;
+}
 
 std::string fixtureModel() { return std::string(L1RA_TEST_DATA) + "/tiny-llama"; }
 std::string dataPath(const std::string& relative) { return std::string(L1RA_TEST_DATA) + "/" + relative; }

@@ -1,5 +1,8 @@
 #pragma once
 // Shared helpers for the engine suites: fixture paths, scratch folders, in-process CLI runs.
+#include "l1ra/run_config.h"
+#include "model_config.h"
+
 #include <QTemporaryDir>
 
 #include <cstdint>
@@ -23,6 +26,15 @@ CliResult runCli(const std::vector<std::string>& args);
 // Values of a float tensor in a safetensors file.
 std::vector<float> readFloats(const std::string& file, const std::string& tensor);
 std::vector<int64_t> readInt64s(const std::string& file, const std::string& tensor);
+
+// A short L1RA run on the fixture model and tiny-text.txt (f32, rank 4, λ 0.5, η_c 0.1, reallocation every 10
+// steps, evaluation every 20, 2 threads), for the training suites to vary.
+RunConfig fixtureRunConfig(int steps);
+// A run folder's metrics.jsonl, ranks.jsonl and events.jsonl without wall-clock fields and stop events: what two
+// runs that trained the same must agree on.
+std::string deterministicRecord(const std::string& runDir);
+// A small random LLaMA shape: vocab 96, hidden 64, FFN 160, 2 layers, 4 heads / 2 KV heads of 16.
+LlamaConfig smallLlamaConfig();
 
 // Largest |a - b| over two equal-length vectors, and the largest |b|.
 double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b);

@@ -70,7 +70,7 @@ private Q_SLOTS:
         }
         auto x = torch::randn({2, 5, c.hiddenSize});
         // A zero weight: the output is the adapter's update alone.
-        auto out = set.project(0, ProjectionGroup::QKV, x, torch::zeros({c.qDim() + 2 * c.kvDim(), c.hiddenSize}));
+        auto out = set.project(0, ProjectionGroup::QKV, x, kernels::denseWeight(torch::zeros({c.qDim() + 2 * c.kvDim(), c.hiddenSize})));
         auto expected = a.scale * torch::matmul(torch::matmul(x, a.A.value.t()) * a.gate.value, a.B.value.t());
         QVERIFY(torch::allclose(out.narrow(-1, c.qDim(), c.kvDim()), expected, 1e-5, 1e-6));
         QVERIFY(out.narrow(-1, 0, c.qDim()).abs().max().item<float>() == 0.0f);         // q untouched
@@ -89,7 +89,7 @@ private Q_SLOTS:
         }
         auto x = torch::randn({2, 3, c.hiddenSize}, torch::kDouble);
         auto w = torch::randn({2, 3, 2 * c.intermediateSize}, torch::kDouble);
-        const auto weight = torch::randn({2 * c.intermediateSize, c.hiddenSize}, torch::kDouble);
+        const auto weight = kernels::denseWeight(torch::randn({2 * c.intermediateSize, c.hiddenSize}, torch::kDouble));
         auto lossOf = [&] {
             auto out = set.project(1, ProjectionGroup::GateUp, x, weight);
             return (out * w).sum();

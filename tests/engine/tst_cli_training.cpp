@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <cmath>
@@ -170,10 +171,82 @@ private Q_SLOTS:
         QVERIFY(r.out.find("| lora | 8.00 | 8.00 |") == std::string::npos);   // rank 4 here, not 8
         QVERIFY(r.out.find("| lora | 4.00 | 4.00 | 4.00 | 4.00 | 4.00 | 4.00 | 4.00 |") != std::string::npos);
         QVERIFY(r.out.find("| lora | 28.0 | 28.0 |") != std::string::npos);   // per layer: 7 projections x rank 4
+        // The two L1RA runs differ only in their seed: one configuration.
+        std::snprintf(expected, sizeof expected, "| cmp-l1ra-1 | l1ra | 2 | %.3f ± %.3f |", mean, sd);
+        QVERIFY2(r.out.find(expected) != std::string::npos, r.out.c_str());
+        // Churn of the L1RA runs only: two reallocations each (steps 5 and 10).
+        QVERIFY2(r.out.find("| cmp-l1ra-1 | 2 | ") != std::string::npos, r.out.c_str());
+        QVERIFY(r.out.find("| cmp-lora | 0 |") == std::string::npos);
         // A run that has not ended is refused with its folder named.
         const auto bad = test::runCli({"compare", tmp_.path().toStdString()});
         QVERIFY(bad.code != 0);
         QVERIFY(bad.err.find(tmp_.path().toStdString()) != std::string::npos);
+    }
+
+    void sweepRunsTheGridAndTabulatesIt() {
+        const std::string dir = tmp_.filePath("sweep-a").toStdString();
+        std::vector<std::string> args = fixtureTrainArgs("", 6);
+        args.erase(args.begin(), args.begin() + 3);   // "train --out X"
+        args.insert(args.begin(), {"sweep", "--grid", "l1ra.lambda=0.1,0.5", "--seeds", "2", "--out", dir});
+        const auto r = test::runCli(args);
+        QVERIFY2(r.code == 0, (r.out + r.err).c_str());
+        for (const char* run : {"lambda=0.1-seed42", "lambda=0.1-seed43", "lambda=0.5-seed42", "lambda=0.5-seed43"}) {
+            const RunRecord rec = loadRunRecord(dir + "/" + run);
+            QCOMPARE(rec.summary.state, RunState::Finished);
+            QCOMPARE(rec.config.l1raLambda, std::string(run).find("0.5") != std::string::npos ? 0.5 : 0.1);
+        }
+        const std::string table = test::readFile(dir + "/sweep.md");
+        QVERIFY2(table.find("| l1ra.lambda | seeds |") == 0, table.c_str());
+        QVERIFY2(table.find("| 0.5 | 2/2 | ") != std::string::npos, table.c_str());
+        QCOMPARE(test::runCli({"compare", dir}).out, table);
+        // The same command again continues the sweep: nothing left to run.
+        const auto again = test::runCli(args);
+        QVERIFY2(again.code == 0, again.err.c_str());
+        QVERIFY(again.out.find("[4/4] l1ra.lambda=0.5 seed 43: done before") != std::string::npos);
+        // --plan: the manifest and the list of runs, nothing trained.
+        auto plan = args;
+        plan[6] = tmp_.filePath("sweep-plan").toStdString();
+        plan.push_back("--plan");
+        const auto planned = test::runCli(plan);
+        QVERIFY2(planned.code == 0, planned.err.c_str());
+        QVERIFY2(planned.out.find("3\tlambda=0.5-seed43\tl1ra.lambda=0.5 seed 43\n") != std::string::npos, planned.out.c_str());
+        QVERIFY(QFile::exists(QString::fromStdString(plan[6] + "/sweep.json")));
+        QVERIFY(!QFile::exists(QString::fromStdString(plan[6] + "/lambda=0.1-seed42")));
+        // Another grid in the same folder, and bad grids, are refused with the reason.
+        auto other = args;
+        other[2] = "l1ra.lambda=0.2";
+        const auto refused = test::runCli(other);
+        QVERIFY(refused.code != 0);
+        QVERIFY2(refused.err.find("holds another sweep") != std::string::npos, refused.err.c_str());
+        for (const auto& [grid, fragment] : {std::pair{"l1ra.lamda=1", "unknown key 'l1ra.lamda'"}, {"l1ra.lambda=x", "'x' is not a valid value"},
+                                             {"l1ra.lambda", "--grid expects key=value1,value2"}, {"seed=1,2", "--seeds"}}) {
+            auto bad = args;
+            bad[2] = grid;
+            bad[6] = tmp_.filePath("sweep-bad").toStdString();
+            const auto e = test::runCli(bad);
+            QVERIFY(e.code != 0);
+            QVERIFY2(e.err.find(fragment) != std::string::npos, (e.err + " [expected: " + fragment + "]").c_str());
+        }
+    }
+
+    void sweepJobsRunAsChildProcesses() {
+        const QString dir = tmp_.filePath("sweep-jobs");
+        QStringList args{"sweep", "--grid", "method=lora,l1ra", "--seeds", "1", "--jobs", "2", "--out", dir, "--set", "threads=1"};
+        for (const auto& a : fixtureTrainArgs("", 4)) args << QString::fromStdString(a);
+        args.removeAt(11);   // "train"
+        args.removeAt(11);   // "--out"
+        args.removeAt(11);   // ""
+        QProcess p;
+        p.start(QString(L1RA_BIN_DIR) + "/l1ra", args);
+        QVERIFY(p.waitForFinished(300000));
+        const QByteArray out = p.readAllStandardOutput() + p.readAllStandardError();
+        QVERIFY2(p.exitCode() == 0, out.constData());
+        QVERIFY2(out.contains("2 at a time"), out.constData());
+        for (const char* run : {"method=lora-seed42", "method=l1ra-seed42"}) {
+            QCOMPARE(loadRunRecord((dir + "/" + run).toStdString()).summary.state, RunState::Finished);
+            QVERIFY(QFile::exists(dir + "/logs/" + run + ".txt"));
+        }
+        QVERIFY(test::readFile((dir + "/sweep.md").toStdString()).find("| lora | 1/1 |") != std::string::npos);
     }
 
     void errorsNameTheKeyOrFile() {

@@ -66,7 +66,7 @@ Result run(const Fn& f, const Inputs& inputs, const std::vector<bool>& different
 // adaptedProjection or its reference on inputs {x, weight, A0, A1, B0, B1, gate0, gate1}.
 using ProjectionFn = decltype(&adaptedProjection);
 torch::Tensor projectInputs(ProjectionFn fn, const Inputs& in, const LowRankGroup& group) {
-    return fn(in[0], in[1], {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group);
+    return fn(in[0], denseWeight(in[1]), {in[2], in[3]}, {in[4], in[5]}, {in[6], in[7]}, group);
 }
 
 // Fused and reference agree on outputs and on every gradient.

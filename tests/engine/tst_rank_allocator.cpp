@@ -142,7 +142,12 @@ private Q_SLOTS:
                 sum += int(a.size());
             }
             const int budget = std::max(n, sum + int(rng() % 11) - 5);
-            const auto p = planReallocation(g, budget, opts(0.005, true, rng() % 2 == 0));
+            AllocatorOptions o = opts(0.005, true, rng() % 2 == 0);
+            o.keepStrongest = rng() % 2 == 0;
+            o.deadSingleRankReceives = rng() % 2 == 0;
+            o.orderBySurvivors = rng() % 2 == 0;
+            o.maxPruned = int(rng() % 6) - 1;
+            const auto p = planReallocation(g, budget, o);
             QCOMPARE(total(p), budget);
             QCOMPARE(p.budget, budget);
             for (std::size_t i = 0; i < g.size(); ++i) {
@@ -150,6 +155,68 @@ private Q_SLOTS:
                 QVERIFY(std::is_sorted(p.adapters[i].keep.begin(), p.adapters[i].keep.end()));
             }
         }
+    }
+    // The switches that reproduce the reference code's choices (docs/l1ra.md).
+    void allDeadKeepsTheStrongestOrTheLast() {
+        const std::vector<std::vector<float>> g = {{0.02f, 0.05f, 0.01f}, {0.9f, 0.9f}};
+        QCOMPARE(planReallocation(g, 5, opts(0.1)).adapters[0].keep, (std::vector<int>{1}));
+        AllocatorOptions reference = opts(0.1);
+        reference.keepStrongest = false;
+        QCOMPARE(planReallocation(g, 5, reference).adapters[0].keep, (std::vector<int>{2}));
+    }
+
+    void aDeadSingleRankIsACandidateUnlessTheReferenceRule() {
+        // Adapter 0 frees two ranks; adapter 1's only gate is dead, adapter 2 is healthy.
+        const std::vector<std::vector<float>> g = {{0.0f, 0.0f, 0.7f}, {0.05f}, {0.6f}};
+        const auto ours = planReallocation(g, 5, opts(0.1));
+        QCOMPARE(ours.adapters[1].pruned, 0);
+        QCOMPARE(ours.adapters[2].added, 1);
+        QCOMPARE(ours.adapters[1].added, 1);   // round-robin reaches it (it sorts last)
+        AllocatorOptions reference = opts(0.1);
+        reference.deadSingleRankReceives = false;
+        const auto theirs = planReallocation(g, 5, reference);
+        QCOMPARE(theirs.adapters[1].added, 0);
+        QCOMPARE(theirs.adapters[2].added, 2);
+        QCOMPARE(total(theirs), 5);
+    }
+
+    void candidateOrderBySurvivorsOrByAllGates() {
+        const std::vector<std::vector<float>> g = {{0.0f, 0.9f}, {0.95f, 0.99f}, {0.05f, 0.97f}};
+        AllocatorOptions reference = opts(0.1, true, false);
+        reference.orderBySurvivors = false;
+        // Before pruning the smallest gates are 0 (adapter 0), 0.95 (1), 0.05 (2): 1 first, then 2.
+        const auto p = planReallocation(g, 6, reference);
+        QCOMPARE(p.adapters[1].added, 1);
+        QCOMPARE(p.adapters[2].added, 1);
+        QCOMPARE(p.adapters[0].added, 0);
+        QCOMPARE(total(p), 6);
+    }
+
+    void withoutFallbackTheFreedRanksAreDropped() {
+        AllocatorOptions reference = opts(0.1);
+        reference.fallBackToAll = false;
+        const auto p = planReallocation({{0.0f, 0.8f}, {0.01f, 0.9f}}, 4, reference);
+        QVERIFY(!p.fellBackToAll);
+        QCOMPARE(p.added, 0);
+        QCOMPARE(p.budget, 2);
+    }
+
+    void aCapPrunesTheLowestGatesFirstAndConserves() {
+        // Five gates under the threshold, a cap of 2: the two lowest go (0.001 in adapter 1, 0.002 in adapter 0).
+        const std::vector<std::vector<float>> g = {{0.002f, 0.04f, 0.9f}, {0.03f, 0.001f, 0.8f}, {0.05f, 0.7f}, {0.6f, 0.5f}};
+        AllocatorOptions o = opts(0.1);
+        o.maxPruned = 2;
+        const auto p = planReallocation(g, 10, o);
+        QCOMPARE(p.pruned, 2);
+        QCOMPARE(p.capped, 3);
+        QCOMPARE(p.adapters[0].keep, (std::vector<int>{1, 2}));
+        QCOMPARE(p.adapters[1].keep, (std::vector<int>{0, 2}));
+        // Adapter 2 still holds a gate under the threshold: it receives nothing; adapter 3 gets both.
+        QCOMPARE(p.adapters[2].added, 0);
+        QCOMPARE(p.adapters[3].added, 2);
+        QCOMPARE(total(p), 10);
+        o.maxPruned = 0;
+        QCOMPARE(planReallocation(g, 10, o).pruned, 0);
     }
 };
 

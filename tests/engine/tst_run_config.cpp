@@ -48,6 +48,50 @@ private Q_SLOTS:
         RunConfig d;
         d.trainSteps = 1000;
         QCOMPARE(effectiveUpdateInterval(d), 50);
+        QVERIFY(c.l1raKeepStrongest && c.l1raDeadRankReceives && c.l1raOrderBySurvivors && c.l1raFallbackToAll);
+        QVERIFY(!c.l1raResetOptimizer);
+        QCOMPARE(c.l1raNewRankInit, std::string("fresh"));
+    }
+
+    void theReferenceChoicesAreSwitches() {
+        RunConfig c;
+        c.trainSteps = 1000;
+        c.trainLr = 1e-4;
+        setRunConfigValue(c, "l1ra.interval_share", "0.1");
+        QCOMPARE(effectiveUpdateInterval(c), 100);
+        QCOMPARE(effectiveThreshold(c, 0.2), 2e-2 * 0.2 + 1e-6);   // the λ given, not the configured one
+        setRunConfigValue(c, "l1ra.threshold_rule", "lr");
+        QCOMPARE(effectiveThreshold(c, 0.2), 1e-4 * 0.2 + 1e-6);
+        setRunConfigValue(c, "l1ra.threshold", "0.05");
+        QCOMPARE(effectiveThreshold(c, 0.2), 0.05);
+        try {
+            setRunConfigValue(c, "l1ra.threshold_rule", "adam");
+            QFAIL("accepted an unknown threshold rule");
+        } catch (const Error& e) {
+            QVERIFY(std::string(e.what()).find("not one of eta_c, lr") != std::string::npos);
+        }
+    }
+
+    void theReallocationWindow() {
+        RunConfig c;
+        c.trainSteps = 400;
+        c.l1raUpdateInterval = 25;
+        QVERIFY(!reallocatesAfterStep(c, 0) && reallocatesAfterStep(c, 25) && !reallocatesAfterStep(c, 26));
+        QVERIFY(reallocatesAfterStep(c, 375) && !reallocatesAfterStep(c, 400));   // never at the end
+        c.l1raWarmupShare = 0.25;    // from step 100
+        c.l1raCooldownShare = 0.2;   // none after step 320
+        QVERIFY(!reallocatesAfterStep(c, 75) && reallocatesAfterStep(c, 100));
+        QVERIFY(reallocatesAfterStep(c, 300) && !reallocatesAfterStep(c, 325));
+        QCOMPARE(nextReallocationStep(c, 0), int64_t(100));
+        QCOMPARE(nextReallocationStep(c, 300), int64_t(0));
+        QVERIFY(shrinksAtStep(c, 320) && !shrinksAtStep(c, 321));
+        c.l1raCooldownShrink = true;
+        QVERIFY(shrinksAtStep(c, 400));
+        c.method = "lora";
+        QVERIFY(!reallocatesAfterStep(c, 100));
+        QCOMPARE(maxPrunedPerReallocation(c, 224), -1);
+        c.l1raMaxMoveShare = 0.05;
+        QCOMPARE(maxPrunedPerReallocation(c, 224), 11);
     }
 
     void parsesNestedAndFlat() {
@@ -145,6 +189,41 @@ private Q_SLOTS:
         expectError([&] { validateRunConfig(c); }, "'train.lr' is -1");
         c.trainLr = 1e-3;
         validateRunConfig(c);
+    }
+
+    // model.base_dtype sits beside the scalar key model: written flat, read flat or under {"model": {"path": ...}};
+    // configs written before the key existed still parse.
+    void modelKeysSitBesideTheModelFolder() {
+        RunConfig c;
+        c.model = "/models/m";
+        c.modelBaseDtype = "nf4";
+        c.trainGradientCheckpointing = true;
+        const json written = json::parse(runConfigToJson(c));
+        QCOMPARE(written.at("model").get<std::string>(), std::string("/models/m"));
+        QCOMPARE(written.at("model.base_dtype").get<std::string>(), std::string("nf4"));
+        QCOMPARE(written.at("model.double_quant").get<bool>(), true);
+        QCOMPARE(written.at("train").at("gradient_checkpointing").get<bool>(), true);
+        const RunConfig back = parseRunConfig(written.dump(), "written");
+        QCOMPARE(back.modelBaseDtype, std::string("nf4"));
+        QVERIFY(back.trainGradientCheckpointing);
+        const RunConfig nested = parseRunConfig(R"({"model": {"path": "/m", "base_dtype": "int8", "double_quant": false}})", "nested");
+        QCOMPARE(nested.model, std::string("/m"));
+        QCOMPARE(nested.modelBaseDtype, std::string("int8"));
+        QVERIFY(!nested.modelDoubleQuant);
+        const RunConfig old = parseRunConfig(R"({"model": "/m", "train": {"steps": 3}})", "old");
+        QCOMPARE(old.modelBaseDtype, std::string("bf16"));
+        QVERIFY(!old.trainGradientCheckpointing);
+        expectError([] { parseRunConfig(R"({"model.base_dtype": "fp4"})", "x.json"); }, "x.json: 'model.base_dtype' is 'fp4', not one of bf16, int8, nf4");
+        expectError([] { parseRunConfig(R"({"model": {"path": "/m", "dtype": "nf4"}})", "x.json"); }, "unknown key 'model.dtype'");
+        RunConfig full = c;
+        full.dataTrain = "/d.txt";
+        full.method = "full";
+        expectError([&] { validateRunConfig(full); }, "'model.base_dtype' is 'nf4', but method 'full'");
+        RunConfig set;
+        setRunConfigValue(set, "model.base_dtype", "int8");
+        setRunConfigValue(set, "train.gradient_checkpointing", "true");
+        QCOMPARE(set.modelBaseDtype, std::string("int8"));
+        QVERIFY(set.trainGradientCheckpointing);
     }
 
     void fieldsDescribeEveryKey() {

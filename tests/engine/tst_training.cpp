@@ -4,6 +4,7 @@
 #include "l1ra/run_record.h"
 #include "l1ra/training_session.h"
 #include "test_support.h"
+#include "training_test_support.h"
 
 #include <QtTest>
 
@@ -18,77 +19,10 @@
 using namespace l1ra;
 using nlohmann::json;
 
-namespace {
-
-RunConfig fixtureRun(int steps) {
-    RunConfig c;
-    c.model = test::fixtureModel();
-    c.dataTrain = test::dataPath("tiny-text.txt");
-    c.trainSteps = steps;
-    c.trainBatchSize = 4;
-    c.trainSeqLen = 64;
-    c.adapterRank = 4;
-    c.l1raEtaC = 0.1;
-    c.l1raLambda = 0.5;
-    c.l1raUpdateInterval = 10;
-    c.trainLr = 0.01;
-    c.evalEvery = 20;
-    c.trainPrecision = "f32";
-    c.threads = 2;
-    return c;
-}
-
-struct Recorder : TrainingEventSink {
-    std::mutex mutex;
-    std::vector<StepEvent> steps;
-    std::vector<EvalEvent> evals;
-    std::vector<ReallocationEvent> reallocations;
-    std::vector<ControlEvent> controls;
-    std::vector<RankSnapshot> snapshots;
-    std::vector<RunState> states;
-    std::vector<std::string> logs;
-    std::function<void(const StepEvent&)> onEachStep;
-    void onState(RunState s, const std::string&) override {
-        std::lock_guard<std::mutex> l(mutex);
-        states.push_back(s);
-    }
-    void onStep(const StepEvent& e) override {
-        {
-            std::lock_guard<std::mutex> l(mutex);
-            steps.push_back(e);
-        }
-        if (onEachStep) onEachStep(e);
-    }
-    void onEval(const EvalEvent& e) override { std::lock_guard<std::mutex> l(mutex); evals.push_back(e); }
-    void onReallocation(const ReallocationEvent& e) override { std::lock_guard<std::mutex> l(mutex); reallocations.push_back(e); }
-    void onControl(const ControlEvent& e) override { std::lock_guard<std::mutex> l(mutex); controls.push_back(e); }
-    void onSnapshot(const RankSnapshot& s) override { std::lock_guard<std::mutex> l(mutex); snapshots.push_back(s); }
-    void onLog(const LogEvent& e) override { std::lock_guard<std::mutex> l(mutex); logs.push_back(e.text); }
-};
-
-double meanLoss(const std::vector<StepEvent>& steps, std::size_t from, std::size_t to) {
-    double s = 0;
-    for (std::size_t i = from; i < to; ++i) s += steps[i].loss;
-    return s / double(to - from);
-}
-
-// metrics.jsonl and ranks.jsonl without the wall-clock fields.
-std::string deterministicRecord(const std::string& runDir) {
-    std::string out;
-    for (const char* name : {"/metrics.jsonl", "/ranks.jsonl", "/events.jsonl"}) {
-        std::istringstream in(test::readFile(runDir + name));
-        std::string line;
-        while (std::getline(in, line)) {
-            json j = json::parse(line);
-            for (const char* k : {"tokens_per_s", "step_s", "elapsed_s", "eta_s", "memory_bytes"}) j.erase(k);
-            if (j.value("type", "") == "control" && j.value("what", "") == "stop") continue;
-            out += j.dump() + "\n";
-        }
-    }
-    return out;
-}
-
-}  // namespace
+using test::fixtureRun;
+using test::meanLoss;
+using test::Recorder;
+using test::deterministicRecord;
 
 class TestTraining : public QObject {
     Q_OBJECT
@@ -100,7 +34,7 @@ private Q_SLOTS:
     void l1raLossFallsAndRanksMoveUnderTheBudget() {
         Recorder rec;
         const std::string dir = newRunDir();
-        TrainingSession session(fixtureRun(120), dir, &rec);
+        TrainingSession session(test::fixtureRunConfig(120), dir, &rec);
         const RunSummary summary = session.run();
         QVERIFY2(summary.state == RunState::Finished, summary.error.c_str());
         QCOMPARE(rec.steps.size(), std::size_t(120));
@@ -132,7 +66,7 @@ private Q_SLOTS:
     }
 
     void stopAndResumeEqualsAnUninterruptedRun() {
-        RunConfig c = fixtureRun(40);
+        RunConfig c = test::fixtureRunConfig(40);
         c.l1raUpdateInterval = 5;
         c.evalEvery = 10;
         const std::string whole = newRunDir(), split = newRunDir();
@@ -155,7 +89,7 @@ private Q_SLOTS:
             const RunSummary summary = s->run();
             QVERIFY2(summary.state == RunState::Finished, summary.error.c_str());
         }
-        const std::string a = deterministicRecord(whole), b = deterministicRecord(split);
+        const std::string a = test::deterministicRecord(whole), b = test::deterministicRecord(split);
         QVERIFY(a.size() > 1000);
         if (a != b) {
             qWarning("uninterrupted:\n%s\nresumed:\n%s", a.c_str(), b.c_str());
@@ -165,7 +99,7 @@ private Q_SLOTS:
 
     void lambdaAndBudgetChangesApplyWhenTheyShould() {
         Recorder rec;
-        RunConfig c = fixtureRun(40);
+        RunConfig c = test::fixtureRunConfig(40);
         c.l1raLambda = 0.01;
         TrainingSession session(c, newRunDir(), &rec);
         rec.onEachStep = [&](const StepEvent& e) {
@@ -200,7 +134,7 @@ private Q_SLOTS:
     void stopBeforeTrainingWritesNothing() {
         Recorder rec;
         const std::string dir = newRunDir();
-        TrainingSession session(fixtureRun(10), dir, &rec);
+        TrainingSession session(test::fixtureRunConfig(10), dir, &rec);
         session.stop();
         const RunSummary s = session.run();
         QVERIFY(s.state == RunState::Stopped);
@@ -212,7 +146,7 @@ private Q_SLOTS:
     void anUnchangedBudgetIsStillReportedAsApplied() {
         // A front end that asked for a budget waits for its ControlEvent, even when the value did not change.
         Recorder rec;
-        TrainingSession session(fixtureRun(12), newRunDir(), &rec);
+        TrainingSession session(test::fixtureRunConfig(12), newRunDir(), &rec);
         rec.onEachStep = [&](const StepEvent& e) {
             if (e.step == 3) session.setBudget(56);
         };
@@ -226,7 +160,7 @@ private Q_SLOTS:
 
     void pauseBlocksTheWorkerUntilResumed() {
         Recorder rec;
-        TrainingSession session(fixtureRun(30), newRunDir(), &rec);
+        TrainingSession session(test::fixtureRunConfig(30), newRunDir(), &rec);
         rec.onEachStep = [&](const StepEvent& e) {
             if (e.step == 5) session.pause();
         };
@@ -263,7 +197,7 @@ private Q_SLOTS:
 
     void loraKeepsRanksAndGatesFixed() {
         Recorder rec;
-        RunConfig c = fixtureRun(30);
+        RunConfig c = test::fixtureRunConfig(30);
         c.method = "lora";
         const std::string dir = newRunDir();
         TrainingSession session(c, dir, &rec);
@@ -279,7 +213,7 @@ private Q_SLOTS:
 
     void fullFineTuningTrainsEveryWeight() {
         Recorder rec;
-        RunConfig c = fixtureRun(30);
+        RunConfig c = test::fixtureRunConfig(30);
         c.method = "full";
         c.trainLr = 3e-3;
         const std::string dir = newRunDir();
@@ -293,7 +227,7 @@ private Q_SLOTS:
 
     void gradientAccumulationMatchesALargerBatch() {
         // 2 x 2 accumulated equals one batch of 4 (same samples, same normalisation), without dropout.
-        RunConfig a = fixtureRun(3), b = fixtureRun(3);
+        RunConfig a = test::fixtureRunConfig(3), b = test::fixtureRunConfig(3);
         a.adapterDropout = b.adapterDropout = 0;
         a.trainBatchSize = 4;
         b.trainBatchSize = 2;
@@ -308,7 +242,7 @@ private Q_SLOTS:
     }
 
     void badSetupsFailClearly() {
-        RunConfig c = fixtureRun(5);
+        RunConfig c = test::fixtureRunConfig(5);
         c.dataTrain = tmp_.filePath("missing.txt").toStdString();
         Recorder rec;
         TrainingSession s(c, newRunDir(), &rec);
@@ -318,14 +252,14 @@ private Q_SLOTS:
         QCOMPARE(rec.states.back(), RunState::Failed);
 
         const std::string used = newRunDir();
-        TrainingSession(fixtureRun(2), used).run();
+        TrainingSession(test::fixtureRunConfig(2), used).run();
         try {
-            TrainingSession again(fixtureRun(2), used);
+            TrainingSession again(test::fixtureRunConfig(2), used);
             QFAIL("reused a non-empty run folder");
         } catch (const Error& e) {
             QVERIFY(std::string(e.what()).find("not empty") != std::string::npos);
         }
-        RunConfig tooSmall = fixtureRun(2);
+        RunConfig tooSmall = test::fixtureRunConfig(2);
         tooSmall.l1raBudget = 5;   // 14 adapters need at least 14
         const RunSummary small = TrainingSession(tooSmall, newRunDir()).run();
         QVERIFY(small.state == RunState::Failed);

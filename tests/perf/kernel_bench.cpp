@@ -179,7 +179,7 @@ std::vector<Bench> benches() {
     };
     auto project = [=](auto fn) {
         return [=](const std::vector<torch::Tensor>& in) {
-            return std::vector<torch::Tensor>{fn(in[0], in[1], {in[2], in[3], in[4]}, {in[5], in[6], in[7]}, {in[8], in[9], in[10]}, qkv)};
+            return std::vector<torch::Tensor>{fn(in[0], denseWeight(in[1]), {in[2], in[3], in[4]}, {in[5], in[6], in[7]}, {in[8], in[9], in[10]}, qkv)};
         };
     };
     list.push_back({"projection qkv", projectionInputs, project(adaptedProjection), project(adaptedProjectionReference)});

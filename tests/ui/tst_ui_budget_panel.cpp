@@ -16,7 +16,22 @@ private Q_SLOTS:
     void gaugeShowsUseOfBudget();
     void lowerBudgetIsFlagged();
     void clearResets();
+    void thresholdInForceIsShown();
 };
+
+void BudgetPanelTest::thresholdInForceIsShown() {
+    BudgetPanel panel;
+    auto s = uniformSnapshot(4, 8);
+    s.threshold = 0.010001;
+    panel.setSnapshot(s);
+    QVERIFY2(panel.detailText().contains(QStringLiteral("prune threshold 0.01:")), qPrintable(panel.detailText()));
+    panel.setThreshold(0.090001);   // λ raised live: the next reallocation uses the new threshold
+    QCOMPARE(panel.threshold(), 0.090001);
+    QVERIFY2(panel.detailText().contains(QStringLiteral("prune threshold 0.09:")), qPrintable(panel.detailText()));
+    auto lora = uniformSnapshot(4, 8);
+    panel.setSnapshot(lora);
+    QVERIFY(!panel.detailText().contains(QStringLiteral("threshold")));
+}
 
 void BudgetPanelTest::totalsPerProjection() {
     BudgetPanel panel;

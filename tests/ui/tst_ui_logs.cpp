@@ -1,4 +1,4 @@
-// ReallocationLog (rows, texts, order) and LogPane (levels, colours, counts).
+// ReallocationLog (rows, texts, order, churn) and LogPane (levels, colours, counts).
 #include "log_pane.h"
 #include "reallocation_log.h"
 #include "ui_test_support.h"
@@ -35,6 +35,7 @@ private Q_SLOTS:
     void newestRowFirst();
     void budgetChangeIsNoted();
     void setReallocationsReplaces();
+    void churnIsSummarised();
     void logLevelsAndColours();
     void logKeepsNewestEntries();
 };
@@ -92,6 +93,40 @@ void LogsTest::setReallocationsReplaces() {
     QCOMPARE(log.stepAt(0), qint64(30));
     log.clear();
     QCOMPARE(log.count(), 0);
+}
+
+void LogsTest::churnIsSummarised() {
+    // Interval 10. Step 10: two ranks from the start go to adapter (1, 4). Step 20: one of them (created at 10)
+    // and one from the start are pruned: one ping-pong. Step 30: a rank created at 20 is pruned: another.
+    auto withBirths = [](int64_t step, std::vector<l1ra::RankMove> moves, std::vector<std::vector<int64_t>> born) {
+        auto e = reallocation(step, std::move(moves));
+        for (std::size_t i = 0; i < born.size(); ++i) e.moves[i].prunedBorn = born[i];
+        e.hasRankAges = true;
+        e.pingPong = l1ra::pingPongCount(e, 10);
+        return e;
+    };
+    ReallocationLog log;
+    log.setInterval(10);
+    log.addReallocation(withBirths(10, {move(0, 0, 8, 6), move(1, 4, 8, 10)}, {{0, 0}, {}}));
+    log.addReallocation(withBirths(20, {move(1, 4, 10, 9), move(0, 1, 8, 7), move(2, 5, 8, 10)}, {{10}, {0}, {}}));
+    log.addReallocation(withBirths(30, {move(2, 5, 10, 9), move(3, 6, 8, 9)}, {{20}, {}}));
+    log.addReallocation(withBirths(40, {}, {}));
+    QCOMPARE(log.countsText(2), QStringLiteral("\u22122 / +2 \u00b7 1 back"));
+    const l1ra::ChurnSummary c = log.churn();
+    QCOMPARE(c.moved, 5);
+    QCOMPARE(c.pingPong, 2);
+    QCOMPARE(c.pingPongEligible, 4);   // the rank created at 30 has no complete window by step 40
+    QCOMPARE(c.prunedAgeMedian, 10.0);
+    QCOMPARE(c.prunedFromStart, 3);
+    QCOMPARE(log.summaryText(), QStringLiteral("4 reallocations \u00b7 5 ranks moved (%1 a reallocation) \u00b7 ping-pong 50 % "
+                                               "\u00b7 pruned at a median age of 10 steps").arg(1.25, 0, 'f', 1));
+    // Events recorded before rank ages were: no ping-pong figure rather than a wrong one.
+    ReallocationLog old;
+    old.setInterval(10);
+    auto e = reallocation(10, {move(0, 0, 8, 6), move(1, 4, 8, 10)});
+    e.hasRankAges = false;
+    old.addReallocation(e);
+    QVERIFY2(!old.summaryText().contains(QStringLiteral("ping-pong")), qPrintable(old.summaryText()));
 }
 
 void LogsTest::logLevelsAndColours() {

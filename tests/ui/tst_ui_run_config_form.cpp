@@ -2,6 +2,7 @@
 // errors next to fields, model inspection, method sections, dataset preview (with an injected reader), drops.
 #include "config_field_editor.h"
 #include "dataset_preview_view.h"
+#include "memory_plan_view.h"
 #include "path_field.h"
 #include "run_config_form.h"
 
@@ -86,6 +87,7 @@ private Q_SLOTS:
     void datasetPreviewRunsTheReader();
     void dropsOpenModelDataAndConfigs();
     void copyCommand();
+    void memoryPlanFollowsTheFields();
 };
 
 void RunConfigFormTest::initTestCase() {
@@ -124,7 +126,7 @@ void RunConfigFormTest::editorsFollowTheSchema() {
     QCOMPARE(form.sectionOf(QStringLiteral("log.every")), QStringLiteral("other"));
     // "0 = ..." in the help becomes the spin box's text for 0.
     auto* interval = qobject_cast<QSpinBox*>(form.fieldWidget(QStringLiteral("l1ra.update_interval")));
-    QCOMPARE(interval->specialValueText(), QStringLiteral("0 (5 % of train.steps)"));
+    QCOMPARE(interval->specialValueText(), QStringLiteral("0 (l1ra.interval_share * train.steps)"));
 }
 
 void RunConfigFormTest::roundTripEveryFieldChanged() {
@@ -313,6 +315,39 @@ void RunConfigFormTest::copyCommand() {
     form.findChild<QToolButton*>(QStringLiteral("copyCommand"))->click();
     QCOMPARE(QGuiApplication::clipboard()->text(), form.commandLine());
     QVERIFY(form.commandLine().contains(QStringLiteral("train.steps=321")));
+}
+
+
+// The memory plan under the fields is recomputed off the GUI thread as they change: quantising the base shrinks
+// the weights, a device too small for the run shows the advice.
+void RunConfigFormTest::memoryPlanFollowsTheFields() {
+    RunConfigForm form;
+    l1ra::ui::MemoryPlanView* view = form.memoryPlanView();
+    QVERIFY(view);
+    int64_t freeBytes = int64_t(64) << 30;
+    std::vector<l1ra::MemoryPlan> plans;
+    view->setPlanFunction([&freeBytes, &plans](const l1ra::RunConfig& config) {
+        auto plan = l1ra::planMemory(l1ra::memoryPlanRequest(config), freeBytes);
+        plans.push_back(plan);   // the worker runs one request at a time here: the GUI thread waits for each below
+        return plan;
+    });
+    QSignalSpy planned(view, &l1ra::ui::MemoryPlanView::planned);
+    form.setModelPath(kModel);
+    QVERIFY(planned.wait(5000));
+    QVERIFY(view->hasPlan() && view->fits());
+    QVERIFY2(view->text().contains(QStringLiteral("fits")), qPrintable(view->text()));
+    const int64_t bf16Weights = plans.back().weightBytes;
+
+    form.setFieldValueJson(QStringLiteral("model.base_dtype"), QStringLiteral("\"nf4\""));
+    QVERIFY(planned.wait(5000));
+    QCOMPARE(QString::fromStdString(plans.back().request.baseDtype), QStringLiteral("nf4"));
+    QVERIFY(plans.back().weightBytes < bf16Weights);
+
+    freeBytes = 1 << 20;   // a 1 MiB device
+    form.setFieldValueJson(QStringLiteral("train.batch_size"), QStringLiteral("64"));
+    QVERIFY(planned.wait(5000));
+    QVERIFY(!view->fits());
+    QVERIFY2(view->text().contains(QStringLiteral("does not fit")), qPrintable(view->text()));
 }
 
 QTEST_MAIN(RunConfigFormTest)

@@ -15,6 +15,8 @@ struct ExportOptions {
 // From a run folder (its newest checkpoint) or an exported adapter folder of this project.
 // Throws l1ra::Error naming the file. Writes into a temporary folder and renames it into place.
 void exportPeftAdapter(const std::string& runDir, const std::string& outDir, const ExportOptions& options = {});
-void exportMergedModel(const std::string& runDir, const std::string& outDir, const ExportOptions& options = {});
+// Returns a note for the log when the merge did something the user should know: a run trained on a quantised base
+// (model.base_dtype int8 or nf4) is merged into the dequantised base it trained against; "" otherwise.
+std::string exportMergedModel(const std::string& runDir, const std::string& outDir, const ExportOptions& options = {});
 
 }  // namespace l1ra

@@ -18,6 +18,8 @@ struct BenchmarkOptions {
     int threads = 0;
     int reallocEvery = 10;            // L1RA: a reallocation every N steps (a fifth of the gates zeroed first)
     double dropout = 0.1;             // adapter dropout
+    std::string baseDtype = "bf16";   // frozen projections: bf16 (the compute dtype) | int8 | nf4 (--base-dtype)
+    bool gradientCheckpointing = false;   // --grad-checkpointing
     bool operators = false;           // also time every operator (--operators)
     uint64_t seed = 1;
 };
@@ -41,7 +43,14 @@ struct BenchmarkResult {
     double reallocationSeconds = 0;   // median per reallocation (0 without L1RA)
     double matmulSeconds = 0;         // CPU: median wall time per step inside matrix products (0 on CUDA)
     double matmulShare = 0;           // CPU: matmulSeconds / medianStepSeconds
+    // Tensor memory at its peak over the steps, this method's alone (also beside another method with --against):
+    // CUDA the caching allocator's count; CPU the engine's counting allocator's (cpu_memory_meter.h). What
+    // `l1ra plan` estimates; neither counts the process's code and libraries or the CUDA context.
     int64_t peakMemoryBytes = 0;
+    int64_t processPeakBytes = 0;     // CPU: the resident set's high-water mark over the steps (whole process)
+    int64_t baselineBytes = 0;        // CPU: the resident set before any model existed (LibTorch and its libraries)
+    int64_t plannedPeakBytes = 0;     // l1ra plan's estimate of peakMemoryBytes, and its four parts
+    int64_t plannedWeightBytes = 0, plannedAdapterBytes = 0, plannedActivationBytes = 0, plannedWorkspaceBytes = 0;
     double flopsPerStep = 0;          // model FLOPs (matrix products and attention) of one step
     double achievedGflops = 0;
     double peakGflops = 0;            // measured matrix-product rate in the step's precision
@@ -62,7 +71,10 @@ struct SideBySideResult {
 };
 
 BenchmarkResult runBenchmark(const BenchmarkOptions& options);
+// `against`: a method ("lora"), or settings that differ from `options`, comma-separated key=value with keys method,
+// base-dtype, grad-checkpointing, precision ("base-dtype=bf16,grad-checkpointing=false").
 SideBySideResult runBenchmarkSideBySide(const BenchmarkOptions& options, const std::string& against);
+BenchmarkOptions benchmarkAgainst(const BenchmarkOptions& options, const std::string& against);   // throws l1ra::Error
 std::string benchmarkResultToJson(const BenchmarkResult& r);
 // The method's object with the other method's under "against", and "step_ratio", "paired_step_ratio".
 std::string sideBySideResultToJson(const SideBySideResult& s);

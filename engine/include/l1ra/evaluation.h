@@ -14,6 +14,7 @@ struct EvaluationOptions {
     int maxBatches = 0;           // 0 = all
     std::string device = "cpu";
     std::string dtype = "auto";
+    std::string baseDtype = "bf16";   // bf16 | int8 | nf4 (a run's model.base_dtype)
 };
 
 struct EvaluationResult {

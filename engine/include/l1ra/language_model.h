@@ -19,6 +19,7 @@ struct LoadOptions {
     // How prompts are formatted (a run config's data.template: auto | llama3 | llama2 | mistral | chatml | plain).
     // Empty: the choice of the run that trained the adapter (or the merged model), else auto.
     std::string chatTemplate;
+    std::string baseDtype = "bf16";   // projections as loaded: bf16 (in dtype), or quantised int8 / nf4
 };
 
 struct GenerationOptions {

@@ -13,6 +13,8 @@ const std::vector<std::string>& projectionNames();
 
 struct RunConfig {
     std::string model;                 // HF model folder
+    std::string modelBaseDtype = "bf16";   // model.base_dtype: bf16 (unquantised) | int8 | nf4
+    bool modelDoubleQuant = true;      // model.double_quant: nf4's block absmax quantised too
     std::string name;                  // optional label shown in run lists
 
     std::string dataTrain;             // data.train
@@ -30,11 +32,24 @@ struct RunConfig {
 
     double l1raLambda = 5e-3;
     double l1raEtaC = 2e-2;
-    int l1raUpdateInterval = 0;        // 0 = 5 % of train.steps
-    double l1raThreshold = -1;         // < 0 = eta_c * lambda + 1e-6
+    int l1raUpdateInterval = 0;        // 0 = l1raIntervalShare of train.steps
+    double l1raIntervalShare = 0.05;   // the reference code: 0.1
+    double l1raThreshold = -1;         // < 0 = derived by l1raThresholdRule
+    std::string l1raThresholdRule = "eta_c";   // eta_c: eta_c * lambda + 1e-6; lr: train.lr * lambda + 1e-6 (reference)
     bool l1raReassign = true;
     bool l1raExcludePruned = true;
     int l1raBudget = 0;                // 0 = rank x number of adapters
+    double l1raWarmupShare = 0;        // no reallocation before this share of train.steps
+    double l1raCooldownShare = 0;      // no reallocation in this final share of train.steps
+    bool l1raCooldownShrink = false;   // keep the L1 shrink in the cool-down
+    double l1raMaxMoveShare = 1;       // at most this share of the budget pruned per reallocation
+    std::string l1raNewRankInit = "fresh";   // fresh | donor
+    // Switches that reproduce the reference code's choices (docs/l1ra.md).
+    bool l1raKeepStrongest = true;
+    bool l1raDeadRankReceives = true;
+    bool l1raOrderBySurvivors = true;
+    bool l1raFallbackToAll = true;
+    bool l1raResetOptimizer = false;
 
     int trainSteps = 200;              // optimizer steps
     int trainBatchSize = 4;
@@ -49,6 +64,7 @@ struct RunConfig {
     double trainMinLrRatio = 0.0;      // cosine decays to lr * this
     double trainMaxGradNorm = 1.0;     // 0 = no clipping
     std::string trainPrecision = "auto";   // auto | f32 | bf16
+    bool trainGradientCheckpointing = false;   // recompute each layer's activations in the backward pass
 
     int evalEvery = 50;                // 0 = only at the end
     int evalBatches = 0;               // 0 = the whole validation set
@@ -76,11 +92,12 @@ struct RunConfigField {
 
 const std::vector<RunConfigField>& runConfigFields();
 
-// Parses a run config JSON object (nested {"train": {"lr": ...}} or flat {"train.lr": ...}); unknown keys and
-// out-of-range values throw l1ra::Error naming the key and `source`.
+// Parses a run config JSON object (nested {"train": {"lr": ...}} or flat {"train.lr": ...}; the model folder's
+// own keys flat beside it, {"model": DIR, "model.base_dtype": ...}, or nested as {"model": {"path": DIR, ...}});
+// unknown keys and out-of-range values throw l1ra::Error naming the key and `source`.
 RunConfig parseRunConfig(const std::string& jsonText, const std::string& source);
 RunConfig loadRunConfig(const std::string& path);
-// Fully resolved, nested JSON with every field.
+// Fully resolved, nested JSON with every field; keys under a scalar key (model.base_dtype beside model) flat.
 std::string runConfigToJson(const RunConfig& config, int indent = 2);
 
 // `--set key=value`: value is parsed as the key's type ("true", "1e-3", "q_proj,v_proj" or JSON). Throws.
@@ -93,8 +110,20 @@ std::string runConfigValue(const RunConfig& config, const std::string& key);
 void validateRunConfig(const RunConfig& config);
 
 // Derived values the engine uses.
-int effectiveUpdateInterval(const RunConfig& config);   // update_interval or 5 % of steps, at least 1
-double effectiveThreshold(const RunConfig& config);     // threshold or eta_c * lambda + 1e-6
+int effectiveUpdateInterval(const RunConfig& config);   // update_interval or interval_share of steps, at least 1
+// The prune threshold with L1 strength `lambda` in force: l1ra.threshold, or derived by l1ra.threshold_rule.
+double effectiveThreshold(const RunConfig& config, double lambda);
+double effectiveThreshold(const RunConfig& config);     // with the configured l1ra.lambda
+// Whether an L1RA run reallocates after optimizer step `step` (1-based): every interval, never at 0 or at the
+// end, not before the warm-up share nor in the cool-down share of train.steps.
+bool reallocatesAfterStep(const RunConfig& config, int64_t step);
+// Whether the L1 shrink applies in optimizer step `step` (1-based): always, except in the cool-down share of
+// train.steps when l1ra.cooldown_shrink is off (no pruning is left for it to prepare).
+bool shrinksAtStep(const RunConfig& config, int64_t step);
+// The first reallocation after `step`, or 0 when none is left.
+int64_t nextReallocationStep(const RunConfig& config, int64_t step);
+// The most ranks one reallocation may prune under the threshold with `budget` (l1ra.max_move_share); -1 = no cap.
+int maxPrunedPerReallocation(const RunConfig& config, int budget);
 
 // The `l1ra train` command line that reproduces this config (for the studio's "show command").
 std::string trainCommandLine(const RunConfig& config, const std::string& outDir);

@@ -25,6 +25,7 @@ struct StepEvent {
     int64_t memoryBytes = 0;     // peak device memory (CUDA) or resident set size (CPU)
     int totalRank = 0;           // sum of adapter ranks now
     int budget = 0;
+    double threshold = 0;        // L1RA: the prune threshold with this step's λ (0 otherwise)
 };
 
 struct EvalEvent {
@@ -41,6 +42,7 @@ struct RankSnapshot {
     int numLayers = 0;
     int initialRank = 0;
     int budget = 0;
+    double threshold = 0;              // L1RA: the prune threshold in force (0 otherwise)
     std::vector<int> ranks;            // [layer * 7 + projection]
     std::vector<bool> targeted;        // [layer * 7 + projection]
     std::vector<double> gateMass;      // sum of gates
@@ -57,6 +59,7 @@ struct RankMove {
     int after = 0;
     int pruned = 0;       // ranks removed here
     int added = 0;        // ranks added here
+    std::vector<int64_t> prunedBorn;   // the step each removed rank was created at (0 = at the start)
 };
 
 struct ReallocationEvent {
@@ -65,6 +68,11 @@ struct ReallocationEvent {
     int pruned = 0;
     int added = 0;
     bool budgetChanged = false;   // a budget change from the user was applied in this reallocation
+    double lambda = 0;            // the L1 strength in force
+    double threshold = 0;         // gates below this were pruned
+    int capped = 0;               // ranks under the threshold kept by l1ra.max_move_share
+    int pingPong = 0;             // pruned ranks that had been created within the last two intervals
+    bool hasRankAges = false;     // moves carry prunedBorn (runs from before it was recorded do not)
     std::vector<RankMove> moves;  // only adapters whose rank changed
     RankSnapshot after;
 };
@@ -72,7 +80,7 @@ struct ReallocationEvent {
 // A live command took effect (λ from this step on, a budget at this reallocation, pause, ...).
 struct ControlEvent {
     int64_t step = 0;
-    std::string what;    // "lambda", "budget", "pause", "resume", "stop", "checkpoint"
+    std::string what;    // "lambda", "budget", "budget_request", "pause", "resume", "stop", "checkpoint"
     double value = 0;
     std::string detail;
 };

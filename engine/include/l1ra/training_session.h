@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace l1ra {
 
@@ -25,8 +26,12 @@ class TrainingSession {
 public:
     // A new run writing into runDir (created; must be empty or absent). Checks the config, throws l1ra::Error.
     TrainingSession(const RunConfig& config, const std::string& runDir, TrainingEventSink* sink = nullptr);
-    // Continues the run in runDir from its newest checkpoint.
-    static std::unique_ptr<TrainingSession> resume(const std::string& runDir, TrainingEventSink* sink = nullptr);
+    // Continues the run in runDir from its newest checkpoint. `settings` ("key=value") may change how the run uses
+    // memory and compute (resumableSettingKeys()); they are written into the run's config.json.
+    static std::unique_ptr<TrainingSession> resume(const std::string& runDir, TrainingEventSink* sink = nullptr,
+                                                   const std::vector<std::string>& settings = {});
+    // model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads.
+    static const std::vector<std::string>& resumableSettingKeys();
     ~TrainingSession();
     TrainingSession(const TrainingSession&) = delete;
     TrainingSession& operator=(const TrainingSession&) = delete;

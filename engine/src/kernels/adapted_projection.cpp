@@ -1,6 +1,7 @@
 #include "kernels/adapted_projection.h"
 
 #include "kernels/fast_dropout.h"
+#include "kernels/frozen_linear.h"
 #include "kernels/scalar_access.h"
 
 #include <ATen/ATen.h>
@@ -18,15 +19,15 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-void checkGroup(const at::Tensor& x, const at::Tensor& weight, at::TensorList As, at::TensorList Bs, at::TensorList gates,
+void checkGroup(const at::Tensor& x, const FrozenWeight& weight, at::TensorList As, at::TensorList Bs, at::TensorList gates,
                 const LowRankGroup& group) {
     const std::size_t n = As.size();
     TORCH_CHECK(n > 0 && Bs.size() == n && gates.size() == n && group.columnOffsets.size() == n && group.scales.size() == n,
                 "adaptedProjection: ", n, " A matrices, ", Bs.size(), " B, ", gates.size(), " gates, ",
                 group.columnOffsets.size(), " offsets, ", group.scales.size(), " scales");
-    TORCH_CHECK(x.dim() >= 1 && weight.dim() == 2 && weight.size(1) == x.size(-1),
-                "adaptedProjection: weight ", weight.sizes(), " does not read the ", x.sizes(), " input's features");
-    const int64_t in = x.size(-1), width = weight.size(0);
+    TORCH_CHECK(weight.defined() && x.dim() >= 1 && weight.cols == x.size(-1),
+                "adaptedProjection: weight [", weight.rows, ", ", weight.cols, "] does not read the ", x.sizes(), " input's features");
+    const int64_t in = x.size(-1), width = weight.rows;
     for (std::size_t i = 0; i < n; ++i) {
         const int64_t r = As[i].size(0);
         TORCH_CHECK(As[i].dim() == 2 && As[i].size(1) == in, "adaptedProjection: A ", As[i].sizes(), " does not read ", in, " features");
@@ -129,26 +130,29 @@ void blockGradients(const at::Tensor& M, const at::Tensor& B, int64_t offset, in
 
 class AdaptedProjectionFunction : public torch::autograd::Function<AdaptedProjectionFunction> {
 public:
-    static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight, at::TensorList As,
+    static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const FrozenWeight& weight, at::TensorList As,
                               at::TensorList Bs, at::TensorList gates, const LowRankGroup& group) {
         RECORD_USER_SCOPE("l1ra::adapted_projection_forward");
         // Products in x's dtype even inside an autocast region: the parameters are cast explicitly below.
         c10::impl::ExcludeDispatchKeyGuard noAutocast(c10::autocast_dispatch_keyset);
-        const int64_t in = x.size(-1), width = weight.size(0), rows = x.numel() / std::max<int64_t>(1, in);
+        const int64_t in = x.size(-1), width = weight.rows, rows = x.numel() / std::max<int64_t>(1, in);
         Stacked s = stack(As, Bs, gates, group, width, x.scalar_type());
         const at::Tensor x2 = x.reshape({rows, in});
         const at::Tensor xd = group.dropout > 0 ? fastDropout(x2, group.dropout, group.seed) : x2;
         const at::Tensor h = at::mm(xd, s.A.t());   // [rows, R]
-        at::Tensor out = at::mm(x2, weight.t());     // [rows, W]
+        at::Tensor out = at::mm(x2, materialize(weight).t());   // [rows, W]; a dequantised copy is freed here
         out.addmm_(h, s.Bg.t());                     // the update accumulated inside the product
         std::vector<int64_t> ranks, offsets;
         for (std::size_t i = 0; i < As.size(); ++i) {
             ranks.push_back(As[i].size(0));
             offsets.push_back(group.columnOffsets[i]);
         }
-        std::vector<at::Tensor> saved{xd, h, s.A, s.Bg, weight};
+        // A quantised weight is kept as its codes (they are the model's own tensors: no new memory).
+        std::vector<at::Tensor> saved{xd, h, s.A, s.Bg, weight.quantized() ? at::Tensor() : weight.dense};
         saved.insert(saved.end(), Bs.begin(), Bs.end());
         ctx->save_for_backward(saved);
+        if (weight.quantized()) packFrozenWeight(ctx, weight);
+        ctx->saved_data["quantized"] = weight.quantized();
         ctx->saved_data["ranks"] = ranks;
         ctx->saved_data["offsets"] = offsets;
         ctx->saved_data["gain"] = std::move(s.gain);
@@ -163,23 +167,23 @@ public:
 
     static variable_list backward(AutogradContext* ctx, variable_list grads) {
         const auto saved = ctx->get_saved_variables();
-        const at::Tensor &xd = saved[0], &h = saved[1], &A = saved[2], &Bg = saved[3], &weight = saved[4];
+        const at::Tensor &xd = saved[0], &h = saved[1], &A = saved[2], &Bg = saved[3];
         const auto ranks = ctx->saved_data["ranks"].toIntVector();
         const auto offsets = ctx->saved_data["offsets"].toIntVector();
         const auto gain = ctx->saved_data["gain"].toDoubleVector();
         const auto gainSlope = ctx->saved_data["gain_slope"].toDoubleVector();
         const double p = ctx->saved_data["dropout"].toDouble();
         const std::size_t n = ranks.size();
-        // Inputs in order: x, weight, A_0..A_n-1, B_0.., gate_0.., then the group (not a tensor).
+        // Arguments in order: x, the weight (not a tensor), A_0..A_n-1, B_0.., gate_0.., the group (not a tensor).
+        // `result` has a slot per argument; needs_input_grad counts the tensor arguments only.
         variable_list result(2 + 3 * n + 1);
         if (!grads[0].defined()) return result;
-        auto needs = [&](std::size_t index) { return ctx->needs_input_grad(index); };
+        auto needs = [&](std::size_t position) { return ctx->needs_input_grad(position == 0 ? 0 : position - 1); };
         auto anyOf = [&](std::size_t first) {
             for (std::size_t i = 0; i < n; ++i)
                 if (needs(first + i)) return true;
             return false;
         };
-        TORCH_CHECK(!needs(1), "adaptedProjection: the fused node keeps the weight frozen");
         const bool needA = anyOf(2), needB = anyOf(2 + n), needGate = anyOf(2 + 2 * n), needX = needs(0);
         const int64_t rows = h.size(0), width = Bg.size(0);
         const at::Tensor g = grads[0].reshape({rows, width}).to(A.scalar_type());
@@ -213,7 +217,8 @@ public:
         }
         if (needX) {
             // Both paths' gradients in one buffer: the base product's, then the adapters' added into it.
-            at::Tensor dx = at::mm(g, weight);   // [rows, in]
+            const bool quantized = ctx->saved_data["quantized"].toBool();
+            at::Tensor dx = at::mm(g, quantized ? materialize(unpackFrozenWeight(ctx)) : saved[4]);   // [rows, in]
             if (p > 0)
                 addDropped(dx, at::mm(dh, A), p, uint64_t(ctx->saved_data["seed"].toInt()));   // the forward's mask
             else
@@ -226,10 +231,10 @@ public:
 
 }  // namespace
 
-at::Tensor adaptedProjectionReference(const at::Tensor& x, const at::Tensor& weight, at::TensorList As,
+at::Tensor adaptedProjectionReference(const at::Tensor& x, const FrozenWeight& weight, at::TensorList As,
                                       at::TensorList Bs, at::TensorList gates, const LowRankGroup& group) {
     checkGroup(x, weight, As, Bs, gates, group);
-    const at::Tensor out = at::linear(x, weight);
+    const at::Tensor out = frozenLinear(x, weight);
     const at::Tensor xd = group.dropout > 0 ? fastDropout(x, group.dropout, group.seed) : x;
     const auto dtype = xd.scalar_type();
     auto as = [&](const at::Tensor& t) { return t.scalar_type() == dtype ? t : t.to(dtype); };
@@ -257,11 +262,11 @@ at::Tensor adaptedProjectionReference(const at::Tensor& x, const at::Tensor& wei
     return at::addmm(out.reshape({rows, width}), h.reshape({rows, h.size(-1)}), as(B).t()).view(out.sizes());
 }
 
-at::Tensor adaptedProjection(const at::Tensor& x, const at::Tensor& weight, at::TensorList As, at::TensorList Bs,
+at::Tensor adaptedProjection(const at::Tensor& x, const FrozenWeight& weight, at::TensorList As, at::TensorList Bs,
                              at::TensorList gates, const LowRankGroup& group) {
     checkGroup(x, weight, As, Bs, gates, group);
-    const bool fused = onFusedPath(x) && weight.device().is_cpu() && weight.scalar_type() == x.scalar_type() &&
-                       !weight.requires_grad();
+    const bool fused = onFusedPath(x) && weight.device().is_cpu() && weight.dtype == x.scalar_type() &&
+                       (weight.quantized() || !weight.dense.requires_grad());
     if (!fused) return adaptedProjectionReference(x, weight, As, Bs, gates, group);
     return AdaptedProjectionFunction::apply(x, weight, As, Bs, gates, group);
 }

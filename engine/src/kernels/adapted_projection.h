@@ -5,7 +5,10 @@
 // output columns. The stacking, the casts to the compute dtype and all products happen inside the node: as
 // separate operations they made about 25 autograd nodes a group, whose bookkeeping cost more than their
 // arithmetic, and x's gradient from the base product and from the adapters had to be added by autograd
-// (docs/performance.md). Here the backward accumulates both into one buffer.
+// (docs/performance.md). Here the backward accumulates both into one buffer. A quantised W is dequantised in the
+// forward and again in the backward, never saved dense.
+#include "kernels/frozen_weight.h"
+
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
@@ -24,14 +27,14 @@ struct LowRankGroup {
 
 // x [..., in], weight [W, in]; As[i] [r_i, in], Bs[i] [out_i, r_i], gates[i] [r_i]; the result is [..., W].
 // The adapter products run in x's dtype (the parameters are cast inside); gradients come back in each input's
-// own dtype. Differentiable in x and every A, B and gate; the weight is frozen. Fused on CPU when the weight has
-// x's dtype and needs no gradient; otherwise adaptedProjectionReference runs.
-at::Tensor adaptedProjection(const at::Tensor& x, const at::Tensor& weight, at::TensorList As, at::TensorList Bs,
+// own dtype. Differentiable in x and every A, B and gate; the weight is frozen. Fused on CPU when the weight
+// (dense or dequantised) has x's dtype and needs no gradient; otherwise adaptedProjectionReference runs.
+at::Tensor adaptedProjection(const at::Tensor& x, const FrozenWeight& weight, at::TensorList As, at::TensorList Bs,
                              at::TensorList gates, const LowRankGroup& group);
 
-// The same as separate LibTorch operations (linear, stacking, block-diagonal B, casts, addmm): fallback and
-// reference; differentiable in the weight too.
-at::Tensor adaptedProjectionReference(const at::Tensor& x, const at::Tensor& weight, at::TensorList As,
+// The same as separate LibTorch operations (linear or kernels::frozenLinear, stacking, block-diagonal B, casts,
+// addmm): fallback and reference; differentiable in a dense weight too.
+at::Tensor adaptedProjectionReference(const at::Tensor& x, const FrozenWeight& weight, at::TensorList As,
                                       at::TensorList Bs, at::TensorList gates, const LowRankGroup& group);
 
 }  // namespace l1ra::kernels

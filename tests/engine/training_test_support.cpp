@@ -1,0 +1,75 @@
+#include "training_test_support.h"
+
+#include "test_support.h"
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace l1ra::test {
+
+using nlohmann::json;
+
+RunConfig fixtureRun(int steps) {
+    RunConfig c;
+    c.model = fixtureModel();
+    c.dataTrain = dataPath("tiny-text.txt");
+    c.trainSteps = steps;
+    c.trainBatchSize = 4;
+    c.trainSeqLen = 64;
+    c.adapterRank = 4;
+    c.l1raEtaC = 0.1;
+    c.l1raLambda = 0.5;
+    c.l1raUpdateInterval = 10;
+    c.trainLr = 0.01;
+    c.evalEvery = 20;
+    c.trainPrecision = "f32";
+    c.threads = 2;
+    return c;
+}
+
+void Recorder::onState(RunState s, const std::string&) {
+    std::lock_guard<std::mutex> l(mutex);
+    states.push_back(s);
+}
+
+void Recorder::onStep(const StepEvent& e) {
+    {
+        std::lock_guard<std::mutex> l(mutex);
+        steps.push_back(e);
+    }
+    if (onEachStep) onEachStep(e);
+}
+
+void Recorder::onEval(const EvalEvent& e) {
+    std::lock_guard<std::mutex> l(mutex);
+    evals.push_back(e);
+}
+
+void Recorder::onReallocation(const ReallocationEvent& e) {
+    std::lock_guard<std::mutex> l(mutex);
+    reallocations.push_back(e);
+}
+
+void Recorder::onControl(const ControlEvent& e) {
+    std::lock_guard<std::mutex> l(mutex);
+    controls.push_back(e);
+}
+
+void Recorder::onSnapshot(const RankSnapshot& s) {
+    std::lock_guard<std::mutex> l(mutex);
+    snapshots.push_back(s);
+}
+
+void Recorder::onLog(const LogEvent& e) {
+    std::lock_guard<std::mutex> l(mutex);
+    logs.push_back(e.text);
+}
+
+double meanLoss(const std::vector<StepEvent>& steps, std::size_t from, std::size_t to) {
+    double s = 0;
+    for (std::size_t i = from; i < to; ++i) s += steps[i].loss;
+    return s / double(to - from);
+}
+
+}  // namespace l1ra::test
