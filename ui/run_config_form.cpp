@@ -446,15 +446,12 @@ bool RunConfigForm::validateForRun() {
             ok = false;
         }
     }
-    // Headers only (no tokenizer): quick enough to check here; the summary comes from the full inspection.
+    // The model folder is never read here (the GUI thread): the background inspection's verdict is used when it
+    // is in; while it is still running the run's own load on the training thread reports a bad folder.
     const QString model = parseJsonValue(fieldValueJson(QStringLiteral("model"))).toString();
-    if (!model.isEmpty()) {
-        try {
-            l1ra::inspectModel(model.toStdString(), /*readTokenizer=*/false);
-        } catch (const std::exception& e) {
-            showFieldError(QStringLiteral("model"), QString::fromStdString(e.what()));
-            ok = false;
-        }
+    if (!model.isEmpty() && model == inspectedModel_ && !inspectionPending_ && !modelError_.isEmpty()) {
+        showFieldError(QStringLiteral("model"), modelError_);
+        ok = false;
     }
     try {
         l1ra::validateRunConfig(config());
@@ -544,6 +541,7 @@ void RunConfigForm::inspectModel(bool force) {
     inspectedModel_ = path;
     ++inspectionGeneration_;
     if (path.isEmpty()) {
+        inspectionPending_ = false;
         modelInfo_.reset();
         modelError_.clear();
         modelSummary_->setVisible(false);
@@ -551,9 +549,11 @@ void RunConfigForm::inspectModel(bool force) {
         return;
     }
     // Loading a large tokenizer.json takes about a second: never on the GUI thread.
+    inspectionPending_ = true;
     runLatest<std::optional<l1ra::ModelInfo>>(
         this, &inspectionGeneration_, [p = path.toStdString()] { return std::optional<l1ra::ModelInfo>(l1ra::inspectModel(p)); },
         [this](const std::optional<l1ra::ModelInfo>& info, const QString& error) {
+            inspectionPending_ = false;
             modelInfo_ = error.isEmpty() ? info : std::nullopt;
             modelError_ = error;
             modelSummary_->setText(modelInfo_ ? describeModel(*modelInfo_) : QString());

@@ -128,6 +128,7 @@ private:
     std::optional<l1ra::ModelInfo> modelInfo_;
     QString inspectedModel_;
     QString modelError_;
+    bool inspectionPending_ = false;   // a worker is reading inspectedModel_
     DatasetPreviewFunction previewFunction_;
     QString previewedData_;     // "path|format|model|template" of the last preview started
     quint64 previewGeneration_ = 0;

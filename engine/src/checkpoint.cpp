@@ -1,5 +1,6 @@
 #include "checkpoint.h"
 
+#include "crash_point.h"
 #include "file_util.h"
 #include "l1ra/error.h"
 #include "safetensors.h"
@@ -82,6 +83,7 @@ std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const Ch
             adapters.push_back({{"module", a.moduleName()}, {"rank", a.rank()}, {"scale", a.scale}, {"born", a.born}});
     }
     saveTensors(tmpDir + "/trainable.safetensors", tensors, {{"format", "l1ra-checkpoint"}});
+    crashPoint("checkpoint-write");
     const json s = {{"format_version", kCheckpointFormat},
                     {"method", trainer.settings().method},
                     {"step", state.step},

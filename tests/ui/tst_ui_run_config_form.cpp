@@ -232,6 +232,17 @@ void RunConfigFormTest::modelFolderIsInspected() {
     QVERIFY(form.modelSummary().isEmpty());
     QVERIFY2(form.fieldError(QStringLiteral("model")).contains(QStringLiteral("config.json")),
              qPrintable(form.fieldError(QStringLiteral("model"))));
+    // Validation before a run uses the inspection's verdict instead of reading the folder on the GUI thread.
+    QVERIFY(!form.validateForRun());
+    QVERIFY(form.fieldError(QStringLiteral("model")).contains(QStringLiteral("config.json")));
+
+    // While an inspection runs, validation does not wait for it: the verdict lands when the worker is done.
+    QTemporaryDir other;
+    form.setModelPath(other.path());
+    form.validateForRun();
+    QVERIFY2(form.fieldError(QStringLiteral("model")).isEmpty(), qPrintable(form.fieldError(QStringLiteral("model"))));
+    QVERIFY(inspected.wait());
+    QVERIFY(form.fieldError(QStringLiteral("model")).contains(QStringLiteral("config.json")));
 }
 
 void RunConfigFormTest::methodEnablesSections() {
