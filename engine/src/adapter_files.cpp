@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <climits>
 #include <regex>
+#include <vector>
 
 namespace l1ra {
 
@@ -31,10 +32,45 @@ bool parseLayerNumber(const std::string& digits, int* out) {
     return true;
 }
 
+// Whether a quantifier is applied to something that is itself repeated: "a**", "(a*)+", "(b+|c)*". libstdc++'s
+// std::regex backtracks, and such patterns take exponential time on a near match (a hang: docs/reliability.md).
+bool nestsQuantifiers(const std::string& pattern) {
+    auto isQuantifier = [](char c) { return c == '*' || c == '+' || c == '{'; };
+    std::vector<bool> groupRepeats{false};   // per open group: holds a quantifier
+    bool lastRepeated = false;               // the previous atom carries a quantifier
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const char c = pattern[i];
+        if (c == '\\') {
+            ++i;
+            lastRepeated = false;
+            continue;
+        }
+        if (isQuantifier(c) || (c == '?' && !lastRepeated)) {
+            if (lastRepeated) return true;
+            lastRepeated = true;
+            groupRepeats.back() = true;
+            if (c == '{') i = std::min(pattern.find('}', i), pattern.size());
+            continue;
+        }
+        if (c == '?') continue;   // lazy form of the quantifier just read
+        if (c == '(') {
+            groupRepeats.push_back(false);
+        } else if (c == ')' && groupRepeats.size() > 1) {
+            const bool inner = groupRepeats.back();
+            groupRepeats.pop_back();
+            const char next = i + 1 < pattern.size() ? pattern[i + 1] : '\0';
+            if (inner && (isQuantifier(next) || next == '?')) return true;
+            if (inner) groupRepeats.back() = true;
+        }
+        lastRepeated = false;
+    }
+    return false;
+}
+
 // std::regex compiles and matches recursively: a deeply nested or hugely repeated pattern exhausts the stack
 // (a crash: docs/reliability.md, findings). Real keys are module names and alternations, far inside these limits.
 bool safeAsRegex(const std::string& pattern) {
-    if (pattern.size() > 256) return false;
+    if (pattern.size() > 256 || nestsQuantifiers(pattern)) return false;
     int braces = 0;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         if (pattern[i] != '{') continue;
