@@ -23,6 +23,11 @@ packages=(
 if [[ "${L1RA_WITH_PYTHON_REFERENCE:-0}" == 1 ]]; then
   packages+=(python3-torch)
 fi
+# The libFuzzer targets of the parsers (the `fuzz` CMake preset, tests/fuzz, docs/reliability.md); the normal
+# build and ctest replay their corpora without clang.
+if [[ "${L1RA_WITH_FUZZ:-0}" == 1 ]]; then
+  packages+=(clang-14 libfuzzer-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

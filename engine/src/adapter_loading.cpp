@@ -1,5 +1,6 @@
 #include "adapter_loading.h"
 
+#include "adapter_files.h"
 #include "checkpoint.h"
 #include "file_util.h"
 #include "l1ra/error.h"
@@ -11,25 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <map>
-#include <regex>
 
 namespace l1ra {
 
 using nlohmann::json;
-
-bool parseModuleName(const std::string& module, int* layer, int* projection) {
-    static const std::regex pattern(R"(^model\.layers\.(\d+)\.(self_attn|mlp)\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)$)");
-    std::smatch m;
-    if (!std::regex_match(module, m, pattern)) return false;
-    const auto& names = projectionNames();
-    const int p = int(std::find(names.begin(), names.end(), m[3].str()) - names.begin());
-    const bool attention = p <= 3;
-    if ((m[2].str() == "self_attn") != attention) return false;
-    *layer = std::stoi(m[1].str());
-    *projection = p;
-    return true;
-}
 
 std::string resolveCheckpointFolder(const std::string& dir) {
     if (fileExists(dir + "/state.json") && fileExists(dir + "/trainable.safetensors")) return dir;
@@ -76,48 +62,9 @@ std::unique_ptr<AdapterSet> loadCheckpointAdapters(const std::string& ckpt, cons
     return std::make_unique<AdapterSet>(config, device, std::move(loaded), spec, ckpt);
 }
 
-// peft matches rank_pattern / alpha_pattern keys as regular expressions against the end of a module name.
-const json* patternValue(const json& patterns, const std::string& module) {
-    if (!patterns.is_object()) return nullptr;
-    for (auto it = patterns.begin(); it != patterns.end(); ++it) {
-        try {
-            if (std::regex_match(module, std::regex("(.*\\.)?(" + it.key() + ")"))) return &it.value();
-        } catch (const std::regex_error&) {
-            if (module == it.key() || (module.size() > it.key().size() &&
-                                       module.compare(module.size() - it.key().size() - 1, std::string::npos, "." + it.key()) == 0))
-                return &it.value();
-        }
-    }
-    return nullptr;
-}
-
 std::unique_ptr<AdapterSet> loadPeftAdapters(const std::string& dir, const LlamaConfig& config, torch::Device device) {
     const std::string configPath = dir + "/adapter_config.json";
-    json c;
-    try {
-        c = json::parse(readTextFile(configPath));
-    } catch (const json::exception& e) {
-        throw Error(configPath + ": not valid JSON: " + e.what());
-    }
-    auto refuse = [&](const std::string& why) { return Error(configPath + ": " + why); };
-    if (!c.is_object()) throw refuse("not a JSON object");
-    const std::string type = c.value("peft_type", "");
-    if (type != "LORA") throw refuse("peft_type '" + type + "' is not supported (only LORA)");
-    if (c.value("use_dora", false)) throw refuse("DoRA adapters (use_dora) are not supported");
-    if (c.contains("bias") && c["bias"].is_string() && c["bias"].get<std::string>() != "none")
-        throw refuse("bias training ('bias': '" + c["bias"].get<std::string>() + "') is not supported");
-    if (c.contains("modules_to_save") && !c["modules_to_save"].is_null() && !c["modules_to_save"].empty())
-        throw refuse("modules_to_save is not supported (the adapter also replaces whole modules)");
-    if (c.contains("layers_to_transform") && !c["layers_to_transform"].is_null())
-        throw refuse("layers_to_transform is not supported");
-    if (c.value("fan_in_fan_out", false)) throw refuse("fan_in_fan_out is not supported for LLaMA");
-    if (!c.contains("r") || !c["r"].is_number_integer() || c["r"].get<int>() < 1) throw refuse("'r' must be a positive integer");
-    if (!c.contains("lora_alpha") || !c["lora_alpha"].is_number()) throw refuse("'lora_alpha' is missing");
-    const int r = c["r"].get<int>();
-    const double alpha = c["lora_alpha"].get<double>();
-    const bool rslora = c.value("use_rslora", false);
-    const json rankPattern = c.value("rank_pattern", json::object());
-    const json alphaPattern = c.value("alpha_pattern", json::object());
+    const PeftAdapterConfig c = parsePeftAdapterConfig(readTextFile(configPath), configPath);
 
     const std::string weights = dir + "/adapter_model.safetensors";
     if (!fileExists(weights)) {
@@ -126,39 +73,23 @@ std::unique_ptr<AdapterSet> loadPeftAdapters(const std::string& dir, const Llama
         throw Error(dir + ": no adapter_model.safetensors");
     }
     SafetensorsFile file(weights);
-    static const std::regex key(R"(^base_model\.model\.(.+)\.(lora_A|lora_B)(\.default)?\.weight$)");
-    std::map<std::string, std::pair<const TensorView*, const TensorView*>> modules;
-    for (const auto& [name, view] : file.tensors()) {
-        std::smatch m;
-        if (!std::regex_match(name, m, key)) {
-            if (name.find("lora_magnitude_vector") != std::string::npos) throw Error(weights + ": DoRA weights ('" + name + "') are not supported");
-            if (name.find("lora_embedding") != std::string::npos) throw Error(weights + ": embedding adapters ('" + name + "') are not supported");
-            throw Error(weights + ": unexpected tensor '" + name + "' (only LoRA A/B weights of LLaMA projections are supported)");
-        }
-        auto& slot = modules[m[1].str()];
-        (m[2].str() == "lora_A" ? slot.first : slot.second) = &view;
-    }
     std::vector<LoadedAdapter> loaded;
-    for (const auto& [module, ab] : modules) {
+    for (const auto& [module, ab] : peftModuleTensors(file)) {
         LoadedAdapter l;
-        if (!parseModuleName(module, &l.layer, &l.projection))
-            throw Error(weights + ": '" + module + "' is not a LLaMA projection (q/k/v/o/gate/up/down_proj)");
-        if (!ab.first || !ab.second) throw Error(weights + ": " + module + " has only one of lora_A and lora_B");
-        l.A = loadTensor(*ab.first, torch::kFloat32, device);
-        l.B = loadTensor(*ab.second, torch::kFloat32, device);
+        parseModuleName(module, &l.layer, &l.projection);
+        l.A = loadTensor(*ab.A, torch::kFloat32, device);   // [rank, in]
+        l.B = loadTensor(*ab.B, torch::kFloat32, device);   // [out, rank]
         const int rank = int(l.A.size(0));
-        const json* rp = patternValue(rankPattern, module);
-        const int expectedRank = rp && rp->is_number_integer() ? rp->get<int>() : r;
+        const int expectedRank = c.rankFor(module);
         if (rank != expectedRank)
             throw Error(weights + ": " + module + " has rank " + std::to_string(rank) + " but adapter_config.json says " + std::to_string(expectedRank));
-        const json* ap = patternValue(alphaPattern, module);
-        const double a = ap && ap->is_number() ? ap->get<double>() : alpha;
-        l.scale = rslora ? a / std::sqrt(double(rank)) : a / double(rank);
+        const double a = c.alphaFor(module);
+        l.scale = c.rslora ? a / std::sqrt(double(rank)) : a / double(rank);
         loaded.push_back(std::move(l));
     }
     AdapterSpec spec;
-    spec.rank = r;
-    spec.alpha = alpha;
+    spec.rank = c.rank;
+    spec.alpha = c.alpha;
     spec.gated = false;
     return std::make_unique<AdapterSet>(config, device, std::move(loaded), spec, weights);
 }

@@ -3,6 +3,7 @@
 //  - a run folder of this project (its newest checkpoint),
 //  - a checkpoint folder (state.json + trainable.safetensors),
 //  - a peft LoRA folder (adapter_config.json + adapter_model.safetensors): ours or made by peft itself.
+#include "adapter_files.h"
 #include "adapters.h"
 
 #include <memory>
@@ -11,9 +12,6 @@
 namespace l1ra {
 
 std::unique_ptr<AdapterSet> loadAdapterSet(const std::string& dir, const LlamaConfig& config, torch::Device device);
-
-// "model.layers.3.self_attn.q_proj" -> layer 3, projection 0. False for anything else.
-bool parseModuleName(const std::string& module, int* layer, int* projection);
 
 // The checkpoint folder a run folder or checkpoint path designates; throws when there is none.
 std::string resolveCheckpointFolder(const std::string& dir);

@@ -12,6 +12,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr int64_t kMaxSize = int64_t(1) << 31;
+
 struct Reader {
     const json& j;
     const std::string& source;
@@ -23,6 +25,8 @@ struct Reader {
     int64_t positive(const char* key) const {
         if (!has(key)) throw error(key, "is missing");
         if (!j[key].is_number_integer() || j[key].get<int64_t>() <= 0) throw error(key, "must be a positive integer");
+        // Products of two sizes (heads x head_dim, ...) must not overflow: no real model comes near 2^31.
+        if (j[key].get<int64_t>() > kMaxSize) throw error(key, "is " + j[key].dump() + ", absurdly large (limit 2^31)");
         return j[key].get<int64_t>();
     }
     int64_t positiveOr(const char* key, int64_t fallback) const { return has(key) ? positive(key) : fallback; }

@@ -319,6 +319,12 @@ void setRunConfigValue(RunConfig& config, const std::string& key, const std::str
             if (value.size() >= 2 && value.front() == '"' && value.back() == '"') v = json::parse(value, nullptr, false);
             if (v.is_discarded()) v = value;
             // A path given on the command line is relative to the current folder: store it absolute.
+            // Command-line bytes, unlike JSON files, are not checked for UTF-8 on the way in; JSON output needs it.
+            try {
+                (void)v.dump();
+            } catch (const json::type_error&) {
+                throw Error("--set " + key + ": the value is not valid UTF-8");
+            }
             if (b.field.kind == FieldKind::Path && !v.get<std::string>().empty())
                 v = std::filesystem::absolute(v.get<std::string>()).lexically_normal().string();
             break;

@@ -231,8 +231,11 @@ void Interpreter::executeGeneration(const GenerationNode& node, std::string& out
 // A macro renders its body in a scope of its own, child of the scope it was defined in; parameters not passed
 // take their default (evaluated at call time) or are undefined; extra ones land in varargs and kwargs.
 Value Interpreter::makeMacro(const std::string& name, const std::vector<MacroParameter>& parameters, const NodeList& body) {
-    std::shared_ptr<Scope> definedIn = scope_;
-    return Value::function(name, [this, name, &parameters, &body, definedIn](const Args& args) {
+    // Weak: the scope holds the macro, so a strong reference back would be a cycle that is never freed.
+    std::weak_ptr<Scope> definedInWeak = scope_;
+    return Value::function(name, [this, name, &parameters, &body, definedInWeak](const Args& args) {
+        const std::shared_ptr<Scope> definedIn = definedInWeak.lock();
+        if (!definedIn) fail("macro '" + name + "' was called after the block that defined it ended");
         constexpr int maxDepth = 200;   // where Python would stop a runaway recursion
         if (macroDepth_ >= maxDepth) fail("macros call each other more than " + std::to_string(maxDepth) + " deep");
         ++macroDepth_;

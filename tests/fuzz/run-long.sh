@@ -1,0 +1,32 @@
+#!/bin/sh
+# Runs every fuzz target (or those named) under libFuzzer, one after another in one process each, for SECONDS
+# each (default 600), on a scratch copy of its seed corpus (build-fuzz/corpus), and prints executions and coverage
+# per target. Findings are written to build-fuzz/findings/<target>/; once fixed, add each to
+# tests/fuzz/corpus/<target>/ so that the normal suite replays it (docs/reliability.md).
+#   cmake --preset fuzz && cmake --build --preset fuzz
+#   tests/fuzz/run-long.sh [-t SECONDS] [target...]
+set -eu
+cd "$(dirname "$0")/../.."
+seconds=600
+if [ "${1:-}" = "-t" ]; then seconds=$2; shift 2; fi
+targets=${*:-"safetensors_header model_config run_config dataset tokenizer_json peft_adapter"}
+bin=build-fuzz/bin
+# The targets write each input to a file: on tmpfs that costs a fraction of a disk write.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+for target in $targets; do
+    [ -x "$bin/fuzz_$target" ] || { echo "missing $bin/fuzz_$target: build the fuzz preset first" >&2; exit 1; }
+done
+for target in $targets; do
+    work=build-fuzz/corpus/$target findings=build-fuzz/findings/$target log=build-fuzz/fuzz-$target.log
+    mkdir -p "$work" "$findings"
+    cp -n tests/fuzz/corpus/$target/* "$work"/ 2>/dev/null || true
+    start=$(date +%s)
+    status=0
+    "$bin/fuzz_$target" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 -max_len=65536 \
+        -print_final_stats=1 -artifact_prefix="$findings/" "$work" >"$log" 2>&1 || status=$?
+    elapsed=$(( $(date +%s) - start ))
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    last=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
+    verdict=$([ "$status" = 0 ] && echo "no finding" || echo "FINDING (exit $status, see $log and $findings)")
+    echo "$target: ${execs:-?} executions in ${elapsed} s, ${last:-cov ?}, $verdict"
+done
