@@ -30,12 +30,12 @@ RunFiles::RunFiles(RunFiles&&) noexcept = default;
 RunFiles::~RunFiles() = default;
 
 void RunFiles::appendMetrics(const std::string& line) {
-    append(metrics_, line);
+    append(metrics_, "metrics.jsonl", line);
     if (tensorboard_) tensorboard_->metricsLine(line);
 }
 
 void RunFiles::appendRanks(const std::string& line) {
-    append(ranks_, line);
+    append(ranks_, "ranks.jsonl", line);
     if (tensorboard_) tensorboard_->ranksLine(line);
 }
 
