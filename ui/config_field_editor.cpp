@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QRegularExpressionValidator>
 #include <QSignalBlocker>
@@ -232,6 +233,35 @@ private:
     std::vector<QCheckBox*> checks_;
 };
 
+// Free texts (samples.prompts): one per line; empty lines are not texts.
+class TextsEditor : public ConfigFieldEditor {
+public:
+    TextsEditor(const l1ra::RunConfigField& field, QWidget* parent) : ConfigFieldEditor(field, parent), edit_(new QPlainTextEdit(parent)) {
+        edit_->setPlaceholderText(tr("One per line"));
+        edit_->setTabChangesFocus(true);
+        edit_->setMaximumHeight(edit_->fontMetrics().lineSpacing() * 5 + 12);
+        QObject::connect(edit_, &QPlainTextEdit::textChanged, this, &ConfigFieldEditor::changed);
+    }
+    QWidget* widget() const override { return edit_; }
+    QString valueJson() const override {
+        QStringList items;
+        for (const QString& line : edit_->toPlainText().split(QLatin1Char('\n')))
+            if (!line.trimmed().isEmpty()) items << line;
+        return jsonStringList(items);
+    }
+    void setValueJson(const QString& json) override {
+        const QVariant v = parseJsonValue(json);
+        if (v.typeId() != QMetaType::QVariantList) return;
+        QStringList lines = v.toStringList();
+        for (QString& line : lines) line.replace(QLatin1Char('\n'), QLatin1Char(' '));   // a line is one text
+        const QSignalBlocker block(edit_);
+        edit_->setPlainText(lines.join(QLatin1Char('\n')));
+    }
+
+private:
+    QPlainTextEdit* edit_;
+};
+
 class PathEditor : public ConfigFieldEditor {
 public:
     PathEditor(const l1ra::RunConfigField& field, QWidget* parent) : ConfigFieldEditor(field, parent) {
@@ -275,6 +305,7 @@ ConfigFieldEditor* createFieldEditor(const l1ra::RunConfigField& field, QWidget*
         case l1ra::FieldKind::Text: editor = new TextEditor(field, parent); break;
         case l1ra::FieldKind::Choice: editor = new ChoiceEditor(field, parent); break;
         case l1ra::FieldKind::TextList: editor = new ListEditor(field, parent); break;
+        case l1ra::FieldKind::Texts: editor = new TextsEditor(field, parent); break;
         case l1ra::FieldKind::Path: editor = new PathEditor(field, parent); break;
     }
     editor->widget()->setObjectName(QString::fromStdString(field.key));

@@ -7,6 +7,7 @@
 #include "metrics_curves.h"
 #include "rank_heatmap.h"
 #include "reallocation_log.h"
+#include "samples_panel.h"
 #include "run_comparison.h"
 #include "run_config_form.h"
 #include "run_history_list.h"
@@ -216,13 +217,18 @@ void MainWindow::buildDocks() {
     knobsDock_ = dock(trainingPage_, QStringLiteral("dockLiveControls"), tr("Live controls"), knobs_, Qt::RightDockWidgetArea);
     budgetDock_ = dock(trainingPage_, QStringLiteral("dockBudget"), tr("Budget"), budget_, Qt::RightDockWidgetArea);
     reallocationsDock_ = dock(trainingPage_, QStringLiteral("dockReallocations"), tr("Reallocations"), reallocations_, Qt::RightDockWidgetArea);
+    samples_ = new SamplesPanel(this);
+    samplesDock_ = dock(trainingPage_, QStringLiteral("dockSamples"), tr("Samples"), samples_, Qt::RightDockWidgetArea);
+    // Samples share the reallocations' place: both are read now and then, not watched.
+    trainingPage_->tabifyDockWidget(reallocationsDock_, samplesDock_);
+    reallocationsDock_->raise();
     logDock_ = dock(this, QStringLiteral("dockLog"), tr("Log"), log_, Qt::BottomDockWidgetArea);
     trainingPage_->resizeDocks({knobsDock_, budgetDock_, reallocationsDock_}, {120, 300, 260}, Qt::Vertical);
     trainingPage_->resizeDocks({knobsDock_}, {430}, Qt::Horizontal);
     resizeDocks({logDock_}, {130}, Qt::Vertical);
 }
 
-QList<QDockWidget*> MainWindow::docks() const { return {knobsDock_, budgetDock_, reallocationsDock_, logDock_}; }
+QList<QDockWidget*> MainWindow::docks() const { return {knobsDock_, budgetDock_, reallocationsDock_, logDock_, samplesDock_}; }
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -251,6 +257,7 @@ void MainWindow::buildMenus() {
     exports->addAction(actions_.exportMerged);
     exports->addAction(actions_.exportGgufLora);
     exports->addAction(actions_.exportGgufModel);
+    exports->addAction(actions_.exportFromBest);
     exports->addSeparator();
     exports->addAction(actions_.exportHeatmap);
     exports->addAction(actions_.exportMetrics);
@@ -339,8 +346,12 @@ void MainWindow::connectController() {
     });
     connect(controller_, &TrainingController::controlApplied, this, &MainWindow::controlApplied);
     connect(controller_, &TrainingController::checkpointSaved, this, [this](const l1ra::CheckpointEvent& c) {
-        logInfo(tr("step %1: checkpoint saved in %2").arg(c.step).arg(QString::fromStdString(c.path)));
+        if (c.best)
+            logInfo(tr("step %1: best validation loss so far (%2), kept in %3").arg(c.step).arg(c.valLoss, 0, 'f', 4).arg(QString::fromStdString(c.path)));
+        else logInfo(tr("step %1: checkpoint saved in %2").arg(c.step).arg(QString::fromStdString(c.path)));
+        actions_.update();
     });
+    connect(controller_, &TrainingController::sampleReceived, samples_, &SamplesPanel::addSample);
     connect(controller_, &TrainingController::divergenceReceived, curves_, &MetricsCurves::addDivergence);
     connect(controller_, &TrainingController::logReceived, log_, &LogPane::appendLog);
     connect(controller_, &TrainingController::finished, this, &MainWindow::runFinished);
@@ -560,7 +571,10 @@ void MainWindow::runStarted(const QString& runDir) {
     budget_->clear();
     curves_->clear();
     reallocations_->clear();
+    samples_->clear();
+    currentHasBest_ = false;
     const l1ra::RunConfig& config = controller_->config();
+    samples_->setPromptCount(int(config.samplesPrompts.size()));
     reallocations_->setInterval(l1ra::effectiveUpdateInterval(config));
     knobs_->setCurrent(config.l1raLambda, config.l1raBudget);
     status_->resetRun(config.trainSteps);
@@ -586,6 +600,8 @@ void MainWindow::applyRecordToLiveView(const l1ra::RunRecord& record) {
     curves_->setRecord(record);
     reallocations_->setInterval(l1ra::effectiveUpdateInterval(record.config));
     reallocations_->setReallocations(record.reallocations);
+    samples_->setPromptCount(int(record.config.samplesPrompts.size()));
+    samples_->setSamples(record.samples);
     if (!record.snapshots.empty()) {
         heatmap_->setBaseline(record.snapshots.front());
         snapshotReceived(record.snapshots.back());
@@ -640,12 +656,18 @@ void MainWindow::runFinished(const l1ra::RunSummary& summary) {
     // The last step and ranks, not the ones a throttle interval ago.
     stepThrottle_->flushNow();
     snapshotThrottle_->flushNow();
+    if (currentIsLive_) currentHasBest_ = !summary.bestCheckpoint.empty();
     switch (summary.state) {
         case l1ra::RunState::Finished:
-            logInfo(tr("run finished: %1 steps, loss %2%3")
+            logInfo(tr("run finished%4: %1 steps, loss %2%3")
                         .arg(summary.steps)
                         .arg(summary.finalLoss, 0, 'f', 4)
-                        .arg(summary.finalValLoss > 0 ? tr(", validation loss %1").arg(summary.finalValLoss, 0, 'f', 4) : QString()));
+                        .arg(summary.finalValLoss > 0 ? tr(", validation loss %1").arg(summary.finalValLoss, 0, 'f', 4) : QString())
+                        .arg(summary.stoppedEarly ? tr(" early (no better validation loss within eval.patience)") : QString()));
+            if (!summary.bestCheckpoint.empty())
+                logInfo(tr("best validation loss at step %1, kept in %2: Export ▸ From the best checkpoint exports it")
+                            .arg(summary.bestStep)
+                            .arg(QString::fromStdString(summary.bestCheckpoint)));
             statusBar()->showMessage(tr("Training finished"), 8000);
             break;
         case l1ra::RunState::Stopped:
@@ -695,6 +717,7 @@ void MainWindow::openRun(const QString& dir) {
                                                       return;
                                                   }
                                                   const QString title = recordTitle(*record, dir);
+                                                  currentHasBest_ = !record->bestCheckpoint.empty();
                                                   runView_->setRecord(std::move(*record), title);
                                                   openedSource_ = QDir::cleanPath(dir);
                                                   currentIsLive_ = false;
@@ -789,7 +812,9 @@ bool MainWindow::exportRun(RunExporter::Kind kind, const QString& target) {
         reportError(tr("Export"), tr("Cannot create the folder %1").arg(parent));
         return false;
     }
-    return exporter_->start(kind, source, path, force);
+    const bool fromBest = RunExporter::readsCheckpoint(kind) && actions_.exportFromBest->isChecked() && currentHasBest_;
+    if (fromBest) logInfo(tr("exporting the %1 from the best checkpoint").arg(what));
+    return exporter_->start(kind, source, path, force, fromBest);
 }
 
 void MainWindow::exportFinishedHandler(RunExporter::Kind kind, const QString& target, const QString& error) {
@@ -854,6 +879,7 @@ void MainWindow::updateActions() {
     context.runIsTraining = currentIsLive_ && controller_->isActive();
     context.hasHeatmap = currentHeatmap()->hasSnapshot();
     context.exporting = exporter_->isBusy();
+    context.hasBestCheckpoint = currentHasBest_;
     actions_.updateEnabled(*controller_, context);
 }
 

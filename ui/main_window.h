@@ -1,6 +1,6 @@
 #pragma once
 // The studio window. Pages (tabs): Setup, Training (live), Runs (history + explorer), Compare, Try it.
-// Docks: the log (every page); live controls, budget and reallocations belong to the Training page, which is
+// Docks: the log (every page); live controls, budget, reallocations and samples belong to the Training page, which is
 // a QMainWindow of its own so that they only show there. One QAction per command (StudioActions) in menus and
 // toolbar; every engine conversation goes through the TrainingController; slow work (exports, reading run
 // records, generation) runs on worker threads so the window never freezes.
@@ -35,6 +35,7 @@ class RunComparison;
 class RunConfigForm;
 class RunHistoryList;
 class RunView;
+class SamplesPanel;
 class SweepView;
 class StatusReadout;
 class TrainingController;
@@ -57,6 +58,7 @@ public:
     MetricsCurves* curves() const { return curves_; }
     BudgetPanel* budgetPanel() const { return budget_; }
     ReallocationLog* reallocationLog() const { return reallocations_; }
+    SamplesPanel* samplesPanel() const { return samples_; }
     LiveKnobs* liveKnobs() const { return knobs_; }
     LogPane* logPane() const { return log_; }
     RunHistoryList* runHistory() const { return history_; }
@@ -68,7 +70,7 @@ public:
     RunExporter* exporter() const { return exporter_; }
     const StudioActions& actions() const { return actions_; }
     QToolBar* toolBar() const { return toolBar_; }
-    QList<QDockWidget*> docks() const;   // live controls, budget, reallocations, log
+    QList<QDockWidget*> docks() const;   // live controls, budget, reallocations, log, samples
 
     // Dialogs are asked through these; tests and scripts replace them.
     UserPrompts& prompts() { return prompts_; }
@@ -160,6 +162,7 @@ private:
     MetricsCurves* curves_ = nullptr;
     BudgetPanel* budget_ = nullptr;
     ReallocationLog* reallocations_ = nullptr;
+    SamplesPanel* samples_ = nullptr;
     LiveKnobs* knobs_ = nullptr;
     LogPane* log_ = nullptr;
     RunHistoryList* history_ = nullptr;
@@ -175,6 +178,8 @@ private:
     QDockWidget* knobsDock_ = nullptr;
     QDockWidget* budgetDock_ = nullptr;
     QDockWidget* reallocationsDock_ = nullptr;
+    QDockWidget* samplesDock_ = nullptr;
+    bool currentHasBest_ = false;   // the current run kept a best checkpoint: Export ▸ From the best checkpoint
     QDockWidget* logDock_ = nullptr;
     QLabel* liveHeader_ = nullptr;
 

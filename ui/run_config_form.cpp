@@ -52,6 +52,7 @@ const Section kSections[] = {
     {"train", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Training"), 1},
     {"eval", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Evaluation"), 0},
     {"checkpoint", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Checkpoints"), 0},
+    {"samples", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Samples during training"), 1},
     {"other", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Other"), 1},
 };
 
@@ -97,7 +98,14 @@ QString fieldLabel(const QString& key) {
         {"eval.every", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Evaluate every")},
         {"eval.batches", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Batches per evaluation")},
         {"checkpoint.every", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Checkpoint every")},
+        {"eval.patience", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Early stopping patience")},
+        {"eval.min_delta", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Least improvement")},
         {"checkpoint.keep", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Checkpoints kept")},
+        {"checkpoint.keep_best", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Keep the best checkpoint")},
+        {"samples.prompts", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Prompts")},
+        {"samples.every", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Sample every")},
+        {"samples.max_new_tokens", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Longest answer (tokens)")},
+        {"samples.temperature", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Temperature")},
         {"log.every", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Metrics line every")},
         {"logging.tensorboard", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "TensorBoard event file")},
         {"seed", QT_TRANSLATE_NOOP("l1ra::ui::RunConfigForm", "Seed")},

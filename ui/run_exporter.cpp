@@ -39,14 +39,15 @@ QString RunExporter::fileSuffix(Kind kind) {
     return kind == Kind::GgufLora || kind == Kind::GgufModel ? QStringLiteral("gguf") : QStringLiteral("csv");
 }
 
-bool RunExporter::start(Kind kind, const QString& source, const QString& target, bool force) {
+bool RunExporter::start(Kind kind, const QString& source, const QString& target, bool force, bool fromBest) {
     const std::string from = source.toStdString(), to = target.toStdString();
     // CSVs come from the run record: the run folder itself, or l1ra_run/ inside an exported adapter.
     const QString recordDir = runRecordFolder(source);
     const std::string record = recordDir.toStdString();
-    const auto work = [kind, from, to, record, force, target] {
+    const auto work = [kind, from, to, record, force, fromBest, target] {
         l1ra::ExportOptions options;
         options.force = force;
+        if (fromBest) options.checkpoint = "best";
         QString error;
         switch (kind) {
             case Kind::PeftAdapter: l1ra::exportPeftAdapter(from, to, options); return;

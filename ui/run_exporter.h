@@ -18,8 +18,9 @@ public:
     explicit RunExporter(QObject* parent = nullptr);
 
     // `source`: a run folder or an exported adapter folder. `force` replaces an existing output folder.
+    // `fromBest`: exports that read a checkpoint take the run's best one (l1ra::ExportOptions::checkpoint "best").
     // False while another export runs.
-    bool start(Kind kind, const QString& source, const QString& target, bool force);
+    bool start(Kind kind, const QString& source, const QString& target, bool force, bool fromBest = false);
     bool isBusy() const;
 
     static QString describe(Kind kind);          // "peft adapter", ...

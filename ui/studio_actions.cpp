@@ -65,6 +65,10 @@ StudioActions StudioActions::create(QObject* parent) {
                                   tr("Export the run's adapter as a llama.cpp LoRA adapter (.gguf, f32, per-module ranks)"));
     a.exportGgufModel = makeAction(parent, QStringLiteral("actionExportGgufModel"), tr("GGUF &model (llama.cpp)\u2026"),
                                    tr("Export the merged model with its tokenizer as a llama.cpp model (.gguf, f16)"));
+    a.exportFromBest = makeAction(parent, QStringLiteral("actionExportFromBest"), tr("From the &best checkpoint"),
+                                  tr("Adapter and model exports read the checkpoint with the best validation loss (kept with "
+                                     "checkpoint.keep_best or early stopping) instead of the newest"));
+    a.exportFromBest->setCheckable(true);
     a.exportHeatmap = makeAction(parent, QStringLiteral("actionExportHeatmap"), tr("&Heatmap image (PNG / PDF)\u2026"),
                                  tr("Save the rank heatmap as shown"));
     a.exportMetrics = makeAction(parent, QStringLiteral("actionExportMetrics"), tr("Metrics &CSV\u2026"),
@@ -94,6 +98,8 @@ void StudioActions::updateEnabled(const TrainingController& controller, const Co
     exportMerged->setEnabled(checkpointsSettled);
     exportGgufLora->setEnabled(checkpointsSettled);
     exportGgufModel->setEnabled(checkpointsSettled);
+    exportFromBest->setEnabled(checkpointsSettled && context.hasBestCheckpoint);
+    if (!context.hasBestCheckpoint) exportFromBest->setChecked(false);
     exportMetrics->setEnabled(context.hasRun && !context.exporting);
     exportRanks->setEnabled(context.hasRun && !context.exporting);
     exportHeatmap->setEnabled(context.hasHeatmap);
@@ -101,7 +107,7 @@ void StudioActions::updateEnabled(const TrainingController& controller, const Co
 
 QList<QAction*> StudioActions::all() const {
     return {newRun, openRun, loadConfig, saveConfig, runsFolder, quit, start, pause, resume, stop, checkpoint, resumeRun,
-            exportAdapter, exportMerged, exportGgufLora, exportGgufModel, exportHeatmap, exportMetrics, exportRanks, about, aboutQt};
+            exportAdapter, exportMerged, exportGgufLora, exportGgufModel, exportFromBest, exportHeatmap, exportMetrics, exportRanks, about, aboutQt};
 }
 
 }  // namespace l1ra::ui

@@ -35,6 +35,7 @@ struct StudioActions {
     QAction* exportMerged = nullptr;
     QAction* exportGgufLora = nullptr;
     QAction* exportGgufModel = nullptr;
+    QAction* exportFromBest = nullptr;   // checkable: adapter and model exports read best/ instead of the newest checkpoint
     QAction* exportHeatmap = nullptr;
     QAction* exportMetrics = nullptr;
     QAction* exportRanks = nullptr;
@@ -49,6 +50,7 @@ struct StudioActions {
         bool runIsTraining = false;   // the current run is the one being trained now
         bool hasHeatmap = false;
         bool exporting = false;
+        bool hasBestCheckpoint = false;   // the current run kept a best checkpoint (checkpoint.keep_best, eval.patience)
     };
     void updateEnabled(const TrainingController& controller, const Context& context) const;
     QList<QAction*> all() const;

@@ -28,6 +28,7 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
     qRegisterMetaType<l1ra::StepEvent>();
     qRegisterMetaType<l1ra::EvalEvent>();
     qRegisterMetaType<l1ra::DivergenceEvent>();
+    qRegisterMetaType<l1ra::SampleEvent>();
     qRegisterMetaType<l1ra::RankSnapshot>();
     qRegisterMetaType<l1ra::ReallocationEvent>();
     qRegisterMetaType<l1ra::ControlEvent>();
@@ -253,6 +254,7 @@ void TrainingController::drain() {
                        [this](const l1ra::ControlEvent& e) { Q_EMIT controlApplied(e); },
                        [this](const l1ra::CheckpointEvent& e) { Q_EMIT checkpointSaved(e); },
                        [this](const l1ra::DivergenceEvent& e) { Q_EMIT divergenceReceived(e); },
+                       [this](const l1ra::SampleEvent& e) { Q_EMIT sampleReceived(e); },
                        [this](const l1ra::LogEvent& e) { Q_EMIT logReceived(e); },
                        [this](const RunEnded& e) { handleEnd(e); },
                    },

@@ -83,6 +83,8 @@ Q_SIGNALS:
     void checkpointSaved(const l1ra::CheckpointEvent& checkpoint);
     // A step with a non-finite loss or gradient (skipped, or the run stops); the log has the engine's line on it.
     void divergenceReceived(const l1ra::DivergenceEvent& divergence);
+    // One of samples.prompts answered with the adapter as it trains (the log has a line for it too).
+    void sampleReceived(const l1ra::SampleEvent& sample);
     void logReceived(const l1ra::LogEvent& log);
     void finished(const l1ra::RunSummary& summary);
 
@@ -126,5 +128,6 @@ Q_DECLARE_METATYPE(l1ra::ReallocationEvent)
 Q_DECLARE_METATYPE(l1ra::ControlEvent)
 Q_DECLARE_METATYPE(l1ra::CheckpointEvent)
 Q_DECLARE_METATYPE(l1ra::DivergenceEvent)
+Q_DECLARE_METATYPE(l1ra::SampleEvent)
 Q_DECLARE_METATYPE(l1ra::LogEvent)
 Q_DECLARE_METATYPE(l1ra::RunSummary)

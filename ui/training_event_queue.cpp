@@ -38,6 +38,7 @@ void TrainingEventQueue::onReallocation(const l1ra::ReallocationEvent& e) { push
 void TrainingEventQueue::onControl(const l1ra::ControlEvent& e) { push(e); }
 void TrainingEventQueue::onCheckpoint(const l1ra::CheckpointEvent& e) { push(e); }
 void TrainingEventQueue::onDivergence(const l1ra::DivergenceEvent& e) { push(e); }
+void TrainingEventQueue::onSample(const l1ra::SampleEvent& e) { push(e); }
 void TrainingEventQueue::onLog(const l1ra::LogEvent& e) { push(e); }
 
 }  // namespace l1ra::ui

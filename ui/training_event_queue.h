@@ -24,8 +24,8 @@ struct RunEnded {
 };
 
 using TrainingEvent = std::variant<StateChange, l1ra::StepEvent, l1ra::EvalEvent, l1ra::RankSnapshot, l1ra::ReallocationEvent,
-                                   l1ra::ControlEvent, l1ra::CheckpointEvent, l1ra::DivergenceEvent, l1ra::LogEvent,
-                                   RunEnded>;
+                                   l1ra::ControlEvent, l1ra::CheckpointEvent, l1ra::DivergenceEvent, l1ra::SampleEvent,
+                                   l1ra::LogEvent, RunEnded>;
 
 class TrainingEventQueue : public l1ra::TrainingEventSink {
 public:
@@ -45,6 +45,7 @@ public:
     void onControl(const l1ra::ControlEvent& e) override;
     void onCheckpoint(const l1ra::CheckpointEvent& e) override;
     void onDivergence(const l1ra::DivergenceEvent& e) override;
+    void onSample(const l1ra::SampleEvent& e) override;
     void onLog(const l1ra::LogEvent& e) override;
 
 private:

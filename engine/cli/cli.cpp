@@ -31,17 +31,18 @@ const std::vector<Command>& commands() {
         {"resume", "continue a stopped run from its newest checkpoint",
          "l1ra resume --run DIR [--set key=value ...] [--json]\n"
          "            --set may change model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads\n"
-         "            and train.on_divergence, train.divergence_lr_factor, train.divergence_max_skips",
+         "            train.on_divergence, train.divergence_lr_factor, train.divergence_max_skips, eval.patience,\n"
+         "            eval.min_delta and samples.*",
          runResume},
         {"eval", "validation loss and perplexity of a model (optionally with an adapter) on a data file",
          "l1ra eval (--model DIR [--adapter DIR] | --run DIR) --data FILE [--format F] [--seq-len N]\n"
          "          [--batch-size N] [--max-batches N] [--device D] [--dtype T] [--base-dtype B] [--threads N] [--json]",
          runEval},
         {"export", "write a run's adapter in HF peft format or as a llama.cpp GGUF LoRA, or the merged model (HF folder or GGUF)",
-         "l1ra export --run DIR --format peft|merged --out DIR [--force] [--checkpoint DIR]\n"
+         "l1ra export --run DIR --format peft|merged --out DIR [--force] [--checkpoint DIR|best]\n"
          "            [--max-shard-size BYTES] [--dtype f32|bf16|f16]\n"
-         "  l1ra export --run DIR --format gguf-lora --out FILE.gguf [--dtype f32|f16|bf16] [--force] [--checkpoint DIR]\n"
-         "  l1ra export --run DIR --format gguf --out FILE.gguf [--dtype f16|bf16|q8_0|f32] [--force] [--checkpoint DIR]",
+         "  l1ra export --run DIR --format gguf-lora --out FILE.gguf [--dtype f32|f16|bf16] [--force] [--checkpoint DIR|best]\n"
+         "  l1ra export --run DIR --format gguf --out FILE.gguf [--dtype f16|bf16|q8_0|f32] [--force] [--checkpoint DIR|best]",
          runExport},
         {"compare", "a markdown report over finished runs (perplexity, wall time, rank per projection and layer, churn), or a sweep's table",
          "l1ra compare RUN_DIR [RUN_DIR ...] | SWEEP_DIR", runCompare},

@@ -17,6 +17,7 @@ const char* kindName(FieldKind k) {
         case FieldKind::Text: return "text";
         case FieldKind::Choice: return "choice";
         case FieldKind::TextList: return "list";
+        case FieldKind::Texts: return "texts";
         case FieldKind::Path: return "path";
     }
     return "?";

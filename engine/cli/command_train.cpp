@@ -31,6 +31,9 @@ int finish(const RunSummary& s, TrainingProgress& progress) {
     std::string line = std::string(runStateName(s.state)) + ": " + std::to_string(s.steps) + " steps, loss " +
                        std::to_string(s.finalLoss);
     if (s.finalValLoss > 0) line += ", validation loss " + std::to_string(s.finalValLoss);
+    if (s.stoppedEarly) line += " (stopped early)";
+    if (!s.bestCheckpoint.empty())
+        line += ", best validation loss at step " + std::to_string(s.bestStep) + " (" + s.bestCheckpoint + "; export it with --checkpoint best)";
     line += ", run folder " + s.runDir;
     if (s.state == RunState::Failed) {
         progress.message("failed: " + s.error);

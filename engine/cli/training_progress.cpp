@@ -114,11 +114,11 @@ void TrainingProgress::onControl(const ControlEvent& e) {
 void TrainingProgress::onCheckpoint(const CheckpointEvent& e) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (style_ == Style::Json) {
-        out_ << nlohmann::json{{"type", "checkpoint"}, {"step", e.step}, {"path", e.path}}.dump() << std::endl;
+        out_ << nlohmann::json{{"type", "checkpoint"}, {"step", e.step}, {"path", e.path}, {"best", e.best}}.dump() << std::endl;
         return;
     }
     endBar();
-    out_ << "step " << e.step << "  checkpoint " << e.path << std::endl;
+    out_ << "step " << e.step << "  " << (e.best ? "best checkpoint " : "checkpoint ") << e.path << std::endl;
 }
 
 void TrainingProgress::onSnapshot(const RankSnapshot& s) {
@@ -129,6 +129,11 @@ void TrainingProgress::onSnapshot(const RankSnapshot& s) {
 void TrainingProgress::onDivergence(const DivergenceEvent& e) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (style_ == Style::Json) out_ << withType(divergenceEventToJson(e), "divergence") << std::endl;
+}
+
+void TrainingProgress::onSample(const SampleEvent& e) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (style_ == Style::Json) out_ << withType(sampleEventToJson(e), "sample") << std::endl;
 }
 
 void TrainingProgress::onLog(const LogEvent& e) {

@@ -22,6 +22,7 @@ public:
     void onLog(const LogEvent& e) override;
     void onSnapshot(const RankSnapshot& s) override;
     void onDivergence(const DivergenceEvent& e) override;   // JSON only: the session's log line says it in words
+    void onSample(const SampleEvent& e) override;           // JSON only, as onDivergence
     void message(const std::string& text);   // from the main thread, e.g. "stopping..."
 
 private:

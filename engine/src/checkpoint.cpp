@@ -44,9 +44,9 @@ static std::vector<int64_t> savedBirths(const json& state, const std::string& mo
     return std::vector<int64_t>(std::size_t(rank), 0);
 }
 
-static std::vector<std::string> completeCheckpoints(const std::string& runDir) {
+static std::vector<std::string> completeCheckpoints(const std::string& runDir, const char* folder = "checkpoints") {
     std::vector<std::string> out;
-    const std::string dir = runDir + "/checkpoints";
+    const std::string dir = runDir + "/" + folder;
     if (!isDirectory(dir)) return out;
     for (const auto& e : fs::directory_iterator(dir)) {
         const std::string name = e.path().filename().string();
@@ -83,6 +83,10 @@ static json stateJson(Trainer& trainer, const CheckpointState& state) {
             {"elapsed_s", state.elapsedSeconds},
             {"lr_scale", state.lrScale},
             {"diverged_in_a_row", state.divergedInARow},
+            {"best_step", state.bestStep},
+            {"best_step_val_loss", state.bestStepLoss},
+            {"evals_since_best", state.evalsSinceBest},
+            {"stopped_early", state.stoppedEarly},
             {"initial_rank", trainer.settings().adapter.rank},
             {"alpha", trainer.settings().adapter.alpha},
             {"adapters", adapters},
@@ -91,8 +95,8 @@ static json stateJson(Trainer& trainer, const CheckpointState& state) {
             {"rng", {{"seed", trainer.settings().seed}, {"scheme", "reseeded from (seed, step) every step"}}}};
 }
 
-std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const CheckpointState& state, int keep) {
-    const std::string finalDir = runDir + "/checkpoints/" + checkpointFolderName(state.step);
+// Writes one checkpoint folder atomically (a temporary sibling swapped in).
+static void writeCheckpointFolder(const std::string& finalDir, Trainer& trainer, const CheckpointState& state) {
     const std::vector<TrainableTensor*> trainables = trainer.trainables();
     // A checkpoint is something to go back to: one holding NaN or infinities would only diverge again.
     if (const std::string bad = firstNonFiniteState(trainables); !bad.empty())
@@ -114,15 +118,46 @@ std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const Ch
     } catch (const std::exception& e) {
         throw Error("checkpoint " + finalDir + " not written: " + e.what());
     }
+}
+
+// Half-written checkpoints of a process that was killed (".step-N.tmp-PID") are never completed: drop them.
+static void removeStaleTemporaries(const std::string& dir) {
     std::error_code ec;
-    auto all = completeCheckpoints(runDir);
-    for (std::size_t i = 0; i + std::size_t(std::max(keep, 1)) < all.size(); ++i) fs::remove_all(all[i], ec);
-    // Half-written checkpoints of a process that was killed (".step-N.tmp-PID") are never completed: drop them.
-    for (const auto& e : fs::directory_iterator(runDir + "/checkpoints", ec)) {
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
         const std::string name = e.path().filename().string();
         if (name.rfind(".step-", 0) == 0 && name.find(".tmp-") != std::string::npos) fs::remove_all(e.path(), ec);
     }
+}
+
+std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const CheckpointState& state, int keep) {
+    const std::string finalDir = runDir + "/checkpoints/" + checkpointFolderName(state.step);
+    writeCheckpointFolder(finalDir, trainer, state);
+    std::error_code ec;
+    auto all = completeCheckpoints(runDir);
+    for (std::size_t i = 0; i + std::size_t(std::max(keep, 1)) < all.size(); ++i) fs::remove_all(all[i], ec);
+    removeStaleTemporaries(runDir + "/checkpoints");
     return finalDir;
+}
+
+std::string saveBestCheckpoint(const std::string& runDir, Trainer& trainer, const CheckpointState& state) {
+    const std::string finalDir = runDir + "/best/" + checkpointFolderName(state.step);
+    writeCheckpointFolder(finalDir, trainer, state);
+    std::error_code ec;
+    for (const std::string& older : completeCheckpoints(runDir, "best"))
+        if (older != finalDir) fs::remove_all(older, ec);
+    removeStaleTemporaries(runDir + "/best");
+    return finalDir;
+}
+
+std::string bestCheckpoint(const std::string& runDir) {
+    const auto all = completeCheckpoints(runDir, "best");
+    return all.empty() ? std::string() : all.back();
+}
+
+void removeBestCheckpointsAfter(const std::string& runDir, int64_t step) {
+    std::error_code ec;
+    for (const std::string& best : completeCheckpoints(runDir, "best"))
+        if (best > runDir + "/best/" + checkpointFolderName(step)) fs::remove_all(best, ec);
 }
 
 // The numbers a resume trusts: a hand-edited or damaged state.json must not reach the trainer.
@@ -146,6 +181,10 @@ static CheckpointState readCheckpointState(const json& s, const std::string& sta
     state.elapsedSeconds = s.value("elapsed_s", 0.0);
     state.lrScale = s.value("lr_scale", 1.0);   // checkpoints before divergence handling: no lowered rate
     state.divergedInARow = s.value("diverged_in_a_row", 0);
+    state.bestStep = s.value("best_step", int64_t(0));   // checkpoints before early stopping: no best counted
+    state.bestStepLoss = s.value("best_step_val_loss", 0.0);
+    state.evalsSinceBest = s.value("evals_since_best", 0);
+    state.stoppedEarly = s.value("stopped_early", false);
     auto require = [&](bool ok, const char* key, const std::string& value, const char* what) {
         if (!ok) throw Error(statePath + ": '" + key + "' is " + value + "; it must be " + what);
     };
@@ -156,6 +195,11 @@ static CheckpointState readCheckpointState(const json& s, const std::string& sta
     require(std::isfinite(state.lrScale) && state.lrScale > 0 && state.lrScale <= 1, "lr_scale", std::to_string(state.lrScale),
             "in (0, 1]");
     require(state.divergedInARow >= 0, "diverged_in_a_row", std::to_string(state.divergedInARow), "0 or more");
+    require(state.bestStep >= 0 && state.bestStep <= state.step, "best_step", std::to_string(state.bestStep),
+            "between 0 and the checkpoint's step");
+    require(std::isfinite(state.bestStepLoss) && state.bestStepLoss >= 0, "best_step_val_loss", std::to_string(state.bestStepLoss),
+            "a finite number, 0 or more");
+    require(state.evalsSinceBest >= 0, "evals_since_best", std::to_string(state.evalsSinceBest), "0 or more");
     return state;
 }
 

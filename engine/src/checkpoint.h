@@ -20,6 +20,11 @@ struct CheckpointState {
     double elapsedSeconds = 0;   // training time so far (pauses excluded)
     double lrScale = 1;          // factor on the scheduled learning rate (lowered by skipped divergent steps)
     int divergedInARow = 0;      // steps skipped in a row for a non-finite loss or gradient
+    // Early stopping and the best checkpoint (eval.patience, checkpoint.keep_best).
+    int64_t bestStep = 0;        // the step of the best validation loss counted (0 = none yet)
+    double bestStepLoss = 0;     // its validation loss
+    int evalsSinceBest = 0;      // evaluations since then that were not better by more than eval.min_delta
+    bool stoppedEarly = false;   // the run ended by early stopping
 };
 
 std::string checkpointFolderName(int64_t step);   // "step-00000120"
@@ -32,5 +37,13 @@ std::string saveCheckpoint(const std::string& runDir, Trainer& trainer, const Ch
 CheckpointState loadCheckpoint(const std::string& checkpointDir, Trainer& trainer);
 // The newest complete checkpoint folder of a run, or "" when there is none.
 std::string newestCheckpoint(const std::string& runDir);
+
+// The best checkpoint lives apart from the rotation: runDir/best/step-N/ (the same format, so exports and "Try it"
+// read it like any checkpoint). Saving one replaces the previous best; failures throw as saveCheckpoint does and
+// leave the previous best in place.
+std::string saveBestCheckpoint(const std::string& runDir, Trainer& trainer, const CheckpointState& state);
+std::string bestCheckpoint(const std::string& runDir);   // "" when the run kept none
+// A resumed run drops a best checkpoint from after the step it resumes at: its evaluation is no longer in the record.
+void removeBestCheckpointsAfter(const std::string& runDir, int64_t step);
 
 }  // namespace l1ra

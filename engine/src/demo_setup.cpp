@@ -79,6 +79,11 @@ RunConfig demoRunConfig(const DemoFolder& d, const std::string& method) {
     c.evalEvery = 50;
     c.evalBatches = 0;
     c.checkpointEvery = 100;
+    c.checkpointKeepBest = true;
+    // One question of each family in the task, answered as the adapter learns (the Samples panel).
+    c.samplesPrompts = {"What is the capital of France?", "What does the acronym CPU stand for?", "Define the word: river"};
+    c.samplesEvery = 100;
+    c.samplesMaxNewTokens = 24;
     c.seed = 1;
     return c;
 }

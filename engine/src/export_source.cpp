@@ -1,6 +1,7 @@
 #include "export_source.h"
 
 #include "adapter_loading.h"
+#include "checkpoint.h"
 #include "file_util.h"
 #include "l1ra/error.h"
 #include "model_folder.h"
@@ -19,7 +20,14 @@ using nlohmann::json;
 
 ExportSource resolveExportSource(const std::string& dir, const ExportOptions& options) {
     ExportSource s;
-    s.checkpoint = options.checkpoint.empty() ? resolveCheckpointFolder(dir) : resolveCheckpointFolder(options.checkpoint);
+    if (options.checkpoint == "best") {
+        // The checkpoint of the best validation loss (checkpoint.keep_best, eval.patience).
+        s.checkpoint = bestCheckpoint(dir);
+        if (s.checkpoint.empty())
+            throw Error(dir + ": the run kept no best checkpoint (set checkpoint.keep_best or eval.patience, and give it validation data)");
+    } else {
+        s.checkpoint = options.checkpoint.empty() ? resolveCheckpointFolder(dir) : resolveCheckpointFolder(options.checkpoint);
+    }
     const fs::path run = fs::path(s.checkpoint).parent_path().parent_path();
     s.runDir = fileExists((run / "config.json").string()) ? run.string() : std::string();
     if (s.runDir.empty()) throw Error(s.checkpoint + ": not inside a run folder (its config.json names the base model)");

@@ -142,8 +142,26 @@ std::vector<Binding> makeBindings() {
          &RunConfig::trainDivergenceMaxSkips},
         {f("eval.every", K::Integer, 0, kBig, "Steps between validation passes; 0 = only at the end."), &RunConfig::evalEvery},
         {f("eval.batches", K::Integer, 0, kBig, "Validation batches per pass; 0 = all."), &RunConfig::evalBatches},
+        {f("eval.patience", K::Integer, 0, 1000000,
+           "Early stopping: the run ends after this many evaluations in a row without a better validation loss, keeping "
+           "the best checkpoint; 0 = never."),
+         &RunConfig::evalPatience},
+        {f("eval.min_delta", K::Real, 0, 1e9, "Early stopping: a validation loss counts as better when it is lower than the best by more than this."),
+         &RunConfig::evalMinDelta},
+        {f("samples.prompts", K::Texts, 0, 0,
+           "Instructions the model answers with the adapter as it trains (formatted like the training data), shown in the "
+           "log and the Samples panel and kept in samples.jsonl."),
+         &RunConfig::samplesPrompts},
+        {f("samples.every", K::Integer, 0, kBig, "Steps between samples; 0 = only at the end."), &RunConfig::samplesEvery},
+        {f("samples.max_new_tokens", K::Integer, 1, 4096, "Longest answer per prompt, in tokens."), &RunConfig::samplesMaxNewTokens},
+        {f("samples.temperature", K::Real, 0, 10, "Sampling temperature; 0 = greedy (the same answer for the same weights)."),
+         &RunConfig::samplesTemperature},
         {f("checkpoint.every", K::Integer, 0, kBig, "Steps between checkpoints; 0 = only on stop and at the end."), &RunConfig::checkpointEvery},
         {f("checkpoint.keep", K::Integer, 1, 100000, "Newest checkpoints kept on disk."), &RunConfig::checkpointKeep},
+        {f("checkpoint.keep_best", K::Boolean, 0, 0,
+           "Also keep the checkpoint with the best validation loss (in best/, exported with --checkpoint best); always on "
+           "with eval.patience."),
+         &RunConfig::checkpointKeepBest},
         {f("log.every", K::Integer, 1, kBig, "Steps between lines in metrics.jsonl."), &RunConfig::logEvery},
         {f("logging.tensorboard", K::Boolean, 0, 0,
            "Also write the metrics and the rank heatmap at each reallocation to a TensorBoard event file in the run folder "
@@ -222,9 +240,15 @@ void assign(RunConfig& c, const Binding& b, const json& v, const std::string& so
                 if (!v.is_array()) throw bad("must be a list");
                 std::vector<std::string> items;
                 std::set<std::string> seen;
+                const bool texts = f.kind == FieldKind::Texts;
                 for (const auto& item : v) {
-                    if (!item.is_string()) throw bad("must be a list of names");
+                    if (!item.is_string()) throw bad(texts ? "must be a list of texts" : "must be a list of names");
                     const std::string s = item.get<std::string>();
+                    if (texts) {
+                        if (s.find_first_not_of(" \t\r\n") == std::string::npos) throw bad("holds an empty text");
+                        items.push_back(s);
+                        continue;
+                    }
                     bool ok = f.choices.empty();
                     for (const auto& choice : f.choices) ok = ok || s == choice;
                     if (!ok) throw bad("contains '" + s + "', not a LLaMA projection");
@@ -242,7 +266,7 @@ json valueOf(const RunConfig& c, const Binding& b) {
 }
 
 const std::set<std::string>& sections() {
-    static const std::set<std::string> s = {"data", "adapter", "l1ra", "train", "eval", "checkpoint", "log", "logging"};
+    static const std::set<std::string> s = {"data", "adapter", "l1ra", "train", "eval", "samples", "checkpoint", "log", "logging"};
     return s;
 }
 
@@ -328,6 +352,20 @@ void setRunConfigValue(RunConfig& config, const std::string& key, const std::str
             if (b.field.kind == FieldKind::Path && !v.get<std::string>().empty())
                 v = std::filesystem::absolute(v.get<std::string>()).lexically_normal().string();
             break;
+        case FieldKind::Texts:
+            // A JSON list of texts, or one text (commas are part of a prompt, not separators).
+            if (!value.empty() && value.front() == '[') {
+                v = json::parse(value, nullptr, false);
+                if (v.is_discarded()) throw Error("--set " + key + ": '" + value + "' is not a JSON list");
+            } else {
+                v = value.empty() ? json::array() : json::array({value});
+                try {
+                    (void)v.dump();
+                } catch (const json::type_error&) {
+                    throw Error("--set " + key + ": the value is not valid UTF-8");
+                }
+            }
+            break;
         case FieldKind::TextList:
             if (!value.empty() && value.front() == '[') {
                 v = json::parse(value, nullptr, false);
@@ -375,6 +413,14 @@ void validateRunConfig(const RunConfig& c) {
         throw Error("run config: 'data.val_fraction' is 0 and no 'data.val' is given, but 'eval.every' asks for evaluation");
     if (c.device != "auto" && c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
         throw Error("run config: 'device' is '" + c.device + "', not one of auto, cpu, cuda, cuda:N");
+    if (c.evalPatience > 0 && c.evalEvery == 0)
+        throw Error("run config: 'eval.patience' is " + std::to_string(c.evalPatience) +
+                    ", but 'eval.every' is 0 (evaluation only at the end): early stopping needs evaluations during the run");
+    if (c.evalPatience > 0 && c.dataVal.empty() && c.dataValFraction <= 0)
+        throw Error("run config: 'eval.patience' asks for early stopping, but there is no validation data ('data.val' is empty and "
+                    "'data.val_fraction' is 0)");
+    if (c.checkpointKeepBest && c.dataVal.empty() && c.dataValFraction <= 0)
+        throw Error("run config: 'checkpoint.keep_best' needs validation data ('data.val' is empty and 'data.val_fraction' is 0)");
     if (c.method == "full" && c.modelBaseDtype != "bf16")
         throw Error("run config: 'model.base_dtype' is '" + c.modelBaseDtype +
                     "', but method 'full' trains the base weights themselves: a quantised base needs adapters "
@@ -417,6 +463,13 @@ int maxPrunedPerReallocation(const RunConfig& c, int budget) {
     return int(std::floor(c.l1raMaxMoveShare * budget));
 }
 
+bool keepsBestCheckpoint(const RunConfig& c) { return c.checkpointKeepBest || c.evalPatience > 0; }
+
+bool samplesAfterStep(const RunConfig& c, int64_t step) {
+    if (c.samplesPrompts.empty() || step <= 0) return false;
+    return step >= c.trainSteps || (c.samplesEvery > 0 && step % c.samplesEvery == 0);
+}
+
 static std::string shellQuote(const std::string& s) {
     if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/:=+@") == std::string::npos)
         return s;
@@ -434,6 +487,7 @@ std::string trainCommandLine(const RunConfig& config, const std::string& outDir)
         if (v == valueOf(defaults, b)) continue;
         std::string text;
         if (v.is_string()) text = v.get<std::string>();
+        else if (b.field.kind == FieldKind::Texts) text = v.dump();   // --set takes the JSON list as it is
         else if (v.is_array()) {
             for (const auto& item : v) text += (text.empty() ? "" : ",") + item.get<std::string>();
         } else text = v.dump();

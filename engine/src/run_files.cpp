@@ -39,6 +39,14 @@ void RunFiles::appendRanks(const std::string& line) {
     if (tensorboard_) tensorboard_->ranksLine(line);
 }
 
+void RunFiles::appendSample(const std::string& line) {
+    if (!samples_.is_open()) {
+        samples_.open(dir_ + "/samples.jsonl", std::ios::app);
+        if (!samples_) throw Error("cannot write " + dir_ + "/samples.jsonl");
+    }
+    append(samples_, "samples.jsonl", line);
+}
+
 RunFiles RunFiles::create(const std::string& dir, const RunConfig& config) {
     std::error_code ec;
     if (fs::exists(dir, ec)) {
@@ -52,7 +60,7 @@ RunFiles RunFiles::create(const std::string& dir, const RunConfig& config) {
 }
 
 RunFiles RunFiles::reopen(const std::string& dir, int64_t step) {
-    for (const char* name : {"metrics.jsonl", "ranks.jsonl", "events.jsonl"}) {
+    for (const char* name : {"metrics.jsonl", "ranks.jsonl", "events.jsonl", "samples.jsonl"}) {
         const std::string path = dir + "/" + name;
         if (!fileExists(path)) continue;
         std::istringstream in(readTextFile(path));

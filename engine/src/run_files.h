@@ -1,6 +1,6 @@
 #pragma once
 // The files of a run folder (docs/run-folder.md): config.json, metrics.jsonl, ranks.jsonl, events.jsonl,
-// summary.json. JSON lines are appended and flushed as they happen; a resumed run first cuts them back to
+// samples.jsonl, summary.json. JSON lines are appended and flushed as they happen; a resumed run first cuts them back to
 // its checkpoint so that nothing after it appears twice.
 #include <fstream>
 #include <memory>
@@ -26,6 +26,7 @@ public:
     void appendMetrics(const std::string& line);
     void appendRanks(const std::string& line);
     void appendEvent(const std::string& line) { append(events_, "events.jsonl", line); }
+    void appendSample(const std::string& line);   // samples.jsonl is created with the first sample
     void writeSummary(const std::string& json);
     const std::string& dir() const { return dir_; }
 
@@ -33,7 +34,7 @@ private:
     RunFiles(const std::string& dir, bool tensorboard);
     void append(std::ofstream& out, const char* name, const std::string& line);
     std::string dir_;
-    std::ofstream metrics_, ranks_, events_;
+    std::ofstream metrics_, ranks_, events_, samples_;
     std::unique_ptr<TensorBoardLog> tensorboard_;
 };
 

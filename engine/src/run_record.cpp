@@ -1,5 +1,6 @@
 #include "l1ra/run_record.h"
 
+#include "checkpoint.h"
 #include "file_util.h"
 #include "l1ra/error.h"
 
@@ -155,6 +156,12 @@ std::string divergenceEventToJson(const DivergenceEvent& e) {
         .dump();
 }
 
+std::string sampleEventToJson(const SampleEvent& e) {
+    return json{{"step", e.step},     {"index", e.index}, {"prompt", e.prompt}, {"text", e.text},
+                {"tokens", e.tokens}, {"ended", e.ended}, {"seconds", e.seconds}}
+        .dump();
+}
+
 std::string checkpointFailureToJson(int64_t step, const std::string& error) {
     return json{{"type", "checkpoint_failed"}, {"step", step}, {"error", error}}.dump();
 }
@@ -168,7 +175,10 @@ std::string runSummaryToJson(const RunSummary& s) {
                 {"final_val_loss", s.finalValLoss},
                 {"wall_s", s.wallSeconds},
                 {"trainable_parameters", s.trainableParameters},
-                {"error", s.error}}
+                {"error", s.error},
+                {"stopped_early", s.stoppedEarly},
+                {"best_step", s.bestStep},
+                {"best_checkpoint", s.bestCheckpoint}}
         .dump(2);
 }
 
@@ -264,6 +274,17 @@ RunRecord loadRunRecord(const std::string& runDir) {
             r.controls.push_back({j.at("step").get<int64_t>(), j.value("what", ""), j.value("value", 0.0), j.value("detail", "")});
         }
     });
+    forEachLine(runDir + "/samples.jsonl", [&](const json& j) {
+        SampleEvent e;
+        e.step = j.at("step").get<int64_t>();
+        e.index = j.value("index", 0);
+        e.prompt = j.value("prompt", "");
+        e.text = j.value("text", "");
+        e.tokens = j.value("tokens", 0);
+        e.ended = j.value("ended", false);
+        e.seconds = j.value("seconds", 0.0);
+        r.samples.push_back(std::move(e));
+    });
     // Reallocation events carry the snapshot after them: the one in ranks.jsonl at that step.
     for (auto& e : r.reallocations) {
         for (const auto& s : r.snapshots)
@@ -283,6 +304,9 @@ RunRecord loadRunRecord(const std::string& runDir) {
             r.summary.wallSeconds = j.value("wall_s", 0.0);
             r.summary.trainableParameters = j.value("trainable_parameters", int64_t(0));
             r.summary.error = j.value("error", "");
+            r.summary.stoppedEarly = j.value("stopped_early", false);
+            r.summary.bestStep = j.value("best_step", int64_t(0));
+            r.summary.bestCheckpoint = j.value("best_checkpoint", "");
         } catch (const json::exception& e) {
             throw Error(summaryPath + ": " + e.what());
         }
@@ -295,6 +319,7 @@ RunRecord loadRunRecord(const std::string& runDir) {
                 r.checkpoints.push_back(entry.path().string());
         std::sort(r.checkpoints.begin(), r.checkpoints.end());
     }
+    r.bestCheckpoint = bestCheckpoint(runDir);
     return r;
 }
 

@@ -18,6 +18,7 @@
 #include "tensor_io.h"
 #include "l1ra/text_tokenizer.h"
 #include "trainer.h"
+#include "training_samples.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -46,6 +47,7 @@ struct TrainingSession::Impl {
 
     // Worker-thread state.
     std::unique_ptr<Trainer> trainer;
+    std::unique_ptr<TrainingSamples> samples;   // null without samples.prompts
     std::optional<RunFiles> files;
     CheckpointState state;
     std::string device;
@@ -93,7 +95,10 @@ struct TrainingSession::Impl {
         if (state.bestValLoss == 0 || e.loss < state.bestValLoss) state.bestValLoss = e.loss;
         files->appendMetrics(evalEventToJson(e));
         if (sink) sink->onEval(e);
+        if (keepsBestCheckpoint(config)) trackBest(e);
     }
+    void trackBest(const EvalEvent& e);
+    void writeSamples();
     bool handleControls();   // false when the run should stop
     StepResult trainStep(double lambda);
     void reportStep(const StepResult& r, double lambda, double seconds, double sessionSeconds);
@@ -158,7 +163,9 @@ const std::vector<std::string>& TrainingSession::resumableSettingKeys() {
     // How the run uses memory and compute, and what it does at a divergence from here on: none changes a step done.
     static const std::vector<std::string> keys = {"model.base_dtype", "model.double_quant", "train.gradient_checkpointing", "device",
                                                   "threads", "train.on_divergence", "train.divergence_lr_factor",
-                                                  "train.divergence_max_skips"};
+                                                  "train.divergence_max_skips", "eval.patience", "eval.min_delta",
+                                                  "samples.prompts", "samples.every", "samples.max_new_tokens",
+                                                  "samples.temperature"};
     return keys;
 }
 
@@ -253,6 +260,7 @@ bool TrainingSession::Impl::prepare() {
 
     // Model: frozen weights in the compute dtype (or quantised); full fine-tuning keeps fp32 master weights.
     ModelFolder folder(config.model);
+    std::vector<int64_t> stopIds = endOfSequenceIds(folder);   // for samples: as LanguageModel stops
     const torch::ScalarType weightDtype = config.method != "full" && precision == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
     const BaseWeightFormat base = baseWeightFormat(config.modelBaseDtype, config.modelDoubleQuant);
     auto model = std::make_unique<LlamaModel>(folder, dev, weightDtype, base);
@@ -267,7 +275,7 @@ bool TrainingSession::Impl::prepare() {
     // Data: tokenised once for the whole run.
     std::string format;
     std::vector<DataRecord> trainRecords, valRecords;
-    const ResolvedPromptFormat prompts = resolvePromptFormat(config.model, config.dataTemplate, *tokenizer);
+    ResolvedPromptFormat prompts = resolvePromptFormat(config.model, config.dataTemplate, *tokenizer);
     log("prompt format: " + prompts.format->description());
     if (!prompts.warning.empty()) log(prompts.warning, LogEvent::Level::Warning);
     auto records = readDataRecords(config.dataTrain, config.dataFormat, &format, prompts.format.get());
@@ -322,6 +330,15 @@ bool TrainingSession::Impl::prepare() {
     s.gradientCheckpointing = config.trainGradientCheckpointing;
     if (stopAsked()) return false;
     trainer = std::make_unique<Trainer>(std::move(model), s, std::move(train), std::move(val));
+    if (!config.samplesPrompts.empty()) {
+        auto addStop = [&](int64_t id) {
+            if (id >= 0 && std::find(stopIds.begin(), stopIds.end(), id) == stopIds.end()) stopIds.push_back(id);
+        };
+        addStop(tokenizer->eosId());
+        for (const std::string& token : prompts.format->endOfTurnTokens()) addStop(tokenizer->tokenId(token));
+        samples = std::make_unique<TrainingSamples>(config, tokenizer, std::shared_ptr<const PromptFormat>(prompts.format.release()),
+                                                    stopIds);
+    }
 
     if (resuming) {
         const std::string ckpt = newestCheckpoint(runDir);
@@ -329,7 +346,13 @@ bool TrainingSession::Impl::prepare() {
         trainer->setLearningRateScale(state.lrScale);
         if (state.step >= config.trainSteps)
             throw Error(runDir + ": the run already finished its " + std::to_string(config.trainSteps) + " steps");
+        if (state.stoppedEarly && config.evalPatience > 0 && state.evalsSinceBest >= config.evalPatience)
+            throw Error(runDir + ": the run stopped early at step " + std::to_string(state.step) + " (no better validation loss in " +
+                        std::to_string(state.evalsSinceBest) + " evaluations; eval.patience " + std::to_string(config.evalPatience) +
+                        "); to train on, resume with --set eval.patience=0 or a larger patience");
+        state.stoppedEarly = false;
         files.emplace(RunFiles::reopen(runDir, state.step));
+        removeBestCheckpointsAfter(runDir, state.step);
         log("resumed from " + ckpt + " at step " + std::to_string(state.step));
         if (state.pendingBudget > 0)
             log("a budget of " + std::to_string(state.pendingBudget) + " requested before the stop " + budgetTiming());
@@ -458,6 +481,9 @@ void TrainingSession::Impl::loop() {
 
         if (trainer->gated() && reallocatesAfterStep(config, state.step)) reallocate();
         if (config.evalEvery > 0 && state.step % config.evalEvery == 0 && state.step < total) evaluate();
+        // Samples at their interval, and at an early stop (the run's last word); the end of the run samples in run().
+        if (samples && ((samplesAfterStep(config, state.step) && state.step < total) || state.stoppedEarly)) writeSamples();
+        if (state.stoppedEarly) break;
         if (config.checkpointEvery > 0 && state.step % config.checkpointEvery == 0 && state.step < total) checkpointOrWarn();
     }
 }
@@ -550,6 +576,44 @@ void TrainingSession::Impl::finalCheckpoint() {
 
 std::string TrainingSession::Impl::lastGoodCheckpoint() const { return newestCheckpoint(runDir); }
 
+// After each evaluation of a run that keeps its best checkpoint: a validation loss lower than the best by more than
+// eval.min_delta becomes the best (and is saved to best/); otherwise it counts towards eval.patience.
+void TrainingSession::Impl::trackBest(const EvalEvent& e) {
+    if (state.bestStep == 0 || e.loss < state.bestStepLoss - config.evalMinDelta) {
+        state.bestStep = state.step;
+        state.bestStepLoss = e.loss;
+        state.evalsSinceBest = 0;
+        try {
+            CheckpointEvent c{state.step, saveBestCheckpoint(runDir, *trainer, state), true, e.loss};
+            if (sink) sink->onCheckpoint(c);
+        } catch (const Error& error) {
+            files->appendEvent(checkpointFailureToJson(state.step, error.what()));
+            log(std::string(error.what()) + "; training goes on (the best checkpoint kept is from before)", LogEvent::Level::Warning);
+        }
+        return;
+    }
+    state.evalsSinceBest += 1;
+    if (config.evalPatience > 0 && state.evalsSinceBest >= config.evalPatience && state.step < config.trainSteps) {
+        state.stoppedEarly = true;
+        control("early_stop", double(state.step),
+                "no validation loss lower than " + formatNumber(state.bestStepLoss) + " - " + formatNumber(config.evalMinDelta) + " in " +
+                    std::to_string(state.evalsSinceBest) + " evaluations; the best checkpoint is step " + std::to_string(state.bestStep));
+        log("early stopping at step " + std::to_string(state.step) + ": the validation loss has not improved on step " +
+            std::to_string(state.bestStep) + "'s " + formatNumber(state.bestStepLoss) + " in " + std::to_string(state.evalsSinceBest) +
+            " evaluations (eval.patience " + std::to_string(config.evalPatience) + "); the best checkpoint is " + bestCheckpoint(runDir));
+    }
+}
+
+void TrainingSession::Impl::writeSamples() {
+    for (const SampleEvent& e : samples->generate(*trainer, state.step)) {
+        files->appendSample(sampleEventToJson(e));
+        std::string shown = e.text.size() > 240 ? e.text.substr(0, 240) + "..." : e.text;
+        std::replace(shown.begin(), shown.end(), '\n', ' ');
+        log("sample at step " + std::to_string(e.step) + " [" + std::to_string(e.index + 1) + "] " + e.prompt + " -> " + shown);
+        if (sink) sink->onSample(e);
+    }
+}
+
 // A budget asked for live is part of the run's state (checkpointed) until a reallocation applies it.
 void TrainingSession::Impl::takeBudgetRequest(int budget) {
     state.pendingBudget = budget;
@@ -596,10 +660,13 @@ RunSummary TrainingSession::Impl::run() {
         }
         emitState(RunState::Running, describeDevice(device));
         loop();
-        const bool finished = state.step >= config.trainSteps;
+        const bool finished = state.step >= config.trainSteps || state.stoppedEarly;
         if (!finished) emitState(RunState::Stopping, "stopping at step " + std::to_string(state.step));
         if (finished) {
-            evaluate();
+            if (!state.stoppedEarly) {   // early stopping has just evaluated (and sampled) this step
+                evaluate();
+                if (samples && samplesAfterStep(config, state.step)) writeSamples();
+            }
             snapshot();
             if (state.pendingBudget > 0)
                 log("the budget of " + std::to_string(state.pendingBudget) + " was not applied: the run ended before another reallocation",
@@ -619,6 +686,9 @@ RunSummary TrainingSession::Impl::run() {
     summary.bestValLoss = state.bestValLoss;
     summary.finalValLoss = state.lastValLoss;
     summary.wallSeconds = state.elapsedSeconds;
+    summary.stoppedEarly = state.stoppedEarly;
+    summary.bestCheckpoint = bestCheckpoint(runDir);
+    summary.bestStep = summary.bestCheckpoint.empty() ? 0 : state.bestStep;
     if (trainer) summary.trainableParameters = trainer->trainableParameterCount();
     if (files) {
         try {

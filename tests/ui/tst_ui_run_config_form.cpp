@@ -15,6 +15,7 @@
 #include <QDropEvent>
 #include <QGuiApplication>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -55,6 +56,7 @@ std::string otherValue(const l1ra::RunConfigField& f, const QTemporaryDir& dir) 
         case K::Text: return f.key == "device" ? "\"cpu\"" : "\"my run \\\"7\\\"\"";
         case K::Choice: return "\"" + f.choices.back() + "\"";
         case K::TextList: return "[\"k_proj\",\"gate_proj\"]";
+        case K::Texts: return "[\"Name a colour, then a fruit.\",\"Say \\\"hi\\\"\"]";
         case K::Path:
             if (f.key == "model") return l1ra::ui::jsonString(kModel).toStdString();
             return l1ra::ui::jsonString(writeFile(dir, QString::fromStdString(f.key) + QStringLiteral(".jsonl"), "{\"text\": \"a\"}\n"))
@@ -116,6 +118,7 @@ void RunConfigFormTest::editorsFollowTheSchema() {
             case l1ra::FieldKind::Text: QVERIFY2(qobject_cast<QLineEdit*>(w), qPrintable(key)); break;
             case l1ra::FieldKind::Choice: QCOMPARE(qobject_cast<QComboBox*>(w)->count(), int(field.choices.size())); break;
             case l1ra::FieldKind::TextList: QCOMPARE(w->findChildren<QCheckBox*>().size(), int(field.choices.size())); break;
+            case l1ra::FieldKind::Texts: QVERIFY2(qobject_cast<QPlainTextEdit*>(w), qPrintable(key)); break;
             case l1ra::FieldKind::Path: QVERIFY2(qobject_cast<l1ra::ui::PathField*>(w), qPrintable(key)); break;
         }
     }

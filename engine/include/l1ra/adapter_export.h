@@ -8,7 +8,8 @@ namespace l1ra {
 
 struct ExportOptions {
     bool force = false;              // replace an existing output folder
-    std::string checkpoint;          // a checkpoint folder to export instead of the run's newest
+    std::string checkpoint;          // a checkpoint folder to export instead of the run's newest, or "best": the run's
+                                     // best checkpoint (best/, kept with checkpoint.keep_best or eval.patience)
     int64_t maxShardBytes = 2000000000;   // merged exports above this are sharded with an index
     std::string dtype;               // merged: "" = the base model's dtype, or f32 / bf16 / f16
                                      // gguf-lora: f32 (default) / f16 / bf16; gguf: f16 (default) / bf16 / q8_0 / f32

@@ -71,9 +71,17 @@ struct RunConfig {
 
     int evalEvery = 50;                // 0 = only at the end
     int evalBatches = 0;               // 0 = the whole validation set
+    int evalPatience = 0;              // early stopping: evaluations without improvement before the run ends; 0 = never
+    double evalMinDelta = 0;           // early stopping: a validation loss must fall by more than this to count
+
+    std::vector<std::string> samplesPrompts;   // instructions answered with the adapter during training
+    int samplesEvery = 0;              // steps between samples; 0 = only at the end (when there are prompts)
+    int samplesMaxNewTokens = 48;
+    double samplesTemperature = 0;     // 0 = greedy
 
     int checkpointEvery = 0;           // 0 = only on stop and at the end
     int checkpointKeep = 2;            // newest checkpoints kept
+    bool checkpointKeepBest = false;   // also keep the checkpoint of the best validation loss in best/ (on with eval.patience)
 
     int logEvery = 1;                  // metrics.jsonl line every N steps
     bool loggingTensorboard = false;   // also a TensorBoard event file in the run folder
@@ -82,7 +90,8 @@ struct RunConfig {
     int threads = 0;                   // 0 = all cores
 };
 
-enum class FieldKind { Integer, Real, Boolean, Text, Choice, TextList, Path };
+// TextList: names from `choices`; Texts: free texts (e.g. prompts), edited one per line.
+enum class FieldKind { Integer, Real, Boolean, Text, Choice, TextList, Texts, Path };
 
 struct RunConfigField {
     std::string key;            // "train.lr"
@@ -128,6 +137,10 @@ bool shrinksAtStep(const RunConfig& config, int64_t step);
 int64_t nextReallocationStep(const RunConfig& config, int64_t step);
 // The most ranks one reallocation may prune under the threshold with `budget` (l1ra.max_move_share); -1 = no cap.
 int maxPrunedPerReallocation(const RunConfig& config, int budget);
+// Whether the run keeps its best checkpoint in best/: checkpoint.keep_best, or early stopping on.
+bool keepsBestCheckpoint(const RunConfig& config);
+// Whether the run writes samples after optimizer step `step`: every samples.every steps and at the end, given prompts.
+bool samplesAfterStep(const RunConfig& config, int64_t step);
 
 // The `l1ra train` command line that reproduces this config (for the studio's "show command").
 std::string trainCommandLine(const RunConfig& config, const std::string& outDir);

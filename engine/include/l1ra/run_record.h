@@ -8,7 +8,9 @@
 //                     a step with a non-finite loss or gradient is {"event": "divergence", ...}
 //   ranks.jsonl       one RankSnapshot per line ({"step", "budget", "ranks": [[q,k,v,o,gate,up,down], ...], ...})
 //   events.jsonl      reallocations and live controls
+//   samples.jsonl     one SampleEvent per line: samples.prompts answered during training
 //   checkpoints/      step-NNNNNNNN/ folders (adapter, optimizer, scheduler, data position)
+//   best/             step-NNNNNNNN/: the checkpoint of the best validation loss (checkpoint.keep_best, eval.patience)
 //   summary.json      written when the run ends
 #include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
@@ -28,9 +30,11 @@ struct RunRecord {
     std::vector<ReallocationEvent> reallocations;
     std::vector<ControlEvent> controls;
     std::vector<DivergenceEvent> divergences;
+    std::vector<SampleEvent> samples;
     bool hasSummary = false;
     RunSummary summary;
     std::vector<std::string> checkpoints;   // step folders, oldest first
+    std::string bestCheckpoint;             // best/step-N, "" when the run kept none
 };
 
 // Throws l1ra::Error naming the file for a missing config or a corrupt line.
@@ -44,6 +48,7 @@ std::string rankSnapshotToJson(const RankSnapshot& s);
 std::string reallocationEventToJson(const ReallocationEvent& e);
 std::string controlEventToJson(const ControlEvent& e);
 std::string divergenceEventToJson(const DivergenceEvent& e);   // a metrics.jsonl line
+std::string sampleEventToJson(const SampleEvent& e);           // a samples.jsonl line
 // An events.jsonl line: a checkpoint during training could not be written (the run went on).
 std::string checkpointFailureToJson(int64_t step, const std::string& error);
 std::string runSummaryToJson(const RunSummary& s);

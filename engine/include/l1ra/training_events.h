@@ -88,6 +88,19 @@ struct ControlEvent {
 struct CheckpointEvent {
     int64_t step = 0;
     std::string path;
+    bool best = false;     // the best checkpoint so far (runDir/best/), written after an evaluation that improved
+    double valLoss = 0;    // best: its validation loss
+};
+
+// One prompt of samples.prompts answered with the adapter as it is after `step` (samples.jsonl).
+struct SampleEvent {
+    int64_t step = 0;
+    int index = 0;          // the prompt's place in samples.prompts
+    std::string prompt;     // as configured (the formatted text the model saw is not repeated)
+    std::string text;       // the answer, decoded
+    int tokens = 0;         // new tokens generated
+    bool ended = false;     // generation stopped at an end-of-turn or end-of-sequence token (else at max_new_tokens)
+    double seconds = 0;
 };
 
 // A step whose loss or gradient was not finite (NaN or infinite): it made no update (docs/training-failures.md).
@@ -115,6 +128,7 @@ public:
     virtual void onControl(const ControlEvent&) {}
     virtual void onCheckpoint(const CheckpointEvent&) {}
     virtual void onDivergence(const DivergenceEvent&) {}
+    virtual void onSample(const SampleEvent&) {}
     virtual void onLog(const LogEvent&) {}
 };
 

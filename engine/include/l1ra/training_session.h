@@ -20,6 +20,9 @@ struct RunSummary {
     double wallSeconds = 0;
     int64_t trainableParameters = 0;
     std::string error;               // when failed
+    bool stoppedEarly = false;       // eval.patience ended the run before train.steps (state Finished)
+    int64_t bestStep = 0;            // the step of the best checkpoint kept (0 = none)
+    std::string bestCheckpoint;      // its folder (runDir/best/step-N), "" when none was kept
 };
 
 class TrainingSession {
@@ -30,8 +33,8 @@ public:
     // memory and compute, or what it does at a divergence (resumableSettingKeys()); they are written into the run's config.json.
     static std::unique_ptr<TrainingSession> resume(const std::string& runDir, TrainingEventSink* sink = nullptr,
                                                    const std::vector<std::string>& settings = {});
-    // model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads, and the train.on_divergence
-    // settings.
+    // model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads, the train.on_divergence
+    // settings, early stopping (eval.patience, eval.min_delta) and the samples.* settings.
     static const std::vector<std::string>& resumableSettingKeys();
     ~TrainingSession();
     TrainingSession(const TrainingSession&) = delete;
