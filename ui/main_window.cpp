@@ -349,7 +349,6 @@ void MainWindow::connectController() {
         if (c.best)
             logInfo(tr("step %1: best validation loss so far (%2), kept in %3").arg(c.step).arg(c.valLoss, 0, 'f', 4).arg(QString::fromStdString(c.path)));
         else logInfo(tr("step %1: checkpoint saved in %2").arg(c.step).arg(QString::fromStdString(c.path)));
-        actions_.update();
     });
     connect(controller_, &TrainingController::sampleReceived, samples_, &SamplesPanel::addSample);
     connect(controller_, &TrainingController::divergenceReceived, curves_, &MetricsCurves::addDivergence);

@@ -157,9 +157,10 @@ std::string divergenceEventToJson(const DivergenceEvent& e) {
 }
 
 std::string sampleEventToJson(const SampleEvent& e) {
+    // An answer cut inside a multi-byte character is not valid UTF-8: written with U+FFFD, not a failed run.
     return json{{"step", e.step},     {"index", e.index}, {"prompt", e.prompt}, {"text", e.text},
                 {"tokens", e.tokens}, {"ended", e.ended}, {"seconds", e.seconds}}
-        .dump();
+        .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string checkpointFailureToJson(int64_t step, const std::string& error) {

@@ -17,6 +17,7 @@
 #include "run_config_form.h"
 #include "run_history_list.h"
 #include "run_view.h"
+#include "samples_panel.h"
 #include "status_readout.h"
 #include "studio_app.h"
 #include "studio_settings.h"
@@ -94,6 +95,7 @@ private Q_SLOTS:
     void openingAnExportedAdapterShowsItsRankMap();
     void engineFailureShowsAnErrorWithoutBlocking();
     void aDivergentStepIsMarkedOnTheCurvesAndLogged();
+    void samplesShowAndTheBestCheckpointExports();
     void closingWhileTrainingStopsCleanly();
     void demoHookPreloadsTheSetupPage();
     void launchOptionsAreParsed();
@@ -366,6 +368,62 @@ void MainWindowTest::engineFailureShowsAnErrorWithoutBlocking() {
     QVERIFY(w->logPane()->errorCount() > errorsBefore);
     QVERIFY(w->statusReadout()->stateText().contains(QStringLiteral("Failed")));
     QVERIFY(w->actions().start->isEnabled());   // ready for the next try
+}
+
+void MainWindowTest::samplesShowAndTheBestCheckpointExports() {
+    // The panel alone: newest step first, a step's prompts in their configured order.
+    l1ra::ui::SamplesPanel panel;
+    QVERIFY(panel.hintText().contains(QStringLiteral("No samples")));
+    panel.addSample({6, 1, "second", "b6", 3, true, 0.1});
+    panel.addSample({12, 0, "first", "a12", 4, false, 0.1});
+    panel.addSample({6, 0, "first", "a6", 2, true, 0.1});
+    QCOMPARE(panel.stepCount(), 2);
+    QCOMPARE(panel.stepAt(0), qint64(12));
+    QCOMPARE(panel.sampleCount(1), 2);
+    QCOMPARE(panel.answerAt(1, 0), QStringLiteral("a6"));
+    QCOMPARE(panel.promptAt(1, 1), QStringLiteral("second"));
+
+    // A run with prompts: the window's Samples dock fills as it trains; a kept best checkpoint can be exported.
+    auto w = makeWindow();
+    l1ra::RunConfig config = fixtureConfig(12, 5);
+    config.samplesPrompts = {"Say hello.", "Name a colour, then a fruit."};
+    config.samplesEvery = 6;
+    config.samplesMaxNewTokens = 4;
+    config.evalEvery = 4;
+    config.checkpointKeepBest = true;
+    w->runConfigForm()->setConfig(config);
+    QSignalSpy samples(w->controller(), &TrainingController::sampleReceived);
+    QSignalSpy finished(w->controller(), &TrainingController::finished);
+    w->actions().start->trigger();
+    QVERIFY2(finished.wait(kWaitMs), qPrintable(prompts_.errors.join('\n')));
+    QCOMPARE(w->controller()->state(), RunState::Finished);
+    QCOMPARE(samples.count(), 4);   // two prompts at steps 6 and 12
+    QCOMPARE(w->samplesPanel()->stepCount(), 2);
+    QCOMPARE(w->samplesPanel()->stepAt(0), qint64(12));
+    QCOMPARE(w->samplesPanel()->promptAt(0, 1), QStringLiteral("Name a colour, then a fruit."));
+    QVERIFY(w->logPane()->plainText().contains(QStringLiteral("sample at step 6 [1] Say hello. -> ")));
+    QVERIFY(w->logPane()->plainText().contains(QStringLiteral("best validation loss at step")));
+
+    const QString run = w->controller()->runDir();
+    const l1ra::RunRecord record = l1ra::loadRunRecord(run.toStdString());
+    QVERIFY(!record.bestCheckpoint.empty());
+    QVERIFY(w->actions().exportFromBest->isEnabled());
+    w->actions().exportFromBest->setChecked(true);
+    QSignalSpy exported(w.get(), &MainWindow::exportFinished);
+    const QString out = temp_.filePath(QStringLiteral("best-export"));
+    prompts_.nextPath = out;
+    w->setPrompts(prompts_.make());
+    w->actions().exportAdapter->trigger();
+    QVERIFY(exported.wait(kWaitMs));
+    QVERIFY2(exported.last().at(0).toBool(), qPrintable(prompts_.errors.join('\n')));
+    l1ra::ExportOptions best;
+    best.checkpoint = record.bestCheckpoint;
+    const QString reference = temp_.filePath(QStringLiteral("best-reference"));
+    l1ra::exportPeftAdapter(run.toStdString(), reference.toStdString(), best);
+    QFile a(out + QStringLiteral("/adapter_model.safetensors")), b(reference + QStringLiteral("/adapter_model.safetensors"));
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QVERIFY(a.readAll() == b.readAll());
+    QVERIFY(w->logPane()->plainText().contains(QStringLiteral("from the best checkpoint")));
 }
 
 void MainWindowTest::aDivergentStepIsMarkedOnTheCurvesAndLogged() {
