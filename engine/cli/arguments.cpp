@@ -63,6 +63,12 @@ int Arguments::integer(const std::string& name, int fallback) const {
     return int(n);
 }
 
+int Arguments::threads(int fallback) const {
+    const int n = integer("--threads", fallback);
+    if (n < 0) throw Error(command_ + ": --threads must be 0 (all cores) or a number of threads, not " + std::to_string(n));
+    return n;
+}
+
 uint64_t Arguments::unsignedInteger(const std::string& name, uint64_t fallback) const {
     auto v = value(name);
     if (!v) return fallback;

@@ -24,6 +24,8 @@ public:
     int integer(const std::string& name, int fallback) const;
     double real(const std::string& name, double fallback) const;
     uint64_t unsignedInteger(const std::string& name, uint64_t fallback) const;
+    // --threads: 0 (all cores) or a positive count.
+    int threads(int fallback = 0) const;
 
 private:
     std::string command_;

@@ -72,7 +72,7 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
     o.device = a.value("--device").value_or(o.device);
     o.steps = a.integer("--steps", o.steps);
     o.warmup = a.integer("--warmup", o.warmup);
-    o.threads = a.integer("--threads", o.threads);
+    o.threads = a.threads(o.threads);
     o.reallocEvery = a.integer("--realloc-every", o.reallocEvery);
     o.seed = a.unsignedInteger("--seed", o.seed);
     o.dropout = a.real("--dropout", o.dropout);

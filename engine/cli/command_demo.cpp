@@ -38,7 +38,7 @@ int runDemo(const Args& args, std::ostream& out, std::ostream& err) {
         Arguments a("demo pretrain", rest, {"--data", "--out", "--steps", "--threads", "--run", "--seed"}, {"--json"});
         DemoPretrainOptions o;
         o.steps = a.integer("--steps", o.steps);
-        o.threads = a.integer("--threads", o.threads);
+        o.threads = a.threads(o.threads);
         o.seed = a.unsignedInteger("--seed", o.seed);
         o.runDir = a.value("--run").value_or("");
         const bool json = a.flag("--json");

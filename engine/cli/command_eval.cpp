@@ -15,7 +15,7 @@ int runEval(const Args& args, std::ostream& out, std::ostream&) {
                  "--dtype", "--threads", "--base-dtype"},
                 {"--json"});
     if (a.has("--adapter") && a.has("--run")) throw Error("give at most one of --adapter and --run");
-    setThreadCount(a.integer("--threads", 0));
+    setThreadCount(a.threads());
     EvaluationOptions o;
     o.adapter = a.value("--adapter").value_or(a.value("--run").value_or(""));
     o.format = a.value("--format").value_or("auto");

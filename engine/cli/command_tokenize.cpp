@@ -6,12 +6,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace l1ra::cli {
 
 static std::string readInput(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw Error("cannot read " + path + ": it is a folder, not a text file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("cannot read " + path);
     std::ostringstream ss;

@@ -10,7 +10,7 @@ std::set<std::string> withModelOptions(std::set<std::string> valueOptions) {
 }
 
 std::unique_ptr<LanguageModel> loadModelFrom(const Arguments& a) {
-    setThreadCount(a.integer("--threads", 0));
+    setThreadCount(a.threads());
     LoadOptions options;
     options.device = a.value("--device").value_or("cpu");
     options.dtype = a.value("--dtype").value_or("auto");

@@ -70,6 +70,9 @@ static void writeExport(const std::string& outDir, bool force, const std::functi
 }
 
 void exportPeftAdapter(const std::string& runDir, const std::string& outDir, const ExportOptions& options) {
+    // peft adapters are written in f32 (what peft loads into any dtype); a --dtype asked for would be ignored.
+    if (!options.dtype.empty() && options.dtype != "f32")
+        throw Error("--dtype " + options.dtype + ": the peft adapter is written in f32 (--dtype applies to merged and GGUF exports)");
     const ExportSource s = resolveExportSource(runDir, options);
     if (s.method == "full") throw Error(s.runDir + ": a full fine-tuning run has no adapter; export it with --format merged");
     const LlamaConfig base = loadLlamaConfig(s.config.model);

@@ -16,6 +16,8 @@
 namespace l1ra {
 
 std::string readTextFile(const std::string& path) {
+    // An ifstream opens a folder and reads nothing: say what it is instead of returning "".
+    if (isDirectory(path)) throw Error("cannot read " + path + ": it is a folder, not a file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("cannot read " + path + ": " + std::strerror(errno));
     std::ostringstream ss;

@@ -5,6 +5,7 @@
 #include "sampler.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace l1ra {
@@ -14,7 +15,9 @@ std::vector<int64_t> generateTokens(const LlamaModel& model, const AdapterHook* 
                                     const std::function<bool(int64_t)>& onToken) {
     if (prompt.empty()) throw Error("generation needs at least one prompt token");
     if (options.maxNewTokens < 0) throw Error("max new tokens must not be negative");
-    if (options.topP <= 0 || options.topP > 1) throw Error("top-p must be in (0, 1]");
+    if (!(options.topP > 0 && options.topP <= 1)) throw Error("top-p must be in (0, 1]");
+    if (!(options.temperature >= 0) || !std::isfinite(options.temperature))
+        throw Error("temperature must be 0 (greedy) or more, not " + std::to_string(options.temperature));
     torch::NoGradGuard noGrad;
     const int64_t vocab = model.config().vocabSize;
     for (auto id : prompt)

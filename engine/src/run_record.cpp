@@ -29,11 +29,15 @@ const char* runStateName(RunState s) {
     return "?";
 }
 
-static RunState parseRunState(const std::string& s) {
+// summary.json's "state": a run that ended (finished, stopped, failed) or one of the states a live run passes.
+static RunState parseRunState(const std::string& s, const std::string& path) {
+    std::string names;
     for (RunState r : {RunState::Idle, RunState::Preparing, RunState::Running, RunState::Paused, RunState::Stopping,
-                       RunState::Finished, RunState::Stopped, RunState::Failed})
+                       RunState::Finished, RunState::Stopped, RunState::Failed}) {
         if (s == runStateName(r)) return r;
-    return RunState::Idle;
+        names += (names.empty() ? "" : ", ") + std::string(runStateName(r));
+    }
+    throw Error(path + ": 'state' is '" + s + "', not one of " + names);
 }
 
 int RankSnapshot::total() const {
@@ -297,7 +301,7 @@ RunRecord loadRunRecord(const std::string& runDir) {
             const json j = json::parse(readTextFile(summaryPath));
             r.hasSummary = true;
             r.summary.runDir = runDir;
-            r.summary.state = parseRunState(j.value("state", ""));
+            r.summary.state = parseRunState(j.value("state", ""), summaryPath);
             r.summary.steps = j.value("steps", int64_t(0));
             r.summary.finalLoss = j.value("final_loss", 0.0);
             r.summary.bestValLoss = j.value("best_val_loss", 0.0);

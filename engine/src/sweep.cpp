@@ -63,7 +63,13 @@ SweepAxis parseSweepAxis(const std::string& grid, const RunConfig& base) {
     for (const auto& v : axis.values) {
         if (!seen.insert(v).second) throw Error("--grid " + axis.key + ": '" + v + "' is given twice");
         RunConfig scratch = base;
-        setRunConfigValue(scratch, axis.key, v);   // throws, naming the key and the value
+        try {
+            setRunConfigValue(scratch, axis.key, v);   // throws, naming the key and the value
+        } catch (const Error& e) {
+            // Its messages name the option they came through: here that is --grid, not --set.
+            const std::string message = e.what();
+            throw Error(message.rfind("--set", 0) == 0 ? "--grid" + message.substr(5) : message);
+        }
     }
     return axis;
 }

@@ -30,6 +30,9 @@ std::string formatOfObject(const json& j) {
 // Plain text: documents separated by blank lines.
 std::vector<TrainingExample> readText(const std::string& path) {
     const std::string text = readTextFile(path);
+    // Text never holds NUL bytes; a binary file (a model, an archive) would train on noise without a word.
+    if (const auto nul = text.find('\0'); nul != std::string::npos)
+        throw Error(path + ": holds a NUL byte at offset " + std::to_string(nul) + ": a binary file, not text");
     std::vector<TrainingExample> out;
     std::string doc;
     auto flush = [&] {

@@ -281,8 +281,13 @@ bool TrainingSession::Impl::prepare() {
     auto records = readDataRecords(config.dataTrain, config.dataFormat, &format, prompts.format.get());
     if (!config.dataVal.empty()) {
         trainRecords = std::move(records);
-        valRecords = readDataRecords(config.dataVal, config.dataFormat == "auto" ? format : config.dataFormat, nullptr,
-                                     prompts.format.get());
+        // Detected on its own: a validation file need not share the training file's format, but it is worth saying.
+        std::string valFormat;
+        valRecords = readDataRecords(config.dataVal, config.dataFormat, &valFormat, prompts.format.get());
+        if (valFormat != format)
+            log("data.val " + config.dataVal + " is " + valFormat + " while data.train is " + format +
+                    ": the validation loss measures another kind of text than the one trained on",
+                LogEvent::Level::Warning);
     } else {
         splitRecords(std::move(records), config.dataValFraction, config.seed, &trainRecords, &valRecords);
     }
@@ -296,6 +301,14 @@ bool TrainingSession::Impl::prepare() {
                     (train.skippedRecords ? " (every record was skipped: nothing left to train after cutting to train.seq_len " +
                                                 std::to_string(config.trainSeqLen) + ")"
                                           : ""));
+    if (val.sequences.empty() && keepsBestCheckpoint(config))
+        throw Error((config.dataVal.empty() ? config.dataTrain + " (the held-out data.val_fraction)" : config.dataVal) +
+                    ": no usable validation sequences, but " +
+                    (config.evalPatience > 0 ? "'eval.patience' asks for early stopping" : "'checkpoint.keep_best' asks for the best checkpoint"));
+    if (val.sequences.empty() && (!config.dataVal.empty() || config.dataValFraction > 0))
+        log((config.dataVal.empty() ? config.dataTrain + " (the held-out data.val_fraction)" : config.dataVal) +
+                ": no usable validation sequences; the run will not be evaluated",
+            LogEvent::Level::Warning);
 
     TrainerSettings s;
     s.method = config.method;

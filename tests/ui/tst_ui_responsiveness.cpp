@@ -8,6 +8,7 @@
 #include "launch_options.h"
 #include "live_knobs.h"
 #include "main_window.h"
+#include "samples_panel.h"
 #include "studio_actions.h"
 #include "studio_app.h"
 #include "training_controller.h"
@@ -125,6 +126,13 @@ void ResponsivenessTest::wholeDemoRunNeverBlocksTheGuiThread() {
     QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
     QVERIFY(controls.count() >= 2);
     QVERIFY(checkpoints.count() >= 1);
+    // The demo's questions were answered as it trained (Samples tab), and its best checkpoint can be exported.
+    const l1ra::RunConfig& demoRun = w.controller()->config();
+    QCOMPARE(w.samplesPanel()->stepCount(), demoRun.trainSteps / demoRun.samplesEvery);
+    QCOMPARE(w.samplesPanel()->stepAt(0), qint64(demoRun.trainSteps));
+    QCOMPARE(w.samplesPanel()->sampleCount(0), int(demoRun.samplesPrompts.size()));
+    QVERIFY(!w.samplesPanel()->answerAt(0, 0).isEmpty());
+    QVERIFY(w.actions().exportFromBest->isEnabled());
 
     // Try it on the finished run: generation streams from its worker.
     w.showPage(MainWindow::Page::TryIt);
