@@ -701,7 +701,13 @@ RunSummary TrainingSession::Impl::run() {
     summary.wallSeconds = state.elapsedSeconds;
     summary.stoppedEarly = state.stoppedEarly;
     summary.bestCheckpoint = bestCheckpoint(runDir);
-    summary.bestStep = summary.bestCheckpoint.empty() ? 0 : state.bestStep;
+    // The step of the folder kept (a best whose save failed is not the one on disk).
+    summary.bestStep = 0;
+    if (!summary.bestCheckpoint.empty()) {
+        const std::string digits = summary.bestCheckpoint.substr(summary.bestCheckpoint.rfind("step-") + 5);
+        if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 18)
+            summary.bestStep = std::stoll(digits);
+    }
     if (trainer) summary.trainableParameters = trainer->trainableParameterCount();
     if (files) {
         try {
