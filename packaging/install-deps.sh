@@ -8,6 +8,8 @@ packages=(
   cmake g++ ninja-build pkgconf ccache
   # engine (PCRE2 and ICU: tokenizer.json regular expressions and Unicode normalization)
   libtorch-dev libsentencepiece-dev nlohmann-json3-dev libpcre2-dev libicu-dev
+  # data-parallel training: the headers of Gloo, which LibTorch's c10d process group includes
+  libgloo-dev
   # without libopenblas0 LibTorch falls back to the reference BLAS (~4 GFLOP/s)
   libopenblas0
   # studio

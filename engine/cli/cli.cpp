@@ -25,11 +25,13 @@ const std::vector<Command>& commands() {
          " [--seed S] [--adapter DIR] [--json] [--device D] [--dtype T] [--base-dtype B] [--threads N]",
          runGenerate},
         {"train", "fine-tune a model (L1RA, LoRA or full) from a run config",
-         "l1ra train [--config RUN.json] [--set key=value ...] [--out DIR] [--json]\n"
-         "           keys and defaults: docs/run-config.md; Ctrl-C stops cleanly with a checkpoint",
+         "l1ra train [--config RUN.json] [--set key=value ...] [--out DIR] [--json] [--nproc N]\n"
+         "           keys and defaults: docs/run-config.md; Ctrl-C stops cleanly with a checkpoint\n"
+         "           --nproc N: data-parallel over N local processes, train.batch_size each (docs/distributed.md);\n"
+         "           started by torchrun or another launcher, the RANK/WORLD_SIZE/MASTER_* variables say the same",
          runTrain},
         {"resume", "continue a stopped run from its newest checkpoint",
-         "l1ra resume --run DIR [--set key=value ...] [--json]\n"
+         "l1ra resume --run DIR [--set key=value ...] [--json] [--nproc N]\n"
          "            --set may change model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads\n"
          "            train.on_divergence, train.divergence_lr_factor, train.divergence_max_skips, eval.patience,\n"
          "            eval.min_delta and samples.*",
@@ -68,7 +70,8 @@ const std::vector<Command>& commands() {
          "           [--grad-checkpointing] [--steps N] [--warmup N] [--threads N] [--realloc-every N] [--dropout P]\n"
          "           [--device D] [--json] [--operators]\n"
          "  l1ra bench --method M --against M2 [...]     two methods in one run, steps interleaved, and their ratio\n"
-         "  l1ra bench [...] --against base-dtype=bf16,grad-checkpointing=false   the same against other settings",
+         "  l1ra bench [...] --against base-dtype=bf16,grad-checkpointing=false   the same against other settings\n"
+         "  l1ra bench [...] --nproc N    data-parallel: N processes of --batch each against one, and the scaling efficiency",
          runBench},
         {"plan", "expected peak memory of a run (weights, adapters, activations, workspace) against the device's free memory",
          "l1ra plan --config RUN.json [--set key=value ...] [--free BYTES] [--json]\n"

@@ -3,9 +3,18 @@
 #include "l1ra/benchmark.h"
 #include "l1ra/error.h"
 #include "l1ra/memory_plan.h"
+#include "l1ra/runtime.h"
+#include "local_workers.h"
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace l1ra::cli {
 
@@ -49,13 +58,73 @@ void printResult(std::ostream& out, const BenchmarkResult& r) {
     }
 }
 
+// One worker run of `bench --nproc`: its rank 0's JSON result.
+nlohmann::json benchWorkers(const Args& args, int nproc, int threads, std::ostream& err) {
+    Args workerArgs{"bench"};
+    for (const std::string& arg : withoutOption(withoutOption(args, "--nproc"), "--threads"))
+        if (arg != "--json") workerArgs.push_back(arg);
+    workerArgs.insert(workerArgs.end(), {"--threads", std::to_string(threads), "--json"});
+    char path[] = "/tmp/l1ra-bench-XXXXXX";
+    const int fd = ::mkstemp(path);
+    if (fd < 0) throw Error("bench --nproc: cannot create a temporary file for the workers' result");
+    ::close(fd);
+    const int status = runLocalWorkers(workerArgs, nproc, err, path);
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    ::unlink(path);
+    if (status != 0) throw Error("bench --nproc: the " + std::to_string(nproc) + "-process run failed (status " + std::to_string(status) + ")");
+    const auto j = nlohmann::json::parse(text.str(), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw Error("bench --nproc: the workers printed no result");
+    return j;
+}
+
+// `--nproc N`: the same per-process work (batch, threads) in one process, then in N; and one process given all
+// N processes' threads, which is what data parallelism on one machine has to beat.
+int benchProcesses(const Arguments& a, const Args& args, int nproc, std::ostream& out, std::ostream& err) {
+    if (a.has("--against")) throw Error("bench: --against compares two methods in one process; leave it out with --nproc");
+    const int threads = a.threads(0) > 0 ? a.threads(0) : std::max(1, defaultThreadCount() / nproc);
+    const nlohmann::json one = benchWorkers(args, 1, threads, err);
+    const nlohmann::json allThreads = benchWorkers(args, 1, threads * nproc, err);
+    const nlohmann::json parallel = benchWorkers(args, nproc, threads, err);
+    const double tps1 = one.at("tokens_per_s").get<double>(), tpsAll = allThreads.at("tokens_per_s").get<double>(),
+                 tpsN = parallel.at("tokens_per_s").get<double>();
+    const double efficiency = tpsN / (nproc * tps1), speedup = tpsN / tpsAll;
+    if (a.flag("--json")) {
+        out << nlohmann::json{{"processes", nproc},
+                              {"threads_per_process", threads},
+                              {"one_process", one},
+                              {"one_process_all_threads", allThreads},
+                              {"data_parallel", parallel},
+                              {"scaling_efficiency", efficiency},
+                              {"speedup_over_one_process_all_threads", speedup}}
+                   .dump()
+            << "\n";
+        return 0;
+    }
+    char buf[1024];
+    std::snprintf(buf, sizeof(buf),
+                  "data-parallel bench, %d processes x %d threads, batch %d each (%s, %s)\n"
+                  "  1 process,  %2d threads   %10.0f tokens/s  (median step %.4f s)\n"
+                  "  1 process,  %2d threads   %10.0f tokens/s  (median step %.4f s)\n"
+                  "  %d processes, %2d threads %10.0f tokens/s  (median step %.4f s, of which %.4f s summing gradients)\n"
+                  "  scaling efficiency        %9.1f %%  (N processes / N x one process of the same threads)\n"
+                  "  against one process with all %d threads: %.2f x\n",
+                  nproc, threads, parallel.at("shape").at("batch").get<int>(), parallel.at("method").get<std::string>().c_str(),
+                  parallel.at("device").get<std::string>().c_str(), threads, tps1, one.at("median_step_s").get<double>(), threads * nproc,
+                  tpsAll, allThreads.at("median_step_s").get<double>(), nproc, threads, tpsN, parallel.at("median_step_s").get<double>(),
+                  parallel.value("communication_s", 0.0), 100 * efficiency, threads * nproc, speedup);
+    out << buf;
+    return 0;
+}
+
 }  // namespace
 
-int runBench(const Args& args, std::ostream& out, std::ostream&) {
+int runBench(const Args& args, std::ostream& out, std::ostream& err) {
     Arguments a("bench", args,
                 {"--vocab", "--dim", "--layers", "--heads", "--kv-heads", "--ffn", "--seq", "--batch", "--rank", "--method",
                  "--precision", "--device", "--steps", "--warmup", "--threads", "--realloc-every", "--seed",
-                 "--dropout", "--against", "--base-dtype"},
+                 "--dropout", "--against", "--base-dtype", "--nproc"},
                 {"--json", "--operators", "--grad-checkpointing"});
     BenchmarkOptions o;
     o.vocab = a.integer("--vocab", int(o.vocab));
@@ -80,6 +149,15 @@ int runBench(const Args& args, std::ostream& out, std::ostream&) {
     o.operators = a.flag("--operators");
     o.baseDtype = a.value("--base-dtype").value_or(o.baseDtype);
     o.gradientCheckpointing = a.flag("--grad-checkpointing");
+    const int nproc = a.integer("--nproc", 1);
+    if (nproc < 1) throw Error("bench: --nproc must be 1 or more");
+    if (nproc > 1 && !std::getenv("WORLD_SIZE")) return benchProcesses(a, args, nproc, out, err);
+    if (auto processes = processGroupFromEnvironment()) o.processes = *processes;
+    // Rank 0 reports; the other processes of a data-parallel bench only train.
+    if (o.processes.rank != 0) {
+        runBenchmark(o);
+        return 0;
+    }
     if (const auto against = a.value("--against")) {
         const SideBySideResult s = runBenchmarkSideBySide(o, *against);
         if (a.flag("--json")) {

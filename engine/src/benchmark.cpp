@@ -10,6 +10,7 @@
 #include "memory_usage.h"
 #include "operator_times.h"
 #include "precision.h"
+#include "process_group.h"
 #include "trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -86,7 +87,7 @@ struct MethodRun {
     int budget = 0;
     int64_t ownBytes = 0;   // tensor memory this run holds between steps (model, adapters, moments)
     BenchmarkResult result;
-    std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul;
+    std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul, communication;
 };
 
 void checkOptions(const BenchmarkOptions& o, const char* option) {
@@ -118,7 +119,8 @@ void plan(BenchmarkResult& r, const LlamaConfig& c, const BenchmarkOptions& o, c
     r.plannedWorkspaceBytes = p.workspaceBytes;
 }
 
-std::unique_ptr<MethodRun> prepareRun(const BenchmarkOptions& o, const std::string& device, torch::ScalarType precision) {
+std::unique_ptr<MethodRun> prepareRun(const BenchmarkOptions& o, const std::string& device, torch::ScalarType precision,
+                                      const std::shared_ptr<ProcessGroup>& group) {
     auto run = std::make_unique<MethodRun>();
     const torch::Device dev(device);
     run->options = o;
@@ -146,10 +148,10 @@ std::unique_ptr<MethodRun> prepareRun(const BenchmarkOptions& o, const std::stri
     r.modelParameters = model->parameterCount();
     plan(r, c, o, device);
 
-    // Random tokens, every position trained: enough sequences for all steps without repeats.
+    // Random tokens, every position trained: enough sequences for all steps (of every process) without repeats.
     TokenDataset data;
     std::mt19937_64 rng(o.seed);
-    const int64_t sequences = int64_t(o.batch) * (o.steps + o.warmup);
+    const int64_t sequences = int64_t(o.batch) * (o.steps + o.warmup) * (group ? group->size() : 1);
     for (int64_t s = 0; s < sequences; ++s) {
         TokenSequence seq;
         for (int t = 0; t < o.seq; ++t) seq.ids.push_back(int32_t(rng() % uint64_t(o.vocab)));
@@ -171,6 +173,8 @@ std::unique_ptr<MethodRun> prepareRun(const BenchmarkOptions& o, const std::stri
     s.allocator.threshold = 1e-6;
     s.gradientCheckpointing = o.gradientCheckpointing;
     run->trainer = std::make_unique<Trainer>(std::move(model), s, std::move(data), TokenDataset{});
+    run->trainer->setProcessGroup(group);
+    r.worldSize = run->trainer->worldSize();
     r.trainableParameters = run->trainer->trainableParameterCount();
     run->budget = run->trainer->initialBudget();
     run->ownBytes = tensorBytes(device) - before;
@@ -200,6 +204,7 @@ void measureStep(MethodRun& run, int step, MatmulMeter* meter) {
         run.forward.push_back(sr.timings.forward);
         run.backward.push_back(sr.timings.backward);
         run.optimizer.push_back(sr.timings.optimizer);
+        run.communication.push_back(sr.timings.communication);
         if (meter) run.matmul.push_back(meter->seconds());
     }
     if (trainer.gated() && o.reallocEvery > 0 && (step + 1) % o.reallocEvery == 0) {
@@ -230,7 +235,8 @@ BenchmarkResult finish(MethodRun& run, torch::ScalarType precision) {
     r.reallocationSeconds = median(run.realloc);
     r.matmulSeconds = median(run.matmul);
     r.matmulShare = r.matmulSeconds / r.medianStepSeconds;
-    r.tokensPerSecond = double(o.batch) * o.seq / r.medianStepSeconds;
+    r.communicationSeconds = median(run.communication);
+    r.tokensPerSecond = double(o.batch) * o.seq * r.worldSize / r.medianStepSeconds;
     r.flopsPerStep = stepFlops(run.config, o, o.method == "full");
     r.achievedGflops = r.flopsPerStep / r.medianStepSeconds / 1e9;
     r.peakGflops = matmulPeakGflops(precision, run.device);
@@ -248,8 +254,13 @@ std::vector<BenchmarkResult> runInterleaved(const std::vector<BenchmarkOptions>&
     const torch::Device dev(device);
     if (dev.is_cpu()) installCpuMemoryMeter();
     const int64_t baseline = residentBytes();
+    std::shared_ptr<ProcessGroup> group;
+    if (o.processes.distributed()) {
+        if (all.size() > 1) throw Error("bench: --against compares two methods in one process; leave it out with --nproc");
+        group = std::make_shared<ProcessGroup>(o.processes);
+    }
     std::vector<std::unique_ptr<MethodRun>> runs;
-    for (const auto& options : all) runs.push_back(prepareRun(options, device, resolvePrecision(options.precision, dev)));
+    for (const auto& options : all) runs.push_back(prepareRun(options, device, resolvePrecision(options.precision, dev), group));
     resetResidentPeak();
 
     // On the CPU, the wall time inside matrix products (on CUDA they return once queued: not measured there).
@@ -353,6 +364,10 @@ nlohmann::json resultJson(const BenchmarkResult& r) {
         {"kernel_threads", r.kernelThreads},
         {"trainable_parameters", r.trainableParameters},
         {"model_parameters", r.modelParameters}};
+    if (r.worldSize > 1) {
+        j["processes"] = r.worldSize;
+        j["communication_s"] = r.communicationSeconds;
+    }
     if (o.operators) {
         j["operators"] = nlohmann::json::array();
         for (const auto& op : r.operators)

@@ -62,6 +62,14 @@ std::string newestCheckpoint(const std::string& runDir) {
     return all.empty() ? std::string() : all.back();
 }
 
+// Where the data order stands: the samples consumed so far, whatever the world size (a data-parallel run's
+// global batch is the per-process batch times the processes).
+static json dataPosition(const Trainer& trainer, int64_t step) {
+    json data = {{"samples_consumed", trainer.samplesBefore(step)}};
+    if (trainer.worldSize() > 1) data["world_size"] = trainer.worldSize();
+    return data;
+}
+
 static json stateJson(Trainer& trainer, const CheckpointState& state) {
     json steps = json::object();
     for (TrainableTensor* p : trainer.trainables()) steps[p->name] = p->steps;
@@ -91,7 +99,7 @@ static json stateJson(Trainer& trainer, const CheckpointState& state) {
             {"alpha", trainer.settings().adapter.alpha},
             {"adapters", adapters},
             {"optimizer_steps", steps},
-            {"data", {{"samples_consumed", state.step * trainer.settings().gradAccum * trainer.settings().batchSize}}},
+            {"data", dataPosition(trainer, state.step)},
             {"rng", {{"seed", trainer.settings().seed}, {"scheme", "reseeded from (seed, step) every step"}}}};
 }
 
@@ -227,6 +235,14 @@ CheckpointState loadCheckpoint(const std::string& checkpointDir, Trainer& traine
     } catch (const json::exception& e) {
         throw Error(statePath + ": " + e.what());
     }
+    int64_t samples = state.step * trainer.settings().gradAccum * trainer.settings().batchSize;   // before it was recorded
+    try {
+        if (s.contains("data")) samples = s.at("data").value("samples_consumed", samples);
+    } catch (const json::exception& e) {
+        throw Error(statePath + ": data: " + e.what());
+    }
+    if (samples < 0) throw Error(statePath + ": 'samples_consumed' is " + std::to_string(samples) + "; it must be 0 or more");
+    trainer.setDataPosition(state.step, samples);
     const std::string tensorsPath = checkpointDir + "/trainable.safetensors";
     SafetensorsFile file(tensorsPath);
     const auto device = trainer.model().device();

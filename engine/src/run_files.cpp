@@ -29,17 +29,26 @@ RunFiles::RunFiles(const std::string& dir, bool tensorboard) : dir_(dir) {
 RunFiles::RunFiles(RunFiles&&) noexcept = default;
 RunFiles::~RunFiles() = default;
 
+RunFiles RunFiles::none() {
+    RunFiles files;
+    files.writes_ = false;
+    return files;
+}
+
 void RunFiles::appendMetrics(const std::string& line) {
+    if (!writes_) return;
     append(metrics_, "metrics.jsonl", line);
     if (tensorboard_) tensorboard_->metricsLine(line);
 }
 
 void RunFiles::appendRanks(const std::string& line) {
+    if (!writes_) return;
     append(ranks_, "ranks.jsonl", line);
     if (tensorboard_) tensorboard_->ranksLine(line);
 }
 
 void RunFiles::appendSample(const std::string& line) {
+    if (!writes_) return;
     if (!samples_.is_open()) {
         samples_.open(dir_ + "/samples.jsonl", std::ios::app);
         if (!samples_) throw Error("cannot write " + dir_ + "/samples.jsonl");
@@ -86,6 +95,7 @@ RunFiles RunFiles::reopen(const std::string& dir, int64_t step) {
 }
 
 void RunFiles::append(std::ofstream& out, const char* name, const std::string& line) {
+    if (!writes_) return;
     errno = 0;
     out << line << '\n';
     out.flush();
@@ -96,6 +106,8 @@ void RunFiles::append(std::ofstream& out, const char* name, const std::string& l
     }
 }
 
-void RunFiles::writeSummary(const std::string& json) { writeTextFileAtomically(dir_ + "/summary.json", json + "\n"); }
+void RunFiles::writeSummary(const std::string& json) {
+    if (writes_) writeTextFileAtomically(dir_ + "/summary.json", json + "\n");
+}
 
 }  // namespace l1ra

@@ -17,6 +17,9 @@ public:
     static RunFiles create(const std::string& dir, const RunConfig& config);
     // An existing run continued after step `step`: lines with a larger step are removed.
     static RunFiles reopen(const std::string& dir, int64_t step);
+    // The files of a data-parallel process other than rank 0: only rank 0 writes the run folder, so every
+    // append here does nothing.
+    static RunFiles none();
 
     RunFiles(RunFiles&&) noexcept;
     ~RunFiles();
@@ -25,7 +28,7 @@ public:
     // Metrics and rank lines also go to the TensorBoard event file when the run config asks for one.
     void appendMetrics(const std::string& line);
     void appendRanks(const std::string& line);
-    void appendEvent(const std::string& line) { append(events_, "events.jsonl", line); }
+    void appendEvent(const std::string& line) { append(events_, "events.jsonl", line); }   // all do nothing for none()
     void appendSample(const std::string& line);   // samples.jsonl is created with the first sample
     void writeSummary(const std::string& json);
     const std::string& dir() const { return dir_; }
@@ -33,7 +36,9 @@ public:
 private:
     RunFiles(const std::string& dir, bool tensorboard);
     void append(std::ofstream& out, const char* name, const std::string& line);
+    RunFiles() = default;
     std::string dir_;
+    bool writes_ = true;
     std::ofstream metrics_, ranks_, events_, samples_;
     std::unique_ptr<TensorBoardLog> tensorboard_;
 };

@@ -172,19 +172,20 @@ std::string checkpointFailureToJson(int64_t step, const std::string& error) {
 }
 
 std::string runSummaryToJson(const RunSummary& s) {
-    return json{{"run_dir", s.runDir},
-                {"state", runStateName(s.state)},
-                {"steps", s.steps},
-                {"final_loss", s.finalLoss},
-                {"best_val_loss", s.bestValLoss},
-                {"final_val_loss", s.finalValLoss},
-                {"wall_s", s.wallSeconds},
-                {"trainable_parameters", s.trainableParameters},
-                {"error", s.error},
-                {"stopped_early", s.stoppedEarly},
-                {"best_step", s.bestStep},
-                {"best_checkpoint", s.bestCheckpoint}}
-        .dump(2);
+    json j{{"run_dir", s.runDir},
+           {"state", runStateName(s.state)},
+           {"steps", s.steps},
+           {"final_loss", s.finalLoss},
+           {"best_val_loss", s.bestValLoss},
+           {"final_val_loss", s.finalValLoss},
+           {"wall_s", s.wallSeconds},
+           {"trainable_parameters", s.trainableParameters},
+           {"error", s.error},
+           {"stopped_early", s.stoppedEarly},
+           {"best_step", s.bestStep},
+           {"best_checkpoint", s.bestCheckpoint}};
+    if (s.worldSize > 1) j["world_size"] = s.worldSize;   // data-parallel runs only: one-process summaries stay as they were
+    return j.dump(2);
 }
 
 bool isRunFolder(const std::string& dir) { return fileExists(dir + "/config.json") && fileExists(dir + "/metrics.jsonl"); }
@@ -310,6 +311,7 @@ RunRecord loadRunRecord(const std::string& runDir) {
             r.summary.trainableParameters = j.value("trainable_parameters", int64_t(0));
             r.summary.error = j.value("error", "");
             r.summary.stoppedEarly = j.value("stopped_early", false);
+            r.summary.worldSize = j.value("world_size", 1);
             r.summary.bestStep = j.value("best_step", int64_t(0));
             r.summary.bestCheckpoint = j.value("best_checkpoint", "");
         } catch (const json::exception& e) {

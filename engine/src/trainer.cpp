@@ -1,6 +1,7 @@
 #include "trainer.h"
 
 #include "blas_threads.h"
+#include "data_parallel.h"
 #include "divergence.h"
 #include "l1ra/error.h"
 #include "lr_schedule.h"
@@ -52,6 +53,30 @@ std::vector<TrainableTensor*> Trainer::trainables() {
     return out;
 }
 
+void Trainer::setProcessGroup(std::shared_ptr<ProcessGroup> group) {
+    group_ = std::move(group);
+    if (group_) broadcastValues(*group_, trainables());
+}
+
+int Trainer::worldSize() const { return group_ ? group_->size() : 1; }
+int Trainer::rank() const { return group_ ? group_->rank() : 0; }
+
+int64_t Trainer::samplesBefore(int64_t step) const {
+    return positionSamples_ + (step - positionStep_) * settings_.gradAccum * worldSize() * settings_.batchSize;
+}
+
+void Trainer::setDataPosition(int64_t step, int64_t samples) {
+    positionStep_ = step;
+    positionSamples_ = samples;
+}
+
+std::vector<int> Trainer::adapterRanks() const {
+    std::vector<int> ranks;
+    if (adapters_)
+        for (const Adapter& a : adapters_->adapters()) ranks.push_back(a.rank());
+    return ranks;
+}
+
 int Trainer::initialBudget() const { return adapters_ ? adapters_->initialRank() * int(adapters_->adapters().size()) : 0; }
 
 int64_t Trainer::trainableParameterCount() {
@@ -88,19 +113,28 @@ StepResult Trainer::step(int step, double lambda) {
     const int micro = settings_.gradAccum;
     // Everything random in a step depends on (seed, step) only: dropout masks are hashed from them (see
     // setDropoutStream), so a resumed run repeats the step exactly.
+    // Data-parallel, micro-batch m of the global batch is cut into one slice per process, in rank order: the
+    // samples are those a single process would take with the batch size times the world size.
+    const int world = worldSize();
     std::vector<Batch> batches;
     for (int m = 0; m < micro; ++m) {
-        const int64_t first = (int64_t(step) * micro + m) * settings_.batchSize;
+        const int64_t first = samplesBefore(step) + (int64_t(m) * world + rank()) * settings_.batchSize;
         batches.push_back(makeBatch(train_, order_.range(first, settings_.batchSize), settings_.padId));
         r.lossTokens += batches.back().lossTokens;
         r.inputTokens += batches.back().inputTokens;
+    }
+    if (group_) {   // the loss is a mean over the global batch's tokens
+        std::vector<torch::Tensor> counts{torch::tensor({double(r.lossTokens), double(r.inputTokens)}, torch::kFloat64)};
+        group_->sum(counts);
+        r.lossTokens = int64_t(counts[0][0].item<double>());
+        r.inputTokens = int64_t(counts[0][1].item<double>());
     }
     const double normaliser = std::max<int64_t>(1, r.lossTokens);
     if (adapters_) adapters_->setTraining(true);
     torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions().device(model_->device()));
     for (std::size_t m = 0; m < batches.size(); ++m) {
         const Batch& b = batches[m];
-        if (adapters_) adapters_->setDropoutStream(settings_.seed, int64_t(step) * micro + int64_t(m));
+        if (adapters_) adapters_->setDropoutStream(settings_.seed, (int64_t(step) * micro + int64_t(m)) * world + rank());
         double t0 = monotonicSeconds();
         torch::Tensor loss;
         {
@@ -119,6 +153,13 @@ StepResult Trainer::step(int step, double lambda) {
     }
     const double t3 = monotonicSeconds();
     auto params = trainables();
+    if (group_) {
+        sumGradients(*group_, params);
+        std::vector<torch::Tensor> loss{lossSum.to(torch::kCPU, torch::kFloat64).reshape({1})};
+        group_->sum(loss);
+        lossSum = loss[0][0];
+        r.timings.communication = monotonicSeconds() - t3;
+    }
     applyGradientPoison(step, params);
     r.loss = lossSum.item<double>();
     r.gradNorm = gradientNorm(params);   // its sum of squares is the one finiteness check over all gradients
@@ -157,6 +198,11 @@ EvalEvent Trainer::evaluate(int64_t stepNumber) {
     int batchesDone = 0;
     for (int64_t first = 0; first < n; first += settings_.batchSize) {
         if (settings_.evalBatches > 0 && batchesDone >= settings_.evalBatches) break;
+        // Data-parallel, the processes take turns at the batches and the sums are added up below.
+        if ((first / settings_.batchSize) % worldSize() != rank()) {
+            ++batchesDone;
+            continue;
+        }
         std::vector<int64_t> idx;
         for (int64_t i = first; i < std::min(n, first + settings_.batchSize); ++i) idx.push_back(i);
         const Batch b = makeBatch(val_, idx, settings_.padId);
@@ -166,6 +212,12 @@ EvalEvent Trainer::evaluate(int64_t stepNumber) {
         ++batchesDone;
     }
     if (adapters_) adapters_->setTraining(true);
+    if (group_) {
+        std::vector<torch::Tensor> sums{torch::tensor({sum, double(e.tokens)}, torch::kFloat64)};
+        group_->sum(sums);
+        sum = sums[0][0].item<double>();
+        e.tokens = int64_t(sums[0][1].item<double>());
+    }
     e.loss = e.tokens > 0 ? sum / double(e.tokens) : 0.0;
     e.perplexity = std::exp(e.loss);
     return e;
@@ -183,11 +235,23 @@ ReallocationEvent Trainer::reallocate(int64_t stepNumber, int budget, double thr
     AllocatorOptions options = settings_.allocator;
     options.threshold = threshold;
     options.maxPruned = maxPruned;
-    const ReallocationPlan plan = planReallocation(adapters_->gateValues(), budget, options);
+    // Data-parallel, rank 0 decides and every process applies its plan.
+    ReallocationPlan plan = planReallocation(adapters_->gateValues(), budget, options);
+    if (group_) {
+        const ReallocationPlan own = plan;
+        plan = broadcastPlan(*group_, own, adapterRanks());
+#ifndef NDEBUG
+        // Identical gates give identical plans; a difference is a bug in keeping the processes in step.
+        for (std::size_t i = 0; i < plan.adapters.size(); ++i)
+            if (plan.adapters[i].keep != own.adapters[i].keep || plan.adapters[i].added != own.adapters[i].added)
+                throw Error("internal: rank " + std::to_string(rank()) + " planned another reallocation than rank 0 for adapter " + std::to_string(i));
+#endif
+    }
     // New ranks' A rows are drawn from a generator seeded by (seed, step): resumable.
     torch::manual_seed(settings_.seed * 104729ULL + uint64_t(stepNumber));
     adapters_->applyPlan(plan, stepNumber, settings_.newRankInit);
     if (settings_.resetOptimizer && (plan.pruned > 0 || plan.added > 0)) adapters_->resetMoments();
+    if (group_) checkSameModel(*group_, trainables(), adapterRanks(), "after a reallocation");
     e.budget = plan.budget;
     e.pruned = plan.pruned;
     e.added = plan.added;

@@ -39,19 +39,22 @@ struct TrainerSettings {
 
 struct StepTimings {
     double forward = 0, backward = 0, optimizer = 0;   // seconds
+    double communication = 0;   // data-parallel: summing the gradients over the processes (inside optimizer)
 };
 
 struct StepResult {
     double loss = 0;
     double gradNorm = 0;
     double lr = 0;
-    int64_t lossTokens = 0;
+    int64_t lossTokens = 0;    // over every process of a data-parallel run
     int64_t inputTokens = 0;
     StepTimings timings;
     // Not empty when the loss or a gradient was not finite: "loss" or the first such tensor's name. The step
     // then made no update (values, gates and Adam moments as before it).
     std::string nonFinite;
 };
+
+class ProcessGroup;
 
 class Trainer {
 public:
@@ -63,6 +66,15 @@ public:
     // Prunes ranks whose gate is below `threshold` (at most maxPruned, < 0 = no cap) and hands out ranks so that
     // the total equals `budget`; returns what moved. L1RA only.
     ReallocationEvent reallocate(int64_t stepNumber, int budget, double threshold, int maxPruned = -1);
+
+    // Data-parallel: this process trains on its share of each batch (the batch size is per process) and the
+    // gradients are summed over the group; rank 0's values become everyone's. Call before the first step.
+    void setProcessGroup(std::shared_ptr<ProcessGroup> group);
+    int worldSize() const;
+    // The training samples the run consumed before `step` (its data position), and where a resumed run stands:
+    // the data order continues at sample `samples` from optimizer step `step`, whatever the world size was.
+    int64_t samplesBefore(int64_t step) const;
+    void setDataPosition(int64_t step, int64_t samples);
 
     // True while (or when a failure interrupted) the optimizer writing the parameters: a checkpoint then would not
     // be a completed step's.
@@ -79,12 +91,14 @@ public:
     RankSnapshot snapshot(int64_t stepNumber, int budget) const;
     int initialBudget() const;
     int64_t trainableParameterCount();
+    std::vector<int> adapterRanks() const;   // each adapter's rank, in adapter order (empty without adapters)
     const TrainerSettings& settings() const { return settings_; }
     const TokenDataset& trainData() const { return train_; }
     const TokenDataset& valData() const { return val_; }
 
 private:
     torch::Tensor batchLoss(const Batch& batch, double normaliser);
+    int rank() const;
 
     std::unique_ptr<LlamaModel> model_;
     TrainerSettings settings_;
@@ -92,6 +106,8 @@ private:
     SampleOrder order_;
     std::unique_ptr<AdapterSet> adapters_;
     std::vector<TrainableTensor> fullParams_;   // full fine-tuning only
+    std::shared_ptr<ProcessGroup> group_;   // null: one process
+    int64_t positionStep_ = 0, positionSamples_ = 0;
     bool updating_ = false;
     double lrScale_ = 1.0;
 };

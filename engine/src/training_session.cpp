@@ -2,6 +2,7 @@
 
 #include "checkpoint.h"
 #include "cpu_memory_meter.h"
+#include "data_parallel.h"
 #include "data_records.h"
 #include "file_util.h"
 #include "l1ra/churn.h"
@@ -35,6 +36,10 @@ struct TrainingSession::Impl {
     std::string runDir;
     TrainingEventSink* sink = nullptr;
     bool resuming = false;
+    ProcessGroupSetup processes;         // one process unless data-parallel
+    std::shared_ptr<ProcessGroup> group;  // joined in prepare(); null for one process
+    // Rank 0 writes the run folder and checkpoints, samples and reports; the other processes only train.
+    bool writer() const { return processes.rank == 0; }
 
     // Commands from other threads, read at step boundaries.
     std::mutex mutex;
@@ -82,6 +87,7 @@ struct TrainingSession::Impl {
         if (sink) sink->onSnapshot(s);
     }
     void checkpoint() {
+        if (!writer()) return;
         CheckpointEvent e{state.step, saveCheckpoint(runDir, *trainer, state, config.checkpointKeep)};
         if (sink) sink->onCheckpoint(e);
     }
@@ -100,6 +106,8 @@ struct TrainingSession::Impl {
     void trackBest(const EvalEvent& e);
     void writeSamples();
     bool handleControls();   // false when the run should stop
+    bool agreeOnControls(bool goOn);
+    void joinProcesses();
     StepResult trainStep(double lambda);
     void reportStep(const StepResult& r, double lambda, double seconds, double sessionSeconds);
     void divergedStep(const StepResult& r);
@@ -146,11 +154,13 @@ std::string formatCount(int64_t n) {
 
 }  // namespace
 
-TrainingSession::TrainingSession(const RunConfig& config, const std::string& runDir, TrainingEventSink* sink)
+TrainingSession::TrainingSession(const RunConfig& config, const std::string& runDir, TrainingEventSink* sink,
+                                 const ProcessGroupSetup& processes)
     : impl_(std::make_unique<Impl>()) {
     validateRunConfig(config);
     if (runDir.empty()) throw Error("no run folder given");
-    checkNewRunFolder(runDir);
+    if (processes.rank == 0) checkNewRunFolder(runDir);   // the others may find it already made by rank 0
+    impl_->processes = processes;
     impl_->config = config;
     impl_->config.model = resolveModelFolder(config.model);   // the run records the snapshot it trained on
     impl_->runDir = runDir;
@@ -170,7 +180,7 @@ const std::vector<std::string>& TrainingSession::resumableSettingKeys() {
 }
 
 std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runDir, TrainingEventSink* sink,
-                                                         const std::vector<std::string>& settings) {
+                                                         const std::vector<std::string>& settings, const ProcessGroupSetup& processes) {
     const std::string configPath = runDir + "/config.json";
     if (!fileExists(configPath)) throw Error(runDir + ": not a run folder (no config.json)");
     if (newestCheckpoint(runDir).empty()) throw Error(runDir + ": the run has no checkpoint to resume from");
@@ -189,7 +199,8 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runD
         applyRunConfigAssignment(impl->config, assignment);
     }
     validateRunConfig(impl->config);
-    if (!settings.empty()) writeTextFileAtomically(configPath, runConfigToJson(impl->config) + "\n");
+    if (!settings.empty() && processes.rank == 0) writeTextFileAtomically(configPath, runConfigToJson(impl->config) + "\n");
+    impl->processes = processes;
     impl->runDir = runDir;
     impl->sink = sink;
     impl->resuming = true;
@@ -252,7 +263,10 @@ RunSummary TrainingSession::run() { return impl_->run(); }
 
 bool TrainingSession::Impl::prepare() {
     emitState(RunState::Preparing, resuming ? "resuming" : "loading");
-    setThreadCount(config.threads);
+    // Processes on one machine share its cores.
+    setThreadCount(config.threads > 0 || processes.localWorldSize <= 1 ? config.threads
+                                                                       : std::max(1, defaultThreadCount() / processes.localWorldSize));
+    joinProcesses();
     device = resolveDevice(config.device);
     const torch::Device dev(device);
     const torch::ScalarType precision = resolvePrecision(config.trainPrecision, dev);
@@ -343,7 +357,8 @@ bool TrainingSession::Impl::prepare() {
     s.gradientCheckpointing = config.trainGradientCheckpointing;
     if (stopAsked()) return false;
     trainer = std::make_unique<Trainer>(std::move(model), s, std::move(train), std::move(val));
-    if (!config.samplesPrompts.empty()) {
+    trainer->setProcessGroup(group);
+    if (!config.samplesPrompts.empty() && writer()) {
         auto addStop = [&](int64_t id) {
             if (id >= 0 && std::find(stopIds.begin(), stopIds.end(), id) == stopIds.end()) stopIds.push_back(id);
         };
@@ -364,8 +379,12 @@ bool TrainingSession::Impl::prepare() {
                         std::to_string(state.evalsSinceBest) + " evaluations; eval.patience " + std::to_string(config.evalPatience) +
                         "); to train on, resume with --set eval.patience=0 or a larger patience");
         state.stoppedEarly = false;
-        files.emplace(RunFiles::reopen(runDir, state.step));
-        removeBestCheckpointsAfter(runDir, state.step);
+        if (writer()) {
+            files.emplace(RunFiles::reopen(runDir, state.step));
+            removeBestCheckpointsAfter(runDir, state.step);
+        } else {
+            files.emplace(RunFiles::none());
+        }
         log("resumed from " + ckpt + " at step " + std::to_string(state.step));
         if (state.pendingBudget > 0)
             log("a budget of " + std::to_string(state.pendingBudget) + " requested before the stop " + budgetTiming());
@@ -376,11 +395,38 @@ bool TrainingSession::Impl::prepare() {
             throw Error("run config: 'l1ra.budget' (" + std::to_string(state.budget) + ") is below the number of adapters (" +
                         std::to_string(trainer->adapters().adapters().size()) + "): every adapter keeps at least one rank");
         if (!trainer->gated()) state.budget = trainer->initialBudget();
-        files.emplace(RunFiles::create(runDir, config));
+        files.emplace(writer() ? RunFiles::create(runDir, config) : RunFiles::none());
         snapshot();
+    }
+    if (group) {
+        checkSameModel(*group, trainer->trainables(), trainer->adapterRanks(), "at the start (a resumed run needs its run folder shared)");
+        log("data-parallel over " + std::to_string(group->size()) + " processes: " + std::to_string(group->size() * config.trainBatchSize * config.trainGradAccum) +
+            " sequences per step (" + std::to_string(group->size()) + " x train.batch_size " + std::to_string(config.trainBatchSize) +
+            (config.trainGradAccum > 1 ? " x train.grad_accum " + std::to_string(config.trainGradAccum) : "") + ")");
     }
     log(std::to_string(trainer->trainableParameterCount()) + " trainable parameters (" + config.method + ")");
     return true;
+}
+
+// Data-parallel: waits for every process of the run (the rendezvous) before anything loads.
+void TrainingSession::Impl::joinProcesses() {
+    if (!processes.distributed()) return;
+    log("data-parallel: rank " + std::to_string(processes.rank) + " of " + std::to_string(processes.worldSize) + ", joining at " +
+        processes.masterAddress + ":" + std::to_string(processes.masterPort));
+    group = std::make_shared<ProcessGroup>(processes);
+}
+
+// Data-parallel, at each step boundary: rank 0's λ and pending budget become everyone's, and a stop asked of any
+// process (a Ctrl-C reaches them all) stops all of them at the same step.
+bool TrainingSession::Impl::agreeOnControls(bool goOn) {
+    std::vector<torch::Tensor> v{torch::tensor({goOn ? 0.0 : 1.0, writer() ? state.lambda : 0.0,
+                                                writer() ? double(state.pendingBudget) : 0.0},
+                                               torch::kFloat64)};
+    group->sum(v);
+    const auto* agreed = v[0].data_ptr<double>();
+    state.lambda = agreed[1];
+    state.pendingBudget = int(agreed[2]);
+    return agreed[0] == 0.0;
 }
 
 bool TrainingSession::Impl::handleControls() {
@@ -479,7 +525,9 @@ void TrainingSession::Impl::loop() {
     const int total = config.trainSteps;
     double sessionSeconds = 0;
     while (state.step < total) {
-        if (!handleControls()) break;
+        bool goOn = handleControls();
+        if (group) goOn = agreeOnControls(goOn);
+        if (!goOn) break;
         const double t0 = monotonicSeconds();
         // In the cool-down (no reallocation left) the shrink stops unless l1ra.cooldown_shrink keeps it.
         const double lambda = shrinksAtStep(config, state.step + 1) ? state.lambda : 0.0;
@@ -596,6 +644,7 @@ void TrainingSession::Impl::trackBest(const EvalEvent& e) {
         state.bestStep = state.step;
         state.bestStepLoss = e.loss;
         state.evalsSinceBest = 0;
+        if (!writer()) return;
         try {
             CheckpointEvent c{state.step, saveBestCheckpoint(runDir, *trainer, state), true, e.loss};
             if (sink) sink->onCheckpoint(c);
@@ -709,6 +758,7 @@ RunSummary TrainingSession::Impl::run() {
             summary.bestStep = std::stoll(digits);
     }
     if (trainer) summary.trainableParameters = trainer->trainableParameterCount();
+    summary.worldSize = processes.worldSize;
     if (files) {
         try {
             files->writeSummary(runSummaryToJson(summary));

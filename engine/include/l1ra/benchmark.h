@@ -2,6 +2,8 @@
 // `l1ra bench`: training throughput of a model of a given shape (random weights, random tokens), for LoRA,
 // L1RA or full fine-tuning, with the step split into its phases and the FLOP rate against this machine's
 // measured matrix-product peak. docs/performance.md holds the figures.
+#include "l1ra/distributed.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,6 +24,8 @@ struct BenchmarkOptions {
     bool gradientCheckpointing = false;   // --grad-checkpointing
     bool operators = false;           // also time every operator (--operators)
     uint64_t seed = 1;
+    // One process of a data-parallel benchmark (`l1ra bench --nproc N` starts them): `batch` sequences each.
+    ProcessGroupSetup processes;
 };
 
 // Wall time of one operator per measured step: the outermost operators of a step and the engine's own l1ra::
@@ -59,6 +63,8 @@ struct BenchmarkResult {
     std::vector<double> stepSeconds;  // every measured step, in order
     int64_t trainableParameters = 0;
     int64_t modelParameters = 0;
+    int worldSize = 1;                // data-parallel processes; tokensPerSecond counts all of them
+    double communicationSeconds = 0;  // median per step: summing the gradients over the processes (in optimizerSeconds)
 };
 
 // Two methods on the same shape in one process (`--against`), their steps interleaved with the order reversed

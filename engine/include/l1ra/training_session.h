@@ -1,6 +1,7 @@
 #pragma once
 // A training run: built from a run config (or resumed from a run folder), run on a worker thread, steered
 // from any thread. Commands are queued and applied at the next step boundary; run() never blocks on them.
+#include "l1ra/distributed.h"
 #include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
 
@@ -23,16 +24,23 @@ struct RunSummary {
     bool stoppedEarly = false;       // eval.patience ended the run before train.steps (state Finished)
     int64_t bestStep = 0;            // the step of the best checkpoint kept (0 = none)
     std::string bestCheckpoint;      // its folder (runDir/best/step-N), "" when none was kept
+    int worldSize = 1;               // the processes of a data-parallel run
 };
 
 class TrainingSession {
 public:
     // A new run writing into runDir (created; must be empty or absent). Checks the config, throws l1ra::Error.
-    TrainingSession(const RunConfig& config, const std::string& runDir, TrainingEventSink* sink = nullptr);
+    // With `processes` for a data-parallel run (docs/distributed.md), this is one of its processes: run() joins
+    // the others first; only rank 0 writes the run folder and reports to `sink` what the whole run does.
+    TrainingSession(const RunConfig& config, const std::string& runDir, TrainingEventSink* sink = nullptr,
+                    const ProcessGroupSetup& processes = {});
     // Continues the run in runDir from its newest checkpoint. `settings` ("key=value") may change how the run uses
     // memory and compute, or what it does at a divergence (resumableSettingKeys()); they are written into the run's config.json.
+    // Data-parallel, every process reads the checkpoint from runDir (a folder they share), whatever the world size
+    // of the run before.
     static std::unique_ptr<TrainingSession> resume(const std::string& runDir, TrainingEventSink* sink = nullptr,
-                                                   const std::vector<std::string>& settings = {});
+                                                   const std::vector<std::string>& settings = {},
+                                                   const ProcessGroupSetup& processes = {});
     // model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads, the train.on_divergence
     // settings, early stopping (eval.patience, eval.min_delta) and the samples.* settings.
     static const std::vector<std::string>& resumableSettingKeys();
