@@ -31,6 +31,7 @@ int runCompare(const Args& args, std::ostream& out, std::ostream& err);
 int runTokenize(const Args& args, std::ostream& out, std::ostream& err);
 int runPlan(const Args& args, std::ostream& out, std::ostream& err);
 int runSweep(const Args& args, std::ostream& out, std::ostream& err);
+int runControl(const Args& args, std::ostream& out, std::ostream& err);
 std::string runConfigMarkdownTable();
 
 }  // namespace l1ra::cli

@@ -15,6 +15,7 @@
 #include "model_folder.h"
 #include "precision.h"
 #include "prompt_format.h"
+#include "run_command_inbox.h"
 #include "run_files.h"
 #include "tensor_io.h"
 #include "l1ra/text_tokenizer.h"
@@ -107,6 +108,7 @@ struct TrainingSession::Impl {
     void writeSamples();
     bool handleControls();   // false when the run should stop
     bool agreeOnControls(bool goOn);
+    void takeCommandFiles();
     void joinProcesses();
     StepResult trainStep(double lambda);
     void reportStep(const StepResult& r, double lambda, double seconds, double sessionSeconds);
@@ -429,6 +431,26 @@ bool TrainingSession::Impl::agreeOnControls(bool goOn) {
     return agreed[0] == 0.0;
 }
 
+// Commands another process left in runDir/commands/ (`l1ra control`) join the live controls' queue.
+void TrainingSession::Impl::takeCommandFiles() {
+    for (const InboxCommand& c : takeRunCommands(runDir)) {
+        std::string error = c.error;
+        if (error.empty() && c.command == RunCommand::Lambda && !(c.value >= 0 && c.value <= 100)) error = c.file + ": lambda must be in [0, 100]";
+        if (error.empty() && c.command == RunCommand::Budget && !(c.value >= 1 && c.value <= 1e9)) error = c.file + ": the rank budget must be 1 or more";
+        if (!error.empty()) {
+            log("command ignored: " + error, LogEvent::Level::Warning);
+            continue;
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        switch (c.command) {
+        case RunCommand::Lambda: pendingLambda = c.value; break;
+        case RunCommand::Budget: pendingBudget = int(c.value); break;
+        case RunCommand::Stop: stopRequested = true; break;
+        case RunCommand::Checkpoint: checkpointRequested = true; break;
+        }
+    }
+}
+
 bool TrainingSession::Impl::handleControls() {
     bool pausedHere = false;
     std::unique_lock<std::mutex> lock(mutex);
@@ -525,6 +547,7 @@ void TrainingSession::Impl::loop() {
     const int total = config.trainSteps;
     double sessionSeconds = 0;
     while (state.step < total) {
+        if (writer()) takeCommandFiles();
         bool goOn = handleControls();
         if (group) goOn = agreeOnControls(goOn);
         if (!goOn) break;

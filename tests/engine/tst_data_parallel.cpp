@@ -21,6 +21,8 @@
 
 #include <cmath>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 using namespace l1ra;
@@ -59,13 +61,15 @@ Finished runToEnd(const QStringList& args, const QProcessEnvironment& env = QPro
 }
 
 // Reads the JSON events of a running `l1ra ... --json` until a step event at or past `step`.
-bool waitForStep(QProcess& p, int64_t step, QByteArray& buffered) {
+// Lines read are appended to `transcript` when given.
+bool waitForStep(QProcess& p, int64_t step, QByteArray& buffered, QByteArray* transcript = nullptr) {
     int64_t seen = 0;
     while (seen < step && p.waitForReadyRead(120000)) {
         buffered += p.readAllStandardOutput();
         int newline;
         while ((newline = buffered.indexOf('\n')) >= 0) {
             const auto j = nlohmann::json::parse(buffered.left(newline).toStdString(), nullptr, false);
+            if (transcript) *transcript += buffered.left(newline + 1);
             buffered.remove(0, newline + 1);
             if (j.is_object() && j.value("type", "") == "step") seen = j.value("step", int64_t(0));
         }
@@ -265,6 +269,45 @@ private Q_SLOTS:
         QCOMPARE(test::deterministicRecord(stopped.toStdString()), test::deterministicRecord(whole.toStdString()));
         const RunRecord a = loadRunRecord(whole.toStdString()), b = loadRunRecord(stopped.toStdString());
         QVERIFY(test::readFile(a.checkpoints.back() + "/trainable.safetensors") == test::readFile(b.checkpoints.back() + "/trainable.safetensors"));
+    }
+
+    // `l1ra control` steers a headless data-parallel run: rank 0 reads the command files at a step boundary and every
+    // process applies the new λ from the same step (else the next reallocation's check would find the gates differ).
+    void aHeadlessRunIsSteered() {
+        const QString run = tmp_.filePath(QStringLiteral("steered"));
+        QProcess p;
+        p.start(l1raBinary(), trainArgs(run, 2000, 2) << QStringLiteral("--nproc") << QStringLiteral("2"));
+        QVERIFY(p.waitForStarted());
+        QByteArray buffered;
+        QVERIFY(waitForStep(p, 3, buffered));
+        std::filesystem::create_directories(run.toStdString() + "/commands");
+        std::ofstream(run.toStdString() + "/commands/0-garbage.json") << "{not json";
+        auto r = test::runCli({"control", "--run", run.toStdString(), "--lambda", "0.125", "--budget", "60"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QByteArray transcript;
+        QVERIFY(waitForStep(p, 23, buffered, &transcript));   // past two reallocations with the new λ and budget
+        r = test::runCli({"control", "--run", run.toStdString(), "--stop"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 130);
+        const RunRecord record = loadRunRecord(run.toStdString());
+        QCOMPARE(record.summary.state, RunState::Stopped);
+        bool lambda = false, budget = false;
+        for (const ControlEvent& c : record.controls) {
+            lambda = lambda || (c.what == "lambda" && c.value == 0.125);
+            budget = budget || (c.what == "budget" && c.value == 60);
+        }
+        QVERIFY(lambda);
+        QVERIFY(budget);
+        QCOMPARE(record.steps.back().lambda, 0.125);
+        QCOMPARE(record.snapshots.back().budget, 60);
+        QVERIFY(std::filesystem::is_empty(run.toStdString() + "/commands"));   // taken, the garbage one too
+        const QString out = QString::fromUtf8(transcript + buffered + p.readAllStandardOutput());
+        QVERIFY2(out.contains(QStringLiteral("command ignored")), "the malformed command file was not reported");
+
+        r = test::runCli({"control", "--run", run.toStdString(), "--lambda", "-1"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.find("lambda must be in [0, 100]") != std::string::npos, r.err.c_str());
     }
 
     void theEnvironmentIsChecked() {
