@@ -19,6 +19,6 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${L1RA_PROJECT_URL})
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Not linked, needed all the same: LibTorch without OpenBLAS falls back to the reference BLAS, ~50x slower
-# (DESIGN.md, trap 2); the demo's data is built from these packages' files on first start (engine/demo).
+# (DESIGN.md, trap 2); the demo's data is built from these packages' files on first start (demo/).
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0, wordnet-base, bsdgames, fortunes-min | fortunes")
 include(CPack)

@@ -1,6 +1,7 @@
 #pragma once
 // Where the rank budget sits: a gauge of total rank used / budget, rank per projection against its start, and
 // the prune threshold in force.
+#include "l1ra/projections.h"
 #include "l1ra/training_events.h"
 
 #include <QString>
@@ -63,9 +64,9 @@ private:
     double threshold_ = 0;
     int initialRank_ = 0;
     int adapterCount_ = 0;
-    std::vector<int> totals_ = std::vector<int>(7, 0);
-    std::vector<int> startTotals_ = std::vector<int>(7, 0);
-    std::vector<int> adaptedLayers_ = std::vector<int>(7, 0);
+    std::vector<int> totals_ = std::vector<int>(kProjectionCount, 0);
+    std::vector<int> startTotals_ = std::vector<int>(kProjectionCount, 0);
+    std::vector<int> adaptedLayers_ = std::vector<int>(kProjectionCount, 0);
 };
 
 }  // namespace l1ra::ui

@@ -58,7 +58,7 @@ void LayerRankChart::setSnapshot(const l1ra::RankSnapshot& s) {
         int adapters = 0;
         layers << layer;
         for (int p = 0; p < kProjectionCount; ++p) {
-            const std::size_t i = std::size_t(layer * 7 + p);
+            const std::size_t i = rankCell(layer, p);
             const bool adapted = i < s.ranks.size() && (i >= s.targeted.size() || s.targeted[i]);
             const int rank = adapted ? s.ranks[i] : 0;
             values[std::size_t(p)] << rank;

@@ -147,8 +147,8 @@ void LiveKnobs::requestBudget(int budget) {
     Q_EMIT budgetRequested(budget);
 }
 
-void LiveKnobs::markApplied(const QString& what, double value, qint64 step) {
-    if (what == QLatin1String("lambda")) {
+void LiveKnobs::markApplied(l1ra::ControlKind kind, double value, qint64 step) {
+    if (kind == l1ra::ControlKind::Lambda) {
         lambda_ = value;
         lambdaAppliedAt_ = step;
         // A newer request than the one that just landed stays pending.
@@ -159,7 +159,7 @@ void LiveKnobs::markApplied(const QString& what, double value, qint64 step) {
             lambdaSlider_->setLogValue(value);
         }
         showLambdaStatus();
-    } else if (what == QLatin1String("budget")) {
+    } else if (kind == l1ra::ControlKind::Budget) {
         budget_ = int(std::lround(value));
         budgetAppliedAt_ = step;
         if (budgetPending_ && pendingBudget_ == budget_) budgetPending_ = false;

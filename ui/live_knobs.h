@@ -1,6 +1,8 @@
 #pragma once
 // The two settings a user may change while training runs: the total rank budget and the L1 strength λ.
 // A request is shown as pending until the engine reports that it took effect (markApplied).
+#include "l1ra/training_events.h"
+
 #include <QString>
 #include <QWidget>
 
@@ -24,7 +26,7 @@ public:
     // The run's values, without emitting requests; clears anything pending.
     void setCurrent(double lambda, int budget);
     // `what` is a ControlEvent name: "lambda" or "budget".
-    void markApplied(const QString& what, double value, qint64 step);
+    void markApplied(l1ra::ControlKind kind, double value, qint64 step);
     // The budget cannot go below one rank per adapter.
     void setBudgetRange(int minimum, int maximum);
     void setLambdaEnabled(bool enabled);

@@ -583,7 +583,7 @@ void MainWindow::runStarted(const QString& runDir) {
         resumePrefill_.reset();
     }
     liveHeader_->setText(tr("<b>%1</b> &nbsp; %2 \u00b7 %3 steps \u00b7 <span style='font-size:small'>%4</span>")
-                             .arg(currentRunTitle().toHtmlEscaped(), QString::fromStdString(config.method).toUpper())
+                             .arg(currentRunTitle().toHtmlEscaped(), QString::fromLatin1(l1ra::methodName(config.method)).toUpper())
                              .arg(config.trainSteps)
                              .arg(runDir.toHtmlEscaped()));
     settings::addRecentRun(runDir);
@@ -624,23 +624,22 @@ void MainWindow::snapshotReceived(const l1ra::RankSnapshot& snapshot) {
 }
 
 void MainWindow::controlApplied(const l1ra::ControlEvent& control) {
-    const QString what = QString::fromStdString(control.what);
-    knobs_->markApplied(what, control.value, control.step);
+    knobs_->markApplied(control.kind, control.value, control.step);
     const QString label = MetricsCurves::markerLabelFor(control);
-    if (what == QLatin1String("budget_request")) {
+    if (control.kind == l1ra::ControlKind::BudgetRequest) {
         logInfo(tr("step %1: budget %2 requested, %3").arg(control.step).arg(qint64(std::llround(control.value))).arg(QString::fromStdString(control.detail)));
     } else if (!label.isEmpty()) {
         curves_->addMarker(control.step, label);
         logInfo(tr("step %1: %2 applied").arg(control.step).arg(label));
-    } else if (what != QLatin1String("checkpoint")) {
-        logInfo(tr("step %1: %2").arg(control.step).arg(what));
+    } else if (control.kind != l1ra::ControlKind::Checkpoint) {
+        logInfo(tr("step %1: %2").arg(control.step).arg(QLatin1String(l1ra::controlKindName(control.kind))));
     }
 }
 
 void MainWindow::runStateChanged(l1ra::RunState state, const QString& detail) {
     status_->setState(state, detail);
     if (controller_->isActive()) status_->setDevice(controller_->deviceDescription());
-    const bool gated = controller_->config().method == "l1ra";
+    const bool gated = controller_->config().method == Method::L1RA;
     const bool live = controller_->acceptsLiveChanges();
     knobs_->setLambdaEnabled(live && gated);
     knobs_->setBudgetEnabled(live && gated);

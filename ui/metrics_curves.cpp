@@ -78,9 +78,11 @@ QString MetricsCurves::metricName(Metric metric) {
 }
 
 QString MetricsCurves::markerLabelFor(const l1ra::ControlEvent& control) {
-    if (control.what == "lambda") return tr("\u03bb = %1").arg(control.value, 0, 'g', 3);
-    if (control.what == "budget") return tr("budget = %1").arg(qint64(std::llround(control.value)));
-    return {};
+    switch (control.kind) {
+    case l1ra::ControlKind::Lambda: return tr("\u03bb = %1").arg(control.value, 0, 'g', 3);
+    case l1ra::ControlKind::Budget: return tr("budget = %1").arg(qint64(std::llround(control.value)));
+    default: return {};
+    }
 }
 
 MetricsCurves::MetricsCurves(QWidget* parent) : QWidget(parent) {

@@ -15,7 +15,7 @@ ProjectionRankChart::ProjectionRankChart(QWidget* parent) : QWidget(parent) {
     plot_ = addChartPlot(this, QStringLiteral("projectionRankPlot"));
     plot_->xAxis->setLabel(tr("step"));
     plot_->yAxis->setLabel(tr("mean rank per layer"));
-    placeLegendAbove(plot_, 7);
+    placeLegendAbove(plot_, kProjectionCount);
     for (int p = 0; p < kProjectionCount; ++p) {
         QCPGraph* graph = plot_->addGraph();
         graph->setName(shortProjectionName(p));
@@ -43,7 +43,7 @@ void ProjectionRankChart::style() {
 double ProjectionRankChart::meanRank(const l1ra::RankSnapshot& s, int projection) {
     int total = 0, layers = 0;
     for (int layer = 0; layer < s.numLayers; ++layer) {
-        const std::size_t i = std::size_t(layer * 7 + projection);
+        const std::size_t i = rankCell(layer, projection);
         if (i >= s.ranks.size() || (i < s.targeted.size() && !s.targeted[i])) continue;
         total += s.ranks[i];
         ++layers;

@@ -27,7 +27,6 @@ namespace l1ra::ui {
 
 namespace {
 
-constexpr int kProjections = 7;
 constexpr int kDefaultHighlightMs = 1500;
 
 QString shortProjectionName(int projection) {
@@ -112,9 +111,9 @@ RankHeatmap::RankHeatmap(QWidget* parent) : QWidget(parent) {
     plot_->xAxis->setVisible(false);
     plot_->xAxis2->setVisible(true);
     QSharedPointer<QCPAxisTickerText> projectionTicker(new QCPAxisTickerText);
-    for (int p = 0; p < kProjections; ++p) projectionTicker->addTick(p, shortProjectionName(p));
+    for (int p = 0; p < kProjectionCount; ++p) projectionTicker->addTick(p, shortProjectionName(p));
     plot_->xAxis2->setTicker(projectionTicker);
-    plot_->xAxis2->setRange(-0.5, kProjections - 0.5);
+    plot_->xAxis2->setRange(-0.5, kProjectionCount - 0.5);
     plot_->xAxis2->grid()->setVisible(false);
     plot_->xAxis2->setSubTicks(false);
     plot_->xAxis2->setTickLength(0, 0);
@@ -196,7 +195,7 @@ void RankHeatmap::setSnapshot(const l1ra::RankSnapshot& snapshot) {
         hasBaseline_ = true;
     }
     if (shapeChanged) {
-        highlights_.assign(std::size_t(std::max(0, snapshot_.numLayers) * kProjections), 0);
+        highlights_.assign(std::size_t(std::max(0, snapshot_.numLayers) * kProjectionCount), 0);
         cells_->setHighlights(highlights_);
         plot_->yAxis->setRange(-0.5, std::max(1, snapshot_.numLayers) - 0.5);
     }
@@ -255,7 +254,7 @@ void RankHeatmap::highlightReallocation(const l1ra::ReallocationEvent& event) {
         if (!validCell(move.layer, move.projection)) continue;
         const int net = move.after - move.before;
         const int direction = net > 0 || (net == 0 && move.added > 0) ? 1 : -1;
-        highlights_[std::size_t(move.layer * kProjections + move.projection)] = direction;
+        highlights_[std::size_t(move.layer * kProjectionCount + move.projection)] = direction;
         any = true;
     }
     fade_->stop();
@@ -274,12 +273,12 @@ void RankHeatmap::clearHighlights() {
 }
 
 bool RankHeatmap::validCell(int layer, int projection) const {
-    return hasSnapshot_ && layer >= 0 && layer < snapshot_.numLayers && projection >= 0 && projection < kProjections &&
-           snapshot_.ranks.size() >= std::size_t(snapshot_.numLayers * kProjections);
+    return hasSnapshot_ && layer >= 0 && layer < snapshot_.numLayers && projection >= 0 && projection < kProjectionCount &&
+           snapshot_.ranks.size() >= std::size_t(snapshot_.numLayers * kProjectionCount);
 }
 
 bool RankHeatmap::targeted(int layer, int projection) const {
-    const std::size_t i = std::size_t(layer * kProjections + projection);
+    const std::size_t i = std::size_t(layer * kProjectionCount + projection);
     return i < snapshot_.targeted.size() ? bool(snapshot_.targeted[i]) : true;
 }
 
@@ -302,7 +301,7 @@ double RankHeatmap::colorRangeUpper() const {
 
 double RankHeatmap::cellValue(int layer, int projection) const {
     if (!validCell(layer, projection) || !targeted(layer, projection)) return std::numeric_limits<double>::quiet_NaN();
-    const std::size_t i = std::size_t(layer * kProjections + projection);
+    const std::size_t i = std::size_t(layer * kProjectionCount + projection);
     switch (mode_) {
         case Mode::Rank: return snapshot_.ranks[i];
         case Mode::GateMass: return i < snapshot_.gateMass.size() ? snapshot_.gateMass[i] : double(snapshot_.ranks[i]);
@@ -331,7 +330,7 @@ QString RankHeatmap::cellToolTip(int layer, int projection) const {
                               .arg(layer)
                               .arg(QString::fromStdString(l1ra::projectionNames()[std::size_t(projection)]));
     if (!targeted(layer, projection)) return title + QLatin1Char('\n') + tr("no adapter (not a target)");
-    const std::size_t i = std::size_t(layer * kProjections + projection);
+    const std::size_t i = std::size_t(layer * kProjectionCount + projection);
     QStringList lines{title};
     QString rankLine = tr("rank %1").arg(snapshot_.ranks[i]);
     if (baselineMatches())
@@ -351,7 +350,7 @@ QString RankHeatmap::cellToolTip(int layer, int projection) const {
 
 bool RankHeatmap::isHighlighted(int layer, int projection) const {
     if (!validCell(layer, projection)) return false;
-    const std::size_t i = std::size_t(layer * kProjections + projection);
+    const std::size_t i = std::size_t(layer * kProjectionCount + projection);
     return i < highlights_.size() && highlights_[i] != 0;
 }
 
@@ -373,15 +372,15 @@ void RankHeatmap::rebuild() {
     applyColors();
     const int layers = hasSnapshot_ ? std::max(0, snapshot_.numLayers) : 0;
     QCPColorMapData* data = map_->data();
-    data->setSize(kProjections, std::max(1, layers));
+    data->setSize(kProjectionCount, std::max(1, layers));
     // Ranges name the centres of the first and last cells; a single row has no extent that way, so give it
     // its full height (QCPColorMap then draws exactly that range).
-    data->setRange(QCPRange(0, kProjections - 1), layers > 1 ? QCPRange(0, layers - 1) : QCPRange(-0.5, 0.5));
+    data->setRange(QCPRange(0, kProjectionCount - 1), layers > 1 ? QCPRange(0, layers - 1) : QCPRange(-0.5, 0.5));
     data->fill(std::numeric_limits<double>::quiet_NaN());
 
     std::vector<QString> texts;
     std::vector<QColor> textColors;
-    texts.reserve(std::size_t(layers * kProjections));
+    texts.reserve(std::size_t(layers * kProjectionCount));
     textColors.reserve(texts.capacity());
 
     switch (mode_) {
@@ -396,20 +395,20 @@ void RankHeatmap::rebuild() {
         case Mode::ChangeSinceStart: {
             int largest = 1;
             for (int l = 0; l < layers; ++l)
-                for (int p = 0; p < kProjections; ++p) largest = std::max(largest, std::abs(change(l, p)));
+                for (int p = 0; p < kProjectionCount; ++p) largest = std::max(largest, std::abs(change(l, p)));
             map_->setDataRange(QCPRange(-largest, largest));
             scale_->axis()->setLabel(changeLabel_.isEmpty() ? tr("rank change") : changeLabel_);
             break;
         }
     }
     for (int l = 0; l < layers; ++l) {
-        for (int p = 0; p < kProjections; ++p) {
+        for (int p = 0; p < kProjectionCount; ++p) {
             data->setCell(p, l, cellValue(l, p));
             texts.push_back(cellText(l, p));
             textColors.push_back(contrastingTextColor(cellColor(l, p)));
         }
     }
-    cells_->setCells(layers, kProjections, std::move(texts), std::move(textColors));
+    cells_->setCells(layers, kProjectionCount, std::move(texts), std::move(textColors));
     map_->setVisible(layers > 0);
     updateSummary();
     plot_->replot(QCustomPlot::rpQueuedReplot);

@@ -96,7 +96,7 @@ private:
     l1ra::RankSnapshot baseline_;
     bool hasSnapshot_ = false;
     bool hasBaseline_ = false;
-    std::vector<int> highlights_;   // [layer * 7 + projection]: +1 gained, -1 lost, 0 none
+    std::vector<int> highlights_;   // [rankCell(layer, projection)]: +1 gained, -1 lost, 0 none
     QPoint pressPosition_;
     QString baselineName_;
     double rankScaleMinimum_ = 0;

@@ -1,3 +1,4 @@
+#include "l1ra/projections.h"
 #include "rank_history_csv.h"
 
 #include "text_file.h"
@@ -12,7 +13,7 @@ QString rankHistoryCsv(const l1ra::RunRecord& record) {
     for (const l1ra::RankSnapshot& s : record.snapshots) {
         for (int layer = 0; layer < s.numLayers; ++layer) {
             for (int p = 0; p < int(names.size()); ++p) {
-                const std::size_t i = std::size_t(layer * 7 + p);
+                const std::size_t i = rankCell(layer, p);
                 if (i >= s.ranks.size() || (i < s.targeted.size() && !s.targeted[i])) continue;
                 const double mass = i < s.gateMass.size() ? s.gateMass[i] : double(s.ranks[i]);
                 out += QStringLiteral("%1,%2,%3,%4,%5\n")

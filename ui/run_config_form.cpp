@@ -9,6 +9,7 @@
 #include "preset_store.h"
 
 #include "l1ra/error.h"
+#include "l1ra/method.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -119,12 +120,14 @@ QString fieldLabel(const QString& key) {
     return name;
 }
 
-QString methodHelp(const QString& method) {
-    if (method == QLatin1String("l1ra"))
+QString methodHelp(l1ra::Method method) {
+    switch (method) {
+    case l1ra::Method::L1RA:
         return RunConfigForm::tr("Gated LoRA: an L1 penalty drives unneeded ranks' gates to zero; pruned ranks move to the adapters "
                                  "that still need them, under a fixed total budget.");
-    if (method == QLatin1String("lora")) return RunConfigForm::tr("Plain LoRA: every adapter keeps its rank, no gates. The baseline.");
-    if (method == QLatin1String("full")) return RunConfigForm::tr("Every weight of the model is trained; no adapters.");
+    case l1ra::Method::LoRA: return RunConfigForm::tr("Plain LoRA: every adapter keeps its rank, no gates. The baseline.");
+    case l1ra::Method::Full: return RunConfigForm::tr("Every weight of the model is trained; no adapters.");
+    }
     return {};
 }
 
@@ -500,17 +503,18 @@ void RunConfigForm::updateCommand() {
 }
 
 void RunConfigForm::updateSections() {
-    const QString method = parseJsonValue(fieldValueJson(QStringLiteral("method"))).toString();
-    // Plain LoRA has no gates; full fine-tuning has no adapters.
-    const bool adapters = method != QLatin1String("full");
-    const bool gates = method == QLatin1String("l1ra");
+    l1ra::Method method = l1ra::Method::LoRA;
+    const bool known = l1ra::parseMethod(parseJsonValue(fieldValueJson(QStringLiteral("method"))).toString().toStdString(), &method);
+    // Plain LoRA has no gates; full fine-tuning has no adapters. A misspelt method keeps the adapter section open.
+    const bool adapters = !known || l1ra::hasAdapters(method);
+    const bool gates = known && l1ra::hasGates(method);
     QGroupBox* adapter = sections_.value(QStringLiteral("adapter"));
     QGroupBox* l1ra = sections_.value(QStringLiteral("l1ra"));
     adapter->setEnabled(adapters);
     adapter->setTitle(adapters ? tr("Adapter") : tr("Adapter \u2014 not used by full fine-tuning"));
     l1ra->setEnabled(gates);
     l1ra->setTitle(gates ? tr("L1RA") : tr("L1RA \u2014 used by method l1ra only"));
-    methodHelp_->setText(methodHelp(method));
+    methodHelp_->setText(known ? methodHelp(method) : QString());
 }
 
 void RunConfigForm::setModelPath(const QString& path) { setFieldValueJson(QStringLiteral("model"), jsonString(path)); }

@@ -48,7 +48,7 @@ RunListing describeRun(const QString& dir) {
     try {
         const l1ra::RunConfig config = l1ra::loadRunConfig(configPath.toStdString());
         if (!config.name.empty()) r.name = QString::fromStdString(config.name);
-        r.method = QString::fromStdString(config.method);
+        r.method = QString::fromLatin1(l1ra::methodName(config.method));
         r.model = QString::fromStdString(config.model);
         r.totalSteps = config.trainSteps;
     } catch (const std::exception& e) {

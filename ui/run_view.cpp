@@ -72,7 +72,7 @@ RunView::RunView(QWidget* parent) : QWidget(parent) {
 
 QString RunView::describeRecord(const l1ra::RunRecord& r) {
     QStringList parts;
-    parts << QString::fromStdString(r.config.method).toUpper();
+    parts << QString::fromLatin1(l1ra::methodName(r.config.method)).toUpper();
     if (r.hasSummary) {
         parts << QString::fromStdString(l1ra::runStateName(r.summary.state));
         parts << tr("%1 / %2 steps").arg(r.summary.steps).arg(r.config.trainSteps);

@@ -1,7 +1,7 @@
 #include "test_support.h"
 
 #include "cli.h"
-#include "safetensors.h"
+#include "io/safetensors.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
 #pragma once
 // Shared helpers for the engine suites: fixture paths, scratch folders, in-process CLI runs.
 #include "l1ra/run_config.h"
-#include "model_config.h"
+#include "io/model_config.h"
 
 #include <QTemporaryDir>
 

@@ -1,8 +1,8 @@
 // Adapters: the forward formula, analytic gradients against finite differences, and reallocation keeping
 // the survivors' values and Adam moments bit for bit.
-#include "adapters.h"
+#include "train/adapters.h"
 #include "l1ra/training_events.h"
-#include "optimizer.h"
+#include "train/optimizer.h"
 
 #include <QtTest>
 

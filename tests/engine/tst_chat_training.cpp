@@ -2,20 +2,20 @@
 // special tokens and its chat template) trains on conversations rendered by the template, tokenized as transformers
 // tokenizes them (the whole rendering at once, no added BOS), with only the assistant turns and their <|eot_id|>
 // trained; it exports to peft and, prompted with the template, answers and stops at <|eot_id|>.
-#include "data_records.h"
+#include "text/data_records.h"
 #include "l1ra/adapter_export.h"
 #include "l1ra/error.h"
 #include "l1ra/language_model.h"
 #include "l1ra/runtime.h"
 #include "l1ra/text_tokenizer.h"
 #include "l1ra/training_session.h"
-#include "model_config.h"
-#include "model_folder.h"
-#include "prompt_format.h"
-#include "tensor_io.h"
+#include "io/model_config.h"
+#include "io/model_folder.h"
+#include "text/prompt_format.h"
+#include "io/tensor_io.h"
 #include "test_support.h"
 #include "text/chat_family.h"
-#include "token_dataset.h"
+#include "text/token_dataset.h"
 
 #include <QtTest>
 
@@ -175,7 +175,7 @@ private Q_SLOTS:
         c.model = model_;
         c.dataTrain = data_;
         c.dataValFraction = 0;
-        c.method = "lora";
+        c.method = l1ra::Method::LoRA;
         c.adapterRank = 8;
         c.adapterAlpha = 16;
         c.adapterDropout = 0;

@@ -177,7 +177,7 @@ private Q_SLOTS:
             for (const char* key : {"tokens_per_s", "median_step_s", "forward_s", "backward_s", "flops_per_step",
                                     "peak_gflops", "peak_memory_bytes", "trainable_parameters", "matmul_s"})
                 QVERIFY2(j[key].get<double>() > 0, key);
-            QCOMPARE(j["reallocation_s"].get<double>() > 0, method == "l1ra");
+            QCOMPARE(j["reallocation_s"].get<double>() > 0, method == std::string("l1ra"));
             // The matrix products' wall time is part of the step: a share, not more than the whole.
             QVERIFY(j["matmul_share"].get<double>() > 0 && j["matmul_share"].get<double>() <= 1.0);
         }

@@ -95,7 +95,7 @@ private Q_SLOTS:
         }
         QCOMPARE(steps, 4);
         QVERIFY(types.count("state") && types.count("eval") && types.count("checkpoint") && types.count("ranks"));
-        QCOMPARE(loadRunRecord(out).config.method, std::string("lora"));
+        QVERIFY(loadRunRecord(out).config.method == Method::LoRA);
     }
 
     void sigtermStopsCleanlyAndResumeFinishes() {

@@ -5,7 +5,7 @@
 #include "l1ra/run_record.h"
 #include "l1ra/sweep.h"
 #include "l1ra/training_session.h"
-#include "safetensors.h"
+#include "io/safetensors.h"
 #include "test_support.h"
 #include "training_test_support.h"
 

@@ -5,7 +5,7 @@
 #include "l1ra/distributed.h"
 #include "l1ra/error.h"
 #include "l1ra/run_record.h"
-#include "safetensors.h"
+#include "io/safetensors.h"
 #include "test_support.h"
 
 #include <QElapsedTimer>
@@ -294,8 +294,8 @@ private Q_SLOTS:
         QCOMPARE(record.summary.state, RunState::Stopped);
         bool lambda = false, budget = false;
         for (const ControlEvent& c : record.controls) {
-            lambda = lambda || (c.what == "lambda" && c.value == 0.125);
-            budget = budget || (c.what == "budget" && c.value == 60);
+            lambda = lambda || (c.kind == l1ra::ControlKind::Lambda && c.value == 0.125);
+            budget = budget || (c.kind == l1ra::ControlKind::Budget && c.value == 60);
         }
         QVERIFY(lambda);
         QVERIFY(budget);

@@ -1,10 +1,10 @@
 // Data files to training sequences: formats, loss masks, packing, splits, batches and the sample order.
-#include "data_records.h"
+#include "text/data_records.h"
 #include "l1ra/dataset_preview.h"
 #include "l1ra/error.h"
 #include "l1ra/prompt_template.h"
 #include "test_support.h"
-#include "token_dataset.h"
+#include "text/token_dataset.h"
 #include "l1ra/text_tokenizer.h"
 
 #include <QtTest>

@@ -1,7 +1,7 @@
 // Writes that fail (a full disk, simulated by a file-size limit; a run folder that cannot be created): the message
 // names the path and the bytes, the previous file or checkpoint stays byte for byte, no temporary is left, and a
 // run goes on past a failed checkpoint (a failed final checkpoint ends it, failed, saying so).
-#include "file_util.h"
+#include "io/file_util.h"
 #include "l1ra/adapter_export.h"
 #include "l1ra/error.h"
 #include "l1ra/run_record.h"

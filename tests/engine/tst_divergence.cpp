@@ -1,12 +1,12 @@
 // A step whose loss or gradient is not finite: the run stops (default) naming the step and the tensor, with the
 // last good checkpoint untouched; or, with train.on_divergence skip, the step makes no update, the learning rate
 // drops by train.divergence_lr_factor and training goes on.
-#include "checkpoint.h"
-#include "divergence.h"
+#include "train/checkpoint.h"
+#include "train/divergence.h"
 #include "l1ra/error.h"
 #include "l1ra/run_record.h"
 #include "l1ra/training_session.h"
-#include "safetensors.h"
+#include "io/safetensors.h"
 #include "test_support.h"
 #include "training_test_support.h"
 

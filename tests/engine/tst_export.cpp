@@ -1,15 +1,15 @@
 // Exports: the peft format with per-module ranks, merged HF folders, loading adapters back (ours and
 // peft's own), and folders that are replaced whole or not at all.
-#include "adapter_loading.h"
-#include "folder_swap.h"
+#include "train/adapter_loading.h"
+#include "io/folder_swap.h"
 #include "l1ra/adapter_export.h"
 #include "l1ra/error.h"
 #include "l1ra/language_model.h"
 #include "l1ra/run_record.h"
 #include "l1ra/training_session.h"
-#include "model_folder.h"
-#include "safetensors.h"
-#include "tensor_io.h"
+#include "io/model_folder.h"
+#include "io/safetensors.h"
+#include "io/tensor_io.h"
 #include "test_support.h"
 
 #include <QtTest>
@@ -311,7 +311,7 @@ private Q_SLOTS:
         RunConfig c;
         c.model = test::fixtureModel();
         c.dataTrain = test::dataPath("tiny-text.txt");
-        c.method = "full";
+        c.method = l1ra::Method::Full;
         c.trainSteps = 5;
         c.trainSeqLen = 64;
         c.trainLr = 1e-3;

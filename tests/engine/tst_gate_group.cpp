@@ -2,10 +2,10 @@
 // whatever the schedule of A and B, take no weight decay, and are shrunk after the Adam step; a reallocation
 // through Trainer (the allocator's own plan) keeps every surviving value and moment.
 #include "l1ra/run_config.h"
-#include "lr_schedule.h"
-#include "model_folder.h"
+#include "train/lr_schedule.h"
+#include "io/model_folder.h"
 #include "test_support.h"
-#include "trainer.h"
+#include "train/trainer.h"
 
 #include <QtTest>
 
@@ -33,7 +33,7 @@ TokenDataset randomData(int sequences, int length, uint64_t seed) {
 
 TrainerSettings gatedSettings() {
     TrainerSettings s;
-    s.method = "l1ra";
+    s.method = l1ra::Method::L1RA;
     s.adapter.rank = 4;
     s.adapter.alpha = 8;
     s.adapter.targets = projectionNames();

@@ -2,12 +2,12 @@
 // bit, dropout masks replayed, with a dense or quantised base, LoRA, L1RA and full fine-tuning); the forward pass
 // keeps far less; a whole run with it equals one without; an nf4 + checkpointed L1RA run that stops and resumes
 // equals an uninterrupted one; and a step that runs out of memory stops the run with a checkpoint and advice.
-#include "adapters.h"
-#include "cpu_memory_meter.h"
+#include "train/adapters.h"
+#include "model/cpu_memory_meter.h"
 #include "kernels/cross_entropy.h"
 #include "l1ra/training_session.h"
-#include "llama_model.h"
-#include "precision.h"
+#include "model/llama_model.h"
+#include "model/precision.h"
 #include "test_support.h"
 
 #include <QtTest>

@@ -22,10 +22,10 @@ using test::Recorder;
 
 namespace {
 
-std::vector<ControlEvent> controlsOf(const Recorder& rec, const std::string& what) {
+std::vector<ControlEvent> controlsOf(const Recorder& rec, ControlKind kind) {
     std::vector<ControlEvent> out;
     for (const auto& e : rec.controls)
-        if (e.what == what) out.push_back(e);
+        if (e.kind == kind) out.push_back(e);
     return out;
 }
 
@@ -75,7 +75,7 @@ private Q_SLOTS:
             if (second->after.targeted[i]) smallest = std::min(smallest, second->after.gateMin[i]);
         QVERIFY2(std::abs(smallest - 0.088) < 1e-4, qPrintable(QString::number(smallest)));
         QCOMPARE(second->after.threshold, after);
-        const auto lambdas = controlsOf(rec, "lambda");
+        const auto lambdas = controlsOf(rec, ControlKind::Lambda);
         QCOMPARE(lambdas.size(), std::size_t(1));
         QVERIFY2(lambdas[0].detail.find("prune threshold 0.090001") != std::string::npos, lambdas[0].detail.c_str());
     }
@@ -92,12 +92,12 @@ private Q_SLOTS:
                 if (e.step == 15) session.stop();
             };
             QVERIFY(session.run().state == RunState::Stopped);
-            const auto requests = controlsOf(rec, "budget_request");
+            const auto requests = controlsOf(rec, ControlKind::BudgetRequest);
             QCOMPARE(requests.size(), std::size_t(1));
             QCOMPARE(requests[0].step, int64_t(12));
             QCOMPARE(requests[0].value, 66.0);
             QCOMPARE(requests[0].detail, std::string("applies at the reallocation after step 20"));
-            QVERIFY(controlsOf(rec, "budget").empty());
+            QVERIFY(controlsOf(rec, ControlKind::Budget).empty());
         }
         const json state = json::parse(test::readFile(dir + "/checkpoints/step-00000015/state.json"));
         QCOMPARE(state.at("pending_budget").get<int>(), 66);
@@ -110,13 +110,13 @@ private Q_SLOTS:
         QVERIFY(applied);
         QCOMPARE(applied->budget, 66);
         QVERIFY(applied->budgetChanged);
-        const auto budgets = controlsOf(rec, "budget");
+        const auto budgets = controlsOf(rec, ControlKind::Budget);
         QCOMPARE(budgets.size(), std::size_t(1));
         QCOMPARE(budgets[0].step, int64_t(20));
         QCOMPARE(rec.steps.back().totalRank, 66);
         // The run folder's events hold the request and its application.
         const RunRecord record = loadRunRecord(dir);
-        QVERIFY(std::any_of(record.controls.begin(), record.controls.end(), [](const ControlEvent& e) { return e.what == "budget_request" && e.value == 66; }));
+        QVERIFY(std::any_of(record.controls.begin(), record.controls.end(), [](const ControlEvent& e) { return e.kind == l1ra::ControlKind::BudgetRequest && e.value == 66; }));
     }
 
     void reallocationsOnlyBetweenWarmupAndCooldown() {
@@ -135,7 +135,7 @@ private Q_SLOTS:
         QCOMPARE(steps, (std::vector<int64_t>{10, 15, 20, 25, 30}));
         // With no reallocation left the shrink stops (l1ra.cooldown_shrink off).
         for (const auto& s : rec.steps) QCOMPARE(s.lambda, s.step <= 30 ? 0.5 : 0.0);
-        const auto requests = controlsOf(rec, "budget_request");
+        const auto requests = controlsOf(rec, ControlKind::BudgetRequest);
         QCOMPARE(requests.size(), std::size_t(1));
         QVERIFY2(requests[0].detail.find("will not apply") != std::string::npos, requests[0].detail.c_str());
         QVERIFY(std::any_of(rec.logs.begin(), rec.logs.end(), [](const std::string& l) { return l.find("was not applied") != std::string::npos; }));
@@ -217,7 +217,7 @@ private Q_SLOTS:
 
     void loraFilesCarryNoThreshold() {
         RunConfig c = fixtureRun(12);
-        c.method = "lora";
+        c.method = l1ra::Method::LoRA;
         const std::string dir = newRunDir();
         TrainingSession(c, dir).run();
         for (const char* name : {"/metrics.jsonl", "/ranks.jsonl"})

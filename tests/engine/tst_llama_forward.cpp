@@ -2,9 +2,9 @@
 // (bf16, sharded, tied embeddings, sliding window, explicit head_dim) against their originals.
 #include "l1ra/language_model.h"
 #include "l1ra/runtime.h"
-#include "llama_model.h"
-#include "model_folder.h"
-#include "tensor_io.h"
+#include "model/llama_model.h"
+#include "io/model_folder.h"
+#include "io/tensor_io.h"
 #include "test_support.h"
 
 #include <QtTest>

@@ -1,6 +1,6 @@
 // MatmulMeter: the wall time `l1ra bench` reports as spent in matrix products. It must count each product once
 // (linear -> matmul -> mm nests), count backward products, and leave element-wise work out.
-#include "matmul_meter.h"
+#include "perf/matmul_meter.h"
 
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>

@@ -4,7 +4,7 @@
 #include "kernels/frozen_weight.h"
 #include "l1ra/benchmark.h"
 #include "l1ra/memory_plan.h"
-#include "memory_plan_model.h"
+#include "perf/memory_plan_model.h"
 #include "test_support.h"
 
 #include <QtTest>
@@ -75,13 +75,14 @@ private Q_SLOTS:
     // Each configuration's estimate within ±15 % of the peak the benchmark measures on the CPU.
     void estimatesMatchMeasuredPeaks() {
         struct Case {
-            const char* method;
+            Method method;
             const char* precision;
             const char* base;
             bool checkpointing;
         };
-        const Case cases[] = {{"l1ra", "bf16", "bf16", false}, {"l1ra", "bf16", "nf4", true}, {"lora", "bf16", "int8", false},
-                              {"l1ra", "bf16", "bf16", true},  {"l1ra", "f32", "nf4", false},  {"full", "f32", "bf16", false}};
+        const Case cases[] = {{Method::L1RA, "bf16", "bf16", false}, {Method::L1RA, "bf16", "nf4", true},
+                              {Method::LoRA, "bf16", "int8", false}, {Method::L1RA, "bf16", "bf16", true},
+                              {Method::L1RA, "f32", "nf4", false},   {Method::Full, "f32", "bf16", false}};
         for (const Case& k : cases) {
             MemoryPlanRequest r = benchShape();
             r.method = k.method;
@@ -92,7 +93,7 @@ private Q_SLOTS:
             const MemoryPlan plan = planMemory(r);
             QCOMPARE(measured.plannedPeakBytes, plan.peakBytes);
             const double ratio = double(plan.peakBytes) / double(measured.peakMemoryBytes);
-            qInfo("%s %s base %s%s: measured %.2f MiB, planned %.2f MiB (%.3f)", k.method, k.precision, k.base,
+            qInfo("%s %s base %s%s: measured %.2f MiB, planned %.2f MiB (%.3f)", methodName(k.method), k.precision, k.base,
                   k.checkpointing ? " checkpointed" : "", double(measured.peakMemoryBytes) / (1 << 20), double(plan.peakBytes) / (1 << 20), ratio);
             QVERIFY2(ratio >= 0.85 && ratio <= 1.15, k.base);
         }

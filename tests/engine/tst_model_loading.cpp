@@ -2,8 +2,8 @@
 #include "l1ra/error.h"
 #include "l1ra/language_model.h"
 #include "l1ra/model_info.h"
-#include "model_config.h"
-#include "safetensors.h"
+#include "io/model_config.h"
+#include "io/safetensors.h"
 #include "test_support.h"
 
 #include <QtTest>

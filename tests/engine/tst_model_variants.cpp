@@ -1,16 +1,16 @@
 // Model families beyond plain LLaMA: Qwen2 (q/k/v biases, tied embeddings) and LLaMA's attention_bias/mlp_bias,
 // checked against an independent double-precision forward pass (reference_forward.cpp), which is itself checked
 // against the transformers-made logits of the tiny-llama fixture. Then training, peft and merged export on Qwen2.
-#include "adapter_loading.h"
+#include "train/adapter_loading.h"
 #include "l1ra/adapter_export.h"
 #include "l1ra/error.h"
 #include "l1ra/language_model.h"
 #include "l1ra/runtime.h"
 #include "l1ra/training_session.h"
-#include "model_folder.h"
+#include "io/model_folder.h"
 #include "reference_forward.h"
-#include "safetensors.h"
-#include "tensor_io.h"
+#include "io/safetensors.h"
+#include "io/tensor_io.h"
 #include "test_support.h"
 
 #include <QtTest>

@@ -2,12 +2,12 @@
 // LibTorch reference, projections on a quantised weight equal to those on its dequantised copy (and never holding
 // that copy for the backward pass), and a quantised model's logits against the same model with the dequantised
 // weights in bf16.
-#include "cpu_memory_meter.h"
+#include "model/cpu_memory_meter.h"
 #include "kernels/adapted_projection.h"
 #include "kernels/frozen_linear.h"
 #include "kernels/frozen_weight.h"
-#include "llama_model.h"
-#include "model_folder.h"
+#include "model/llama_model.h"
+#include "io/model_folder.h"
 #include "test_support.h"
 
 #include <QtTest>

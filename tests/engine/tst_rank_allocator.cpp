@@ -1,6 +1,6 @@
 // The rank allocator on plain vectors: threshold, keep-one, round-robin order, exclude_pruned, no candidates,
 // budget raise and lower; the budget is conserved exactly.
-#include "rank_allocator.h"
+#include "train/rank_allocator.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
 // The run config: one schema for files, --set and the studio; unknown keys and bad values name the key.
 #include "l1ra/error.h"
 #include "l1ra/run_config.h"
-#include "lr_schedule.h"
+#include "train/lr_schedule.h"
 #include "test_support.h"
 
 #include <QtTest>
@@ -87,7 +87,7 @@ private Q_SLOTS:
         QVERIFY(shrinksAtStep(c, 320) && !shrinksAtStep(c, 321));
         c.l1raCooldownShrink = true;
         QVERIFY(shrinksAtStep(c, 400));
-        c.method = "lora";
+        c.method = l1ra::Method::LoRA;
         QVERIFY(!reallocatesAfterStep(c, 100));
         QCOMPARE(maxPrunedPerReallocation(c, 224), -1);
         c.l1raMaxMoveShare = 0.05;
@@ -106,7 +106,7 @@ private Q_SLOTS:
     void jsonRoundTrip() {
         RunConfig c;
         c.model = "/models/x";
-        c.method = "lora";
+        c.method = l1ra::Method::LoRA;
         c.adapterTargets = {"q_proj", "v_proj"};
         c.trainLr = 3e-4;
         c.seed = 12345678901ULL;
@@ -147,7 +147,7 @@ private Q_SLOTS:
         QCOMPARE(c.trainLr, 1e-3);
         QCOMPARE(c.trainSteps, 77);
         QVERIFY(!c.l1raReassign);
-        QCOMPARE(c.method, std::string("lora"));
+        QVERIFY(c.method == l1ra::Method::LoRA);
         QCOMPARE(c.adapterTargets, (std::vector<std::string>{"q_proj", "down_proj"}));
         QCOMPARE(c.name, std::string("my run = best"));
         applyRunConfigAssignment(c, "adapter.targets=all");
@@ -217,7 +217,7 @@ private Q_SLOTS:
         expectError([] { parseRunConfig(R"({"model": {"path": "/m", "dtype": "nf4"}})", "x.json"); }, "unknown key 'model.dtype'");
         RunConfig full = c;
         full.dataTrain = "/d.txt";
-        full.method = "full";
+        full.method = l1ra::Method::Full;
         expectError([&] { validateRunConfig(full); }, "'model.base_dtype' is 'nf4', but method 'full'");
         RunConfig set;
         setRunConfigValue(set, "model.base_dtype", "int8");

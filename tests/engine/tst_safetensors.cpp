@@ -1,6 +1,6 @@
 // safetensors: round trip, and every way a header can lie is refused with a message naming the file.
 #include "l1ra/error.h"
-#include "safetensors.h"
+#include "io/safetensors.h"
 #include "test_support.h"
 
 #include <QtTest>

@@ -155,7 +155,7 @@ private Q_SLOTS:
         QVERIFY(record.summary.stoppedEarly);
         QCOMPARE(record.summary.bestStep, int64_t(4));
         QVERIFY(std::any_of(record.controls.begin(), record.controls.end(),
-                            [](const ControlEvent& c) { return c.what == "early_stop" && c.step == 12; }));
+                            [](const ControlEvent& c) { return c.kind == l1ra::ControlKind::EarlyStop && c.step == 12; }));
         // The run's last word: a sample at the step it stopped, though samples.every is 0.
         QCOMPARE(sampleSteps(record.samples), (std::vector<int64_t>{12}));
         // The best checkpoint was announced as such, with its validation loss.

@@ -111,13 +111,13 @@ private Q_SLOTS:
         };
         QVERIFY(session.run().state == RunState::Finished);
         for (const auto& s : rec.steps) QCOMPARE(s.lambda, s.step <= 12 ? 0.01 : 0.9);
-        const auto lambdaControl = std::find_if(rec.controls.begin(), rec.controls.end(), [](auto& e) { return e.what == "lambda"; });
+        const auto lambdaControl = std::find_if(rec.controls.begin(), rec.controls.end(), [](auto& e) { return e.kind == l1ra::ControlKind::Lambda; });
         QVERIFY(lambdaControl != rec.controls.end());
         QCOMPARE(lambdaControl->step, int64_t(13));
         QCOMPARE(lambdaControl->value, 0.9);
         std::vector<ControlEvent> budgets;
         for (const auto& e : rec.controls)
-            if (e.what == "budget") budgets.push_back(e);
+            if (e.kind == l1ra::ControlKind::Budget) budgets.push_back(e);
         QCOMPARE(budgets.size(), std::size_t(2));
         QCOMPARE(budgets[0].step, int64_t(20));
         QCOMPARE(budgets[0].value, 66.0);
@@ -151,7 +151,7 @@ private Q_SLOTS:
             if (e.step == 3) session.setBudget(56);
         };
         QVERIFY(session.run().state == RunState::Finished);
-        const auto it = std::find_if(rec.controls.begin(), rec.controls.end(), [](auto& e) { return e.what == "budget"; });
+        const auto it = std::find_if(rec.controls.begin(), rec.controls.end(), [](auto& e) { return e.kind == l1ra::ControlKind::Budget; });
         QVERIFY(it != rec.controls.end());
         QCOMPARE(it->step, int64_t(10));
         QCOMPARE(it->detail, std::string("unchanged"));
@@ -189,7 +189,7 @@ private Q_SLOTS:
         QVERIFY(summary.state == RunState::Finished);
         QCOMPARE(rec.steps.size(), std::size_t(30));
         bool checkpointed = false;
-        for (const auto& e : rec.controls) checkpointed = checkpointed || (e.what == "checkpoint" && e.step == 5);
+        for (const auto& e : rec.controls) checkpointed = checkpointed || (e.kind == l1ra::ControlKind::Checkpoint && e.step == 5);
         QVERIFY(checkpointed);
         const std::vector<RunState> expected = {RunState::Preparing, RunState::Running, RunState::Paused, RunState::Running, RunState::Finished};
         QCOMPARE(rec.states, expected);
@@ -198,7 +198,7 @@ private Q_SLOTS:
     void loraKeepsRanksAndGatesFixed() {
         Recorder rec;
         RunConfig c = test::fixtureRunConfig(30);
-        c.method = "lora";
+        c.method = l1ra::Method::LoRA;
         const std::string dir = newRunDir();
         TrainingSession session(c, dir, &rec);
         QVERIFY(session.run().state == RunState::Finished);
@@ -214,7 +214,7 @@ private Q_SLOTS:
     void fullFineTuningTrainsEveryWeight() {
         Recorder rec;
         RunConfig c = test::fixtureRunConfig(30);
-        c.method = "full";
+        c.method = l1ra::Method::Full;
         c.trainLr = 3e-3;
         const std::string dir = newRunDir();
         TrainingSession session(c, dir, &rec);

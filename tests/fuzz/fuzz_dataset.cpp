@@ -2,7 +2,7 @@
 // jsonl, alpaca, chat, sharegpt); the rest is the file.
 #include "fuzz_support.h"
 #include "l1ra/error.h"
-#include "training_examples.h"
+#include "text/training_examples.h"
 
 #include <cstdlib>
 

@@ -1,7 +1,7 @@
 // Fuzz target: a model folder's config.json, parsed into a LlamaConfig.
 #include "fuzz_support.h"
 #include "l1ra/error.h"
-#include "model_config.h"
+#include "io/model_config.h"
 
 #include <cstdlib>
 

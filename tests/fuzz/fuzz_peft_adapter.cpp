@@ -1,6 +1,6 @@
 // Fuzz target: a peft LoRA adapter as the adapter reader sees it. The input is adapter_config.json, then a line
 // "#safetensors" and the bytes of adapter_model.safetensors.
-#include "adapter_files.h"
+#include "io/adapter_files.h"
 #include "fuzz_support.h"
 #include "l1ra/error.h"
 

@@ -1,7 +1,7 @@
 // Fuzz target: a safetensors file (8-byte header length, JSON header, data), read as a model shard is.
 #include "fuzz_support.h"
 #include "l1ra/error.h"
-#include "safetensors.h"
+#include "io/safetensors.h"
 
 #include <cstdlib>
 

@@ -3,7 +3,7 @@
 // Prints the median forward and forward+backward time of each. Not a ctest: run it on a quiet machine.
 //
 //   kernel_bench [--reps N] [--threads N] [--only NAME]
-#include "blas_threads.h"
+#include "model/blas_threads.h"
 #include "kernels/adapted_projection.h"
 #include "kernels/causal_attention.h"
 #include "kernels/cross_entropy.h"

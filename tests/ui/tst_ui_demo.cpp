@@ -78,8 +78,8 @@ void DemoTest::preparedFolderIsCompleteAndKept() {
         QVERIFY2(QFileInfo::exists(QString::fromStdString(path)), path.c_str());
     const l1ra::RunConfig l1ra = l1ra::loadRunConfig(demo_.runConfig);
     const l1ra::RunConfig lora = l1ra::loadRunConfig(demo_.loraConfig);
-    QCOMPARE(l1ra.method, std::string("l1ra"));
-    QCOMPARE(lora.method, std::string("lora"));
+    QVERIFY(l1ra.method == l1ra::Method::L1RA);
+    QVERIFY(lora.method == l1ra::Method::LoRA);
     QCOMPARE(lora.adapterRank, l1ra.adapterRank);   // the same rank budget
     QCOMPARE(lora.dataTrain, l1ra.dataTrain);
     QCOMPARE(l1ra.model, demo_.model);
@@ -105,7 +105,7 @@ void DemoTest::startOnTheDemoShowsReallocations() {
     l1ra::ui::LaunchOptions options;
     options.demoDir = QString::fromStdString(demo_.dir);
     QCOMPARE(l1ra::ui::applyLaunchOptions(w, options), QStringLiteral("demo"));
-    QCOMPARE(w.runConfigForm()->config().method, std::string("l1ra"));
+    QVERIFY(w.runConfigForm()->config().method == l1ra::Method::L1RA);
     QCOMPARE(w.runConfigForm()->config().model, demo_.model);
 
     QSignalSpy reallocations(w.controller(), &TrainingController::reallocationReceived);
@@ -143,7 +143,7 @@ void DemoTest::firstLaunchPreparesTheDemoInTheBackground() {
     QCOMPARE(l1ra::ui::applyLaunchOptions(w, options), QStringLiteral("demo-preparing"));
     const std::string model = QDir(options.demoDir).filePath(QStringLiteral("model")).toStdString();
     QTRY_COMPARE_WITH_TIMEOUT(w.runConfigForm()->config().model, model, 120000);
-    QCOMPARE(w.runConfigForm()->config().method, std::string("l1ra"));
+    QVERIFY(w.runConfigForm()->config().method == l1ra::Method::L1RA);
     QVERIFY(QFileInfo::exists(QDir(options.demoDir).filePath(QStringLiteral("data/task_train.jsonl"))));
 }
 

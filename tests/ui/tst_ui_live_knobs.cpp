@@ -58,7 +58,7 @@ void LiveKnobsTest::lambdaTypedThenAppliedByEngine() {
     QVERIFY2(status->text().startsWith(QStringLiteral("pending: \u03bb = 0.05")), qPrintable(status->text()));
     QVERIFY(status->font().italic());
 
-    knobs.markApplied(QStringLiteral("lambda"), 0.05, 130);
+    knobs.markApplied(l1ra::ControlKind::Lambda, 0.05, 130);
     QVERIFY(!knobs.isPending(QStringLiteral("lambda")));
     QCOMPARE(knobs.lambda(), 0.05);
     QCOMPARE(status->text(), QStringLiteral("\u03bb = 0.05 applied at step 130"));
@@ -77,7 +77,7 @@ void LiveKnobsTest::budgetAppliedWithButton() {
     QCOMPARE(budgets.at(0).at(0).toInt(), 200);
     QVERIFY(knobs.isPending(QStringLiteral("budget")));
     QVERIFY(knobs.statusText(QStringLiteral("budget")).contains(QStringLiteral("pending: budget = 200")));
-    knobs.markApplied(QStringLiteral("budget"), 200, 150);
+    knobs.markApplied(l1ra::ControlKind::Budget, 200, 150);
     QVERIFY(!knobs.isPending(QStringLiteral("budget")));
     QCOMPARE(knobs.budget(), 200);
     QCOMPARE(knobs.statusText(QStringLiteral("budget")), QStringLiteral("budget = 200 applied at step 150"));
@@ -101,10 +101,10 @@ void LiveKnobsTest::newerRequestStaysPending() {
     knobs.setCurrent(5e-3, 224);
     knobs.requestLambda(0.01);
     knobs.requestLambda(0.02);
-    knobs.markApplied(QStringLiteral("lambda"), 0.01, 10);   // the first one landed
+    knobs.markApplied(l1ra::ControlKind::Lambda, 0.01, 10);   // the first one landed
     QVERIFY(knobs.isPending(QStringLiteral("lambda")));
     QCOMPARE(knobs.lambda(), 0.01);
-    knobs.markApplied(QStringLiteral("lambda"), 0.02, 11);
+    knobs.markApplied(l1ra::ControlKind::Lambda, 0.02, 11);
     QVERIFY(!knobs.isPending(QStringLiteral("lambda")));
     // A new run's setCurrent forgets what was pending.
     knobs.requestBudget(100);

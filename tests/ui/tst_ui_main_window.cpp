@@ -3,7 +3,7 @@
 // through the window's prompt functions, the engine's exporters for real), opening an exported adapter, errors
 // shown without blocking, a divergent step marked on the curves, closing while training, the demo hook and the
 // persisted settings.
-#include "gradient_poison.h"
+#include "train/gradient_poison.h"
 #include "studio_test_support.h"
 
 #include "budget_panel.h"

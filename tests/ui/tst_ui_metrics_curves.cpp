@@ -71,15 +71,15 @@ void MetricsCurvesTest::markersFromLiveChanges() {
     QVERIFY(curves.markerLabel(2).isEmpty());
 
     l1ra::ControlEvent lambda;
-    lambda.what = "lambda";
+    lambda.kind = l1ra::ControlKind::Lambda;
     lambda.value = 0.05;
     QCOMPARE(MetricsCurves::markerLabelFor(lambda), QStringLiteral("\u03bb = 0.05"));
     l1ra::ControlEvent budget;
-    budget.what = "budget";
+    budget.kind = l1ra::ControlKind::Budget;
     budget.value = 200;
     QCOMPARE(MetricsCurves::markerLabelFor(budget), QStringLiteral("budget = 200"));
     l1ra::ControlEvent pause;
-    pause.what = "pause";
+    pause.kind = l1ra::ControlKind::Pause;
     QVERIFY(MetricsCurves::markerLabelFor(pause).isEmpty());
 }
 
@@ -92,14 +92,14 @@ void MetricsCurvesTest::recordReplacesEverything() {
     record.evals = {eval(40, 2.9), eval(80, 2.8), eval(120, 2.7)};
     l1ra::ControlEvent lambda;
     lambda.step = 30;
-    lambda.what = "lambda";
+    lambda.kind = l1ra::ControlKind::Lambda;
     lambda.value = 0.01;
     l1ra::ControlEvent pause;
     pause.step = 50;
-    pause.what = "pause";
+    pause.kind = l1ra::ControlKind::Pause;
     l1ra::ControlEvent budget;
     budget.step = 60;
-    budget.what = "budget";
+    budget.kind = l1ra::ControlKind::Budget;
     budget.value = 150;
     record.controls = {lambda, pause, budget};
     curves.setRecord(record);

@@ -58,7 +58,7 @@ void PresetsTest::quickDemoSetsItsKeysOnly() {
     base.dataTrain = "/data/train.jsonl";
     base.seed = 7;
     const l1ra::RunConfig c = PresetStore::apply(*store.find(QStringLiteral("Quick demo (CPU)")), base);
-    QCOMPARE(c.method, std::string("l1ra"));
+    QVERIFY(c.method == l1ra::Method::L1RA);
     QCOMPARE(c.adapterRank, 4);
     QCOMPARE(c.l1raLambda, 0.5);
     QCOMPARE(c.l1raEtaC, 0.1);
@@ -77,12 +77,12 @@ void PresetsTest::loraBaselineKeepsTheRest() {
     base.trainSteps = 999;
     base.l1raLambda = 0.25;
     const l1ra::RunConfig c = PresetStore::apply(*store.find(QStringLiteral("LoRA baseline")), base);
-    QCOMPARE(c.method, std::string("lora"));
+    QVERIFY(c.method == l1ra::Method::LoRA);
     QCOMPARE(c.adapterRank, 16);
     QCOMPARE(c.trainSteps, 999);
     QCOMPARE(c.l1raLambda, 0.25);
     const l1ra::RunConfig paper = PresetStore::apply(*store.find(QStringLiteral("Paper defaults (L1RA)")), c);
-    QCOMPARE(paper.method, std::string("l1ra"));
+    QVERIFY(paper.method == l1ra::Method::L1RA);
     QCOMPARE(paper.l1raLambda, 5e-3);
     QCOMPARE(paper.l1raEtaC, 2e-2);
 }
@@ -189,7 +189,7 @@ void PresetsTest::formPresetActions() {
     QCOMPARE(form.config().adapterRank, 16);
     form.applyPreset(QStringLiteral("Rank six"));
     QCOMPARE(form.config().adapterRank, 6);
-    QCOMPARE(form.config().method, std::string("l1ra"));
+    QVERIFY(form.config().method == l1ra::Method::L1RA);
     QVERIFY2(form.deletePreset(QStringLiteral("Rank six"), &error), qPrintable(error));
     QCOMPARE(combo->findText(QStringLiteral("Rank six")), -1);
 }

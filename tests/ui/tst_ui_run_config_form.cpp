@@ -261,7 +261,7 @@ void RunConfigFormTest::methodEnablesSections() {
     QVERIFY(!form.isSectionEnabled(QStringLiteral("adapter")));
     QVERIFY(form.isSectionEnabled(QStringLiteral("train")));
     l1ra::RunConfig config;
-    config.method = "l1ra";
+    config.method = l1ra::Method::L1RA;
     form.setConfig(config);
     QVERIFY(form.isSectionEnabled(QStringLiteral("l1ra")));
 }

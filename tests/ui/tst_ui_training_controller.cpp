@@ -105,7 +105,7 @@ void TrainingControllerTest::pauseResumeStop() {
     QVERIFY(summary.steps < 5000);
 
     QStringList controlNames;
-    for (const QList<QVariant>& args : controls) controlNames << QString::fromStdString(args.at(0).value<l1ra::ControlEvent>().what);
+    for (const QList<QVariant>& args : controls) controlNames << QLatin1String(l1ra::controlKindName(args.at(0).value<l1ra::ControlEvent>().kind));
     QCOMPARE(controlNames, (QStringList{QStringLiteral("pause"), QStringLiteral("resume"), QStringLiteral("stop")}));
 
     // The stop checkpointed: the run can be resumed.
@@ -195,16 +195,16 @@ void TrainingControllerTest::lambdaAndBudgetComeBackApplied() {
 
     QVERIFY(controller.setLambda(0.25));
     QVERIFY(controller.setBudget(50));   // the fixture starts with 2 layers x 7 adapters x rank 4 = 56
-    const auto applied = [&](const char* what) {
+    const auto applied = [&](l1ra::ControlKind kind) {
         for (const QList<QVariant>& args : controls)
-            if (args.at(0).value<l1ra::ControlEvent>().what == what) return true;
+            if (args.at(0).value<l1ra::ControlEvent>().kind == kind) return true;
         return false;
     };
-    QTRY_VERIFY_WITH_TIMEOUT(applied("lambda") && applied("budget"), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(applied(l1ra::ControlKind::Lambda) && applied(l1ra::ControlKind::Budget), kWaitMs);
     for (const QList<QVariant>& args : controls) {
         const auto c = args.at(0).value<l1ra::ControlEvent>();
-        if (c.what == "lambda") QCOMPARE(c.value, 0.25);
-        if (c.what == "budget") QCOMPARE(c.value, 50.0);
+        if (c.kind == l1ra::ControlKind::Lambda) QCOMPARE(c.value, 0.25);
+        if (c.kind == l1ra::ControlKind::Budget) QCOMPARE(c.value, 50.0);
     }
     // The reallocation that applied the budget reports it in its snapshot, and steps use the new λ.
     QTRY_VERIFY_WITH_TIMEOUT(snapshots.last().at(0).value<l1ra::RankSnapshot>().budget == 50, kWaitMs);

@@ -1,9 +1,12 @@
 #pragma once
 // Exports of a trained adapter: HF peft format (per-module ranks), a merged HF model folder, and llama.cpp's GGUF
 // files (a LoRA adapter, or the merged model with its tokenizer). docs/exports.md has the layouts.
+#include "l1ra/api.h"
+
 #include <cstdint>
 #include <string>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct ExportOptions {
@@ -31,3 +34,4 @@ void exportGgufLora(const std::string& runDir, const std::string& outFile, const
 std::string exportGgufModel(const std::string& runDir, const std::string& outFile, const ExportOptions& options = {});
 
 }  // namespace l1ra
+L1RA_API_END

@@ -2,18 +2,21 @@
 // `l1ra bench`: training throughput of a model of a given shape (random weights, random tokens), for LoRA,
 // L1RA or full fine-tuning, with the step split into its phases and the FLOP rate against this machine's
 // measured matrix-product peak. docs/performance.md holds the figures.
+#include "l1ra/api.h"
+#include "l1ra/method.h"
 #include "l1ra/distributed.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct BenchmarkOptions {
     int64_t vocab = 2048, dim = 256, layers = 4, heads = 8, kvHeads = 4, ffn = 688;
     int seq = 256, batch = 8, rank = 8;
-    std::string method = "l1ra";      // lora | l1ra | full
+    Method method = Method::L1RA;
     std::string precision = "auto";   // auto | f32 | bf16
     std::string device = "cpu";
     int steps = 20, warmup = 3;
@@ -86,3 +89,4 @@ std::string benchmarkResultToJson(const BenchmarkResult& r);
 std::string sideBySideResultToJson(const SideBySideResult& s);
 
 }  // namespace l1ra
+L1RA_API_END

@@ -1,11 +1,13 @@
 #pragma once
 // Rank churn of an L1RA run, from its reallocation events: how many ranks moved, how many of the ranks handed
 // out were pruned again soon ("ping-pong"), and how old ranks were when they were pruned.
+#include "l1ra/api.h"
 #include "l1ra/training_events.h"
 
 #include <cstdint>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct ChurnSummary {
@@ -31,3 +33,4 @@ int pingPongCount(const ReallocationEvent& event, int interval);
 ChurnSummary summarizeChurn(const std::vector<ReallocationEvent>& events, int interval, int64_t lastStep);
 
 }  // namespace l1ra
+L1RA_API_END

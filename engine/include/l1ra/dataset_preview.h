@@ -1,10 +1,13 @@
 #pragma once
 // A quick look at a training data file for the studio's setup page: detected format, record count, samples,
 // and with a model folder the prompt format and each sample's text exactly as it will be tokenized.
+#include "l1ra/api.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct DatasetSegment {
@@ -36,3 +39,4 @@ DatasetPreview previewDataset(const std::string& path, const std::string& format
                               const std::string& modelDir = "", const std::string& chatTemplate = "auto");
 
 }  // namespace l1ra
+L1RA_API_END

@@ -1,12 +1,14 @@
 #pragma once
 // The embedded demo: material from Debian packages, a tiny LLaMA base model that ships in resources/demo/model,
 // and the run configs that fine-tune it with L1RA (and LoRA for comparison). docs/demo.md.
+#include "l1ra/api.h"
 #include "l1ra/training_events.h"
 
 #include <cstdint>
 #include <functional>
 #include <string>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct DemoFolder {
@@ -26,6 +28,17 @@ std::string findShippedDemoModel();
 DemoFolder prepareDemo(const std::string& dir, const std::string& baseModel = "",
                        const std::function<void(const std::string&)>& progress = {});
 
+// What the demo's data holds, as `l1ra demo data` reports it.
+struct DemoDataSummary {
+    int64_t corpusTrainBytes = 0;
+    int64_t corpusValBytes = 0;
+    int64_t taskRecords = 0;   // quiz, acronym and definition records, train and validation
+};
+
+// Builds the demo's data alone into outDir (corpus and task files, NOTICE.md, manifest.json) from the Debian
+// packages; the same seed gives byte-identical files. Throws l1ra::Error naming a missing source.
+DemoDataSummary buildDemoDataFolder(const std::string& outDir, uint64_t seed = 1234);
+
 struct DemoPretrainOptions {
     int steps = 1000;
     int batchSize = 16;
@@ -44,3 +57,4 @@ void pretrainDemoModel(const std::string& dataDir, const std::string& outModelDi
                        TrainingEventSink* sink = nullptr);
 
 }  // namespace l1ra
+L1RA_API_END

@@ -2,9 +2,12 @@
 // Data-parallel training across processes (docs/distributed.md): each process trains on its share of every batch
 // and the gradients are summed through PyTorch's c10d (Gloo). Which process this is comes from torchrun's
 // environment variables, set by `l1ra train --nproc N` or by any launcher that sets them.
+#include "l1ra/api.h"
+
 #include <optional>
 #include <string>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct ProcessGroupSetup {
@@ -27,3 +30,4 @@ std::optional<ProcessGroupSetup> processGroupFromEnvironment();
 bool dataParallelAvailable();   // false when this build's LibTorch has no Gloo
 
 }  // namespace l1ra
+L1RA_API_END

@@ -1,9 +1,12 @@
 #pragma once
 // The one exception type the engine throws for bad input or impossible settings.
 // Messages name the problem and the file or key it came from; front ends show them as they are.
+#include "l1ra/api.h"
+
 #include <stdexcept>
 #include <string>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 class Error : public std::runtime_error {
@@ -12,3 +15,4 @@ public:
 };
 
 }  // namespace l1ra
+L1RA_API_END

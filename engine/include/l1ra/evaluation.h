@@ -1,8 +1,11 @@
 #pragma once
 // Validation loss and perplexity of a model (optionally with an adapter) on a data file: `l1ra eval`.
+#include "l1ra/api.h"
+
 #include <cstdint>
 #include <string>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct EvaluationOptions {
@@ -28,3 +31,4 @@ struct EvaluationResult {
 EvaluationResult evaluateModel(const std::string& modelDir, const std::string& dataFile, const EvaluationOptions& options = {});
 
 }  // namespace l1ra
+L1RA_API_END

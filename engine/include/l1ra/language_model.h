@@ -1,5 +1,6 @@
 #pragma once
 // A loaded model for inference: logits, generation, tokenisation. Used by the CLI and the studio's "Try it".
+#include "l1ra/api.h"
 #include "l1ra/model_info.h"
 #include "l1ra/prompt_template.h"
 #include "l1ra/text_tokenizer.h"
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct LoadOptions {
@@ -77,3 +79,4 @@ private:
 };
 
 }  // namespace l1ra
+L1RA_API_END

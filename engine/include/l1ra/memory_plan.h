@@ -4,12 +4,15 @@
 // with a verdict against the device's free memory and the cheapest change that makes the run fit.
 // The estimate counts tensor memory, what `l1ra bench` reports as peak_memory_bytes (CPU: counted by the
 // engine's allocator; CUDA: the caching allocator's peak); docs/engine.md ("Memory") says how it is derived.
+#include "l1ra/api.h"
+#include "l1ra/method.h"
 #include "l1ra/run_config.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 // Everything the estimate depends on: the model's shape and the run's settings, resolved.
@@ -17,7 +20,7 @@ struct MemoryPlanRequest {
     int64_t vocab = 0, dim = 0, layers = 0, heads = 0, kvHeads = 0, headDim = 0, ffn = 0;
     bool tiedEmbeddings = false;
     bool qkvBias = false, oBias = false, mlpBias = false;
-    std::string method = "l1ra";          // l1ra | lora | full
+    Method method = Method::L1RA;
     std::string baseDtype = "bf16";       // bf16 | int8 | nf4
     bool doubleQuant = true;
     bool gradientCheckpointing = false;
@@ -67,3 +70,4 @@ std::string memoryPlanText(const MemoryPlan& plan);
 std::string formatBytes(int64_t bytes);   // "1.23 GiB", "512.0 MiB"
 
 }  // namespace l1ra
+L1RA_API_END

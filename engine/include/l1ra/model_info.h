@@ -1,9 +1,12 @@
 #pragma once
 // What a model folder holds, read without loading the weights: shown by `l1ra info` and the studio's setup page.
+#include "l1ra/api.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct ModelInfo {
@@ -48,3 +51,4 @@ ModelInfo inspectModel(const std::string& dir, bool readTokenizer = true);
 std::string modelInfoToJson(const ModelInfo& info, int indent = 2);
 
 }  // namespace l1ra
+L1RA_API_END

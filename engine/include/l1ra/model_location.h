@@ -2,9 +2,12 @@
 // Where a model folder really is. Besides plain Hugging Face folders, the engine accepts an entry of the Hugging
 // Face hub cache as huggingface_hub leaves it (`models--org--name/{refs,snapshots,blobs}`), so a model that is
 // already downloaded can be named without digging out its snapshot hash.
+#include "l1ra/api.h"
+
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 // `models--org--name` -> its snapshots/<hash> named by refs/main, else its only or newest snapshot. Any other
@@ -27,3 +30,4 @@ struct CachedModel {
 std::vector<CachedModel> findCachedModels(const std::string& hubCache);
 
 }  // namespace l1ra
+L1RA_API_END

@@ -1,9 +1,12 @@
 #pragma once
 // The plain text templates the engine trains instruction and chat data with when a model has no chat template
 // (docs/data-formats.md, docs/chat-templates.md). LanguageModel::instructionPrompt formats with the model's own.
+#include "l1ra/api.h"
+
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct ChatMessage {
@@ -24,3 +27,4 @@ std::string chatRoleHeader(const std::string& role);   // "### User:\n"
 std::string trainedTemplateChoice(const std::string& dir);
 
 }  // namespace l1ra
+L1RA_API_END

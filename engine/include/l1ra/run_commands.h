@@ -2,8 +2,11 @@
 // Steering a run from another process (docs/distributed.md#steering-a-headless-run): a command is a small file
 // in the run folder's commands/ folder; the process that writes the run (rank 0 of a data-parallel run) reads
 // them at each step boundary, applies them as the studio's live controls, and deletes them.
+#include "l1ra/api.h"
+
 #include <string>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 enum class RunCommand { Lambda, Budget, Stop, Checkpoint };
@@ -13,3 +16,4 @@ enum class RunCommand { Lambda, Budget, Stop, Checkpoint };
 void sendRunCommand(const std::string& runDir, RunCommand command, double value = 0);
 
 }  // namespace l1ra
+L1RA_API_END

@@ -2,10 +2,14 @@
 // One run configuration for the studio and the CLI alike: a JSON object whose fields, defaults, ranges and help
 // texts are described once here (runConfigFields), so that parsing, `--set key=value`, the studio's form and
 // docs/run-config.md all agree.
+#include "l1ra/api.h"
+#include "l1ra/method.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 // The seven LLaMA projections, in the order every rank matrix uses (q, k, v, o, gate, up, down).
@@ -23,7 +27,7 @@ struct RunConfig {
     std::string dataTemplate = "auto"; // data.template: auto | llama3 | llama2 | mistral | chatml | plain
     double dataValFraction = 0.05;
 
-    std::string method = "l1ra";       // l1ra | lora | full
+    Method method = Method::L1RA;   // JSON: "l1ra" | "lora" | "full"
 
     int adapterRank = 8;               // r0
     double adapterAlpha = 16;
@@ -146,3 +150,4 @@ bool samplesAfterStep(const RunConfig& config, int64_t step);
 std::string trainCommandLine(const RunConfig& config, const std::string& outDir);
 
 }  // namespace l1ra
+L1RA_API_END

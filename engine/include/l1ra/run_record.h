@@ -12,6 +12,7 @@
 //   checkpoints/      step-NNNNNNNN/ folders (adapter, optimizer, scheduler, data position)
 //   best/             step-NNNNNNNN/: the checkpoint of the best validation loss (checkpoint.keep_best, eval.patience)
 //   summary.json      written when the run ends
+#include "l1ra/api.h"
 #include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
 #include "l1ra/training_session.h"
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct RunRecord {
@@ -54,3 +56,4 @@ std::string checkpointFailureToJson(int64_t step, const std::string& error);
 std::string runSummaryToJson(const RunSummary& s);
 
 }  // namespace l1ra
+L1RA_API_END

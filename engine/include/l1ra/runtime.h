@@ -1,7 +1,10 @@
 #pragma once
 // Process-wide compute settings: thread count and device choice.
+#include "l1ra/api.h"
+
 #include <string>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 // The machine's cores (or L1RA_THREADS when set): the default thread count.
@@ -17,3 +20,4 @@ std::string resolveDevice(const std::string& requested);
 std::string describeDevice(const std::string& device);
 
 }  // namespace l1ra
+L1RA_API_END

@@ -6,6 +6,7 @@
 //   sweep.json           the base config, the axes, the seeds and every run's folder name
 //   NAME-seedN/          one run folder each (NAME from the swept values, e.g. "lambda=0.03")
 //   sweep.md             the summary table, written when the sweep ends
+#include "l1ra/api.h"
 #include "l1ra/churn.h"
 #include "l1ra/run_config.h"
 
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct SweepAxis {
@@ -79,3 +81,4 @@ SweepRecord loadSweep(const std::string& dir);
 std::string sweepMarkdown(const SweepRecord& record);
 
 }  // namespace l1ra
+L1RA_API_END

@@ -2,12 +2,15 @@
 // A model's tokenizer, read from its folder without loading any weights: Hugging Face `tokenizer.json` (BPE,
 // byte-level like Llama 3 and Qwen2, or with byte fallback like Llama 2) or sentencepiece `tokenizer.model`.
 // Plain C++ (no torch, no Qt): the engine, the CLI and the studio share it. docs/tokenizers.md has the details.
+#include "l1ra/api.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 // Bytes [begin, end) of the encoded text that a token came from. Tokens the tokenizer adds itself (the
@@ -76,3 +79,4 @@ private:
 };
 
 }  // namespace l1ra
+L1RA_API_END

@@ -1,10 +1,14 @@
 #pragma once
 // What a training run reports, for any front end (the studio, the CLI's progress bar, --json output).
 // Every event is a plain value; sinks are called on the training thread and must not block for long.
+#include "l1ra/api.h"
+#include "l1ra/projections.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 enum class RunState { Idle, Preparing, Running, Paused, Stopping, Finished, Stopped, Failed };
@@ -35,7 +39,7 @@ struct EvalEvent {
     int64_t tokens = 0;
 };
 
-// The rank of every adapter, as a layers x projections matrix (projections in projectionNames() order).
+// The rank of every adapter, as a layers x projections matrix (projections in kProjectionNames order).
 // Untargeted projections hold rank 0 and targeted[...] false.
 struct RankSnapshot {
     int64_t step = 0;
@@ -43,18 +47,18 @@ struct RankSnapshot {
     int initialRank = 0;
     int budget = 0;
     double threshold = 0;              // L1RA: the prune threshold in force (0 otherwise)
-    std::vector<int> ranks;            // [layer * 7 + projection]
-    std::vector<bool> targeted;        // [layer * 7 + projection]
+    std::vector<int> ranks;            // [rankCell(layer, projection)]
+    std::vector<bool> targeted;        // [rankCell(layer, projection)]
     std::vector<double> gateMass;      // sum of gates
     std::vector<double> gateMin;       // smallest gate (0 when rank 0)
     std::vector<double> gateMean;
-    int rank(int layer, int projection) const { return ranks[std::size_t(layer * 7 + projection)]; }
+    int rank(int layer, int projection) const { return ranks[rankCell(layer, projection)]; }
     int total() const;
 };
 
 struct RankMove {
     int layer = 0;
-    int projection = 0;   // index into projectionNames()
+    int projection = 0;   // index into kProjectionNames
     int before = 0;
     int after = 0;
     int pruned = 0;       // ranks removed here
@@ -78,9 +82,26 @@ struct ReallocationEvent {
 };
 
 // A live command took effect (λ from this step on, a budget at this reallocation, pause, ...).
+// What a control event records. events.jsonl spells them as controlKindName() does.
+enum class ControlKind {
+    Lambda,          // a new λ took effect (value: λ)
+    Budget,          // a reallocation applied a requested budget (value: the budget)
+    BudgetRequest,   // a budget was asked for; it applies at the next reallocation (value: the budget)
+    Pause,
+    Resume,
+    Stop,
+    Checkpoint,      // a checkpoint asked for was written (value: its step)
+    EarlyStop,       // eval.patience ended the run (value: the step)
+};
+
+// "lambda", "budget", "budget_request", "pause", "resume", "stop", "checkpoint", "early_stop".
+const char* controlKindName(ControlKind kind);
+// The kind a name spells; false (and `kind` unchanged) for any other name.
+bool parseControlKind(const std::string& name, ControlKind* kind);
+
 struct ControlEvent {
     int64_t step = 0;
-    std::string what;    // "lambda", "budget", "budget_request", "pause", "resume", "stop", "checkpoint"
+    ControlKind kind = ControlKind::Lambda;
     double value = 0;
     std::string detail;
 };
@@ -133,3 +154,4 @@ public:
 };
 
 }  // namespace l1ra
+L1RA_API_END

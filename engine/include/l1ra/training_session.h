@@ -1,6 +1,7 @@
 #pragma once
 // A training run: built from a run config (or resumed from a run folder), run on a worker thread, steered
 // from any thread. Commands are queued and applied at the next step boundary; run() never blocks on them.
+#include "l1ra/api.h"
 #include "l1ra/distributed.h"
 #include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+L1RA_API_BEGIN
 namespace l1ra {
 
 struct RunSummary {
@@ -71,3 +73,4 @@ private:
 };
 
 }  // namespace l1ra
+L1RA_API_END

@@ -27,5 +27,5 @@ add_library(l1ra_chat_template STATIC
 target_include_directories(l1ra_chat_template PUBLIC ${CMAKE_CURRENT_LIST_DIR}/.. ${CMAKE_CURRENT_LIST_DIR}/../../include)
 target_link_libraries(l1ra_chat_template PUBLIC nlohmann_json::nlohmann_json)
 set_target_properties(l1ra_chat_template PROPERTIES POSITION_INDEPENDENT_CODE ON)
-target_link_libraries(l1ra_engine PRIVATE l1ra_chat_template)
-target_link_libraries(l1ra_engine_internal INTERFACE l1ra_chat_template)
+
+

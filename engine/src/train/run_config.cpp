@@ -1,0 +1,507 @@
+#include "l1ra/run_config.h"
+
+#include "io/file_util.h"
+#include "l1ra/error.h"
+#include "l1ra/projections.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <variant>
+
+namespace l1ra {
+
+using nlohmann::json;
+
+// JSON spells a method by its name.
+static void to_json(json& j, Method m) { j = methodName(m); }
+
+const std::vector<std::string>& projectionNames() {
+    static const std::vector<std::string> names(kProjectionNames.begin(), kProjectionNames.end());
+    return names;
+}
+
+namespace {
+
+template <class T>
+using Member = T RunConfig::*;
+using AnyMember = std::variant<Member<int>, Member<double>, Member<bool>, Member<std::string>,
+                               Member<std::vector<std::string>>, Member<uint64_t>, Member<Method>>;
+
+struct Binding {
+    RunConfigField field;
+    AnyMember member;
+};
+
+constexpr double kBig = 1e9;
+
+std::vector<Binding> makeBindings() {
+    using K = FieldKind;
+    auto f = [](std::string key, K kind, double min, double max, std::string help, bool log = false,
+                std::vector<std::string> choices = {}) {
+        RunConfigField r;
+        r.key = std::move(key);
+        r.kind = kind;
+        r.min = min;
+        r.max = max;
+        r.help = std::move(help);
+        r.logScale = log;
+        r.choices = std::move(choices);
+        return r;
+    };
+    const auto& projections = projectionNames();
+    std::vector<Binding> b = {
+        {f("model", K::Path, 0, 0, "Hugging Face model folder (config.json, safetensors, tokenizer.json or tokenizer.model)."), &RunConfig::model},
+        {f("model.base_dtype", K::Choice, 0, 0,
+           "Frozen base weights: bf16 keeps them unquantised in the compute dtype; int8 (per row) or nf4 (4-bit NormalFloat, "
+           "blocks of 64) quantises the projections at load, about 1/2 or 1/4 of bf16's memory.",
+           false, {"bf16", "int8", "nf4"}),
+         &RunConfig::modelBaseDtype},
+        {f("model.double_quant", K::Boolean, 0, 0, "nf4: quantise each block's absmax too (8-bit, a scale per 256 blocks)."),
+         &RunConfig::modelDoubleQuant},
+        {f("name", K::Text, 0, 0, "Optional label for this run in run lists."), &RunConfig::name},
+        {f("data.train", K::Path, 0, 0, "Training data: .txt, or JSONL with text, alpaca, chat or ShareGPT records."), &RunConfig::dataTrain},
+        {f("data.val", K::Path, 0, 0, "Validation data file; empty holds out data.val_fraction of the training data."), &RunConfig::dataVal},
+        {f("data.format", K::Choice, 0, 0, "Data format; auto detects it from the file.", false,
+           {"auto", "text", "jsonl", "alpaca", "chat", "sharegpt"}),
+         &RunConfig::dataFormat},
+        {f("data.template", K::Choice, 0, 0,
+           "How instructions and conversations become text: auto = the model's own chat template (the plain ### format "
+           "when it has none or it cannot be used), a family's template, or plain.", false,
+           {"auto", "llama3", "llama2", "mistral", "chatml", "plain"}),
+         &RunConfig::dataTemplate},
+
+        {f("data.val_fraction", K::Real, 0, 0.5, "Share of training records held out for validation when data.val is empty."),
+         &RunConfig::dataValFraction},
+        {f("method", K::Choice, 0, 0, "l1ra: gated LoRA with rank reallocation; lora: plain LoRA; full: every weight trained.", false,
+           {"l1ra", "lora", "full"}),
+         &RunConfig::method},
+        {f("adapter.rank", K::Integer, 1, 4096, "Initial rank r0 of every adapter."), &RunConfig::adapterRank},
+        {f("adapter.alpha", K::Real, 1e-6, 1e6, "LoRA alpha; the adapter scale is alpha / r0 and stays fixed."), &RunConfig::adapterAlpha},
+        {f("adapter.dropout", K::Real, 0, 0.95, "Dropout on the adapter input."), &RunConfig::adapterDropout},
+        {f("adapter.targets", K::TextList, 0, 0, "Projections that get adapters.", false, projections), &RunConfig::adapterTargets},
+        {f("l1ra.lambda", K::Real, 0, 100, "L1 strength: gates shrink by eta_c * lambda after each step.", true), &RunConfig::l1raLambda},
+        {f("l1ra.eta_c", K::Real, 0, 100, "Learning rate of the gates (constant, no weight decay).", true), &RunConfig::l1raEtaC},
+        {f("l1ra.update_interval", K::Integer, 0, kBig, "Steps between reallocations; 0 = l1ra.interval_share * train.steps."), &RunConfig::l1raUpdateInterval},
+        {f("l1ra.interval_share", K::Real, 1e-6, 1, "Share of train.steps between reallocations when l1ra.update_interval is 0 (the reference code: 0.1)."),
+         &RunConfig::l1raIntervalShare},
+        {f("l1ra.threshold", K::Real, -1, 1, "Gates below this are pruned; negative = derived from the lambda in force by l1ra.threshold_rule."),
+         &RunConfig::l1raThreshold},
+        {f("l1ra.threshold_rule", K::Choice, 0, 0, "Derived threshold: eta_c = eta_c * lambda + 1e-6 (a gate one more shrink would zero); lr = train.lr * lambda + 1e-6 (the reference code).",
+           false, {"eta_c", "lr"}),
+         &RunConfig::l1raThresholdRule},
+        {f("l1ra.reassign", K::Boolean, 0, 0, "Hand pruned ranks to other adapters (off = prune only)."), &RunConfig::l1raReassign},
+        {f("l1ra.exclude_pruned", K::Boolean, 0, 0, "Adapters that lost ranks in a round receive none in it."), &RunConfig::l1raExcludePruned},
+        {f("l1ra.budget", K::Integer, 0, kBig, "Total rank over all adapters; 0 = rank x number of adapters."), &RunConfig::l1raBudget},
+        {f("l1ra.warmup_share", K::Real, 0, 1, "No reallocation before this share of train.steps."), &RunConfig::l1raWarmupShare},
+        {f("l1ra.cooldown_share", K::Real, 0, 1, "No reallocation in this final share of train.steps (AdaLoRA's final phase)."), &RunConfig::l1raCooldownShare},
+        {f("l1ra.cooldown_shrink", K::Boolean, 0, 0, "Keep shrinking the gates in the cool-down (off: the L1 shrink stops with the last reallocation)."),
+         &RunConfig::l1raCooldownShrink},
+        {f("l1ra.max_move_share", K::Real, 0, 1, "At most this share of the budget is pruned (and handed out) per reallocation, the lowest gates first; 1 = no cap."),
+         &RunConfig::l1raMaxMoveShare},
+        {f("l1ra.new_rank_init", K::Choice, 0, 0, "A new rank's A row: fresh = N(0,1)/r0; donor = the direction of a rank pruned in the same round from an adapter reading the same input (fresh when none).",
+           false, {"fresh", "donor"}),
+         &RunConfig::l1raNewRankInit},
+        {f("l1ra.keep_strongest", K::Boolean, 0, 0, "An adapter whose gates are all under the threshold keeps its strongest rank (off: its last rank, as the reference code)."),
+         &RunConfig::l1raKeepStrongest},
+        {f("l1ra.dead_rank_receives", K::Boolean, 0, 0, "A rank-1 adapter whose only gate is under the threshold can still receive ranks (off: it counts as pruned, as the reference code)."),
+         &RunConfig::l1raDeadRankReceives},
+        {f("l1ra.order_by_survivors", K::Boolean, 0, 0, "Candidates are ordered by their smallest surviving gate (off: smallest gate before pruning, as the reference code)."),
+         &RunConfig::l1raOrderBySurvivors},
+        {f("l1ra.fallback_to_all", K::Boolean, 0, 0, "When every adapter lost ranks, all become candidates (off: the freed ranks are dropped, as the reference code)."),
+         &RunConfig::l1raFallbackToAll},
+        {f("l1ra.reset_optimizer", K::Boolean, 0, 0, "Reset every adapter's Adam moments and step count at each reallocation that moves ranks (the reference code)."),
+         &RunConfig::l1raResetOptimizer},
+        {f("train.steps", K::Integer, 1, kBig, "Optimizer steps."), &RunConfig::trainSteps},
+        {f("train.batch_size", K::Integer, 1, 65536, "Sequences per micro-batch."), &RunConfig::trainBatchSize},
+        {f("train.seq_len", K::Integer, 2, 1 << 20, "Tokens per sequence (longer records are cut)."), &RunConfig::trainSeqLen},
+        {f("train.grad_accum", K::Integer, 1, 65536, "Micro-batches per optimizer step."), &RunConfig::trainGradAccum},
+        {f("train.lr", K::Real, 0, 10, "Peak learning rate of A and B (cosine schedule).", true), &RunConfig::trainLr},
+        {f("train.weight_decay", K::Real, 0, 10, "AdamW weight decay on A and B."), &RunConfig::trainWeightDecay},
+        {f("train.beta1", K::Real, 0, 0.999999, "Adam beta1."), &RunConfig::trainBeta1},
+        {f("train.beta2", K::Real, 0, 0.999999999, "Adam beta2."), &RunConfig::trainBeta2},
+        {f("train.eps", K::Real, 1e-30, 1, "Adam epsilon.", true), &RunConfig::trainEps},
+        {f("train.warmup", K::Integer, 0, kBig, "Steps of linear warmup before the cosine decay."), &RunConfig::trainWarmup},
+        {f("train.min_lr_ratio", K::Real, 0, 1, "Final learning rate as a share of train.lr."), &RunConfig::trainMinLrRatio},
+        {f("train.max_grad_norm", K::Real, 0, 1e9, "Gradient clipping norm; 0 = no clipping."), &RunConfig::trainMaxGradNorm},
+        {f("train.precision", K::Choice, 0, 0, "auto: bf16 autocast where it is faster (CUDA, CPUs with bf16), else f32.", false,
+           {"auto", "f32", "bf16"}),
+         &RunConfig::trainPrecision},
+        {f("train.gradient_checkpointing", K::Boolean, 0, 0,
+           "Keep only each decoder layer's input and recompute its activations in the backward pass: far less memory, "
+           "about a third more compute."),
+         &RunConfig::trainGradientCheckpointing},
+        {f("train.on_divergence", K::Choice, 0, 0,
+           "A step whose loss or gradient is NaN or infinite: stop = end the run (the last good checkpoint stays); "
+           "skip = drop the step (no update) and lower the learning rate by train.divergence_lr_factor.", false,
+           {"stop", "skip"}),
+         &RunConfig::trainOnDivergence},
+        {f("train.divergence_lr_factor", K::Real, 1e-6, 1, "train.on_divergence skip: the learning rate is multiplied by this at each skipped step."),
+         &RunConfig::trainDivergenceLrFactor},
+        {f("train.divergence_max_skips", K::Integer, 1, 1000000, "train.on_divergence skip: the run stops after this many skipped steps in a row."),
+         &RunConfig::trainDivergenceMaxSkips},
+        {f("eval.every", K::Integer, 0, kBig, "Steps between validation passes; 0 = only at the end."), &RunConfig::evalEvery},
+        {f("eval.batches", K::Integer, 0, kBig, "Validation batches per pass; 0 = all."), &RunConfig::evalBatches},
+        {f("eval.patience", K::Integer, 0, 1000000,
+           "Early stopping: the run ends after this many evaluations in a row without a better validation loss, keeping "
+           "the best checkpoint; 0 = never."),
+         &RunConfig::evalPatience},
+        {f("eval.min_delta", K::Real, 0, 1e9, "Early stopping: a validation loss counts as better when it is lower than the best by more than this."),
+         &RunConfig::evalMinDelta},
+        {f("samples.prompts", K::Texts, 0, 0,
+           "Instructions the model answers with the adapter as it trains (formatted like the training data), shown in the "
+           "log and the Samples panel and kept in samples.jsonl."),
+         &RunConfig::samplesPrompts},
+        {f("samples.every", K::Integer, 0, kBig, "Steps between samples; 0 = only at the end."), &RunConfig::samplesEvery},
+        {f("samples.max_new_tokens", K::Integer, 1, 4096, "Longest answer per prompt, in tokens."), &RunConfig::samplesMaxNewTokens},
+        {f("samples.temperature", K::Real, 0, 10, "Sampling temperature; 0 = greedy (the same answer for the same weights)."),
+         &RunConfig::samplesTemperature},
+        {f("checkpoint.every", K::Integer, 0, kBig, "Steps between checkpoints; 0 = only on stop and at the end."), &RunConfig::checkpointEvery},
+        {f("checkpoint.keep", K::Integer, 1, 100000, "Newest checkpoints kept on disk."), &RunConfig::checkpointKeep},
+        {f("checkpoint.keep_best", K::Boolean, 0, 0,
+           "Also keep the checkpoint with the best validation loss (in best/, exported with --checkpoint best); always on "
+           "with eval.patience."),
+         &RunConfig::checkpointKeepBest},
+        {f("log.every", K::Integer, 1, kBig, "Steps between lines in metrics.jsonl."), &RunConfig::logEvery},
+        {f("logging.tensorboard", K::Boolean, 0, 0,
+           "Also write the metrics and the rank heatmap at each reallocation to a TensorBoard event file in the run folder "
+           "(events.out.tfevents.*)."),
+         &RunConfig::loggingTensorboard},
+        {f("seed", K::Integer, 0, 0, "Seed for initialisation, data order and dropout."), &RunConfig::seed},
+        {f("device", K::Text, 0, 0, "auto, cpu, cuda or cuda:N."), &RunConfig::device},
+        {f("threads", K::Integer, 0, 4096, "CPU threads; 0 = all cores."), &RunConfig::threads},
+    };
+    const RunConfig defaults;
+    for (auto& binding : b) {
+        std::visit([&](auto member) { binding.field.defaultJson = json(defaults.*member).dump(); }, binding.member);
+    }
+    return b;
+}
+
+const std::vector<Binding>& bindings() {
+    static const std::vector<Binding> b = makeBindings();
+    return b;
+}
+
+const Binding& binding(const std::string& key, const std::string& source) {
+    for (const auto& b : bindings())
+        if (b.field.key == key) return b;
+    throw Error(source + ": unknown key '" + key + "'");
+}
+
+std::string numberText(double x) {
+    std::ostringstream s;
+    s << x;
+    return s.str();
+}
+
+// Assigns a JSON value to a field, checking type and range; errors name the key and the source.
+void assign(RunConfig& c, const Binding& b, const json& v, const std::string& source) {
+    const RunConfigField& f = b.field;
+    auto bad = [&](const std::string& why) { return Error(source + ": '" + f.key + "' " + why); };
+    auto checkRange = [&](double x) {
+        if (std::isnan(x) || ((f.min != 0 || f.max != 0) && (x < f.min || x > f.max)))
+            throw bad("is " + numberText(x) + ", outside [" + numberText(f.min) + ", " + numberText(f.max) + "]");
+    };
+    std::visit(
+        [&](auto member) {
+            using T = std::decay_t<decltype(c.*member)>;
+            if constexpr (std::is_same_v<T, int>) {
+                if (!v.is_number_integer()) throw bad("must be an integer");
+                const auto x = v.get<int64_t>();
+                checkRange(double(x));
+                if (x < std::numeric_limits<int>::min() || x > std::numeric_limits<int>::max()) throw bad("is out of range");
+                c.*member = int(x);
+            } else if constexpr (std::is_same_v<T, uint64_t>) {
+                if (!v.is_number_unsigned()) throw bad("must be a non-negative integer");
+                c.*member = v.get<uint64_t>();
+            } else if constexpr (std::is_same_v<T, double>) {
+                if (!v.is_number()) throw bad("must be a number");
+                const double x = v.get<double>();
+                checkRange(x);
+                c.*member = x;
+            } else if constexpr (std::is_same_v<T, bool>) {
+                if (!v.is_boolean()) throw bad("must be true or false");
+                c.*member = v.get<bool>();
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                if (!v.is_string()) throw bad("must be a string");
+                const std::string s = v.get<std::string>();
+                if (f.kind == FieldKind::Choice) {
+                    bool ok = false;
+                    std::string list;
+                    for (const auto& choice : f.choices) {
+                        ok = ok || s == choice;
+                        list += (list.empty() ? "" : ", ") + choice;
+                    }
+                    if (!ok) throw bad("is '" + s + "', not one of " + list);
+                }
+                c.*member = s;
+            } else if constexpr (std::is_same_v<T, Method>) {
+                if (!v.is_string()) throw bad("must be a string");
+                if (!parseMethod(v.get<std::string>(), &(c.*member)))
+                    throw bad("is '" + v.get<std::string>() + "', not one of l1ra, lora, full");
+            } else {
+                if (!v.is_array()) throw bad("must be a list");
+                std::vector<std::string> items;
+                std::set<std::string> seen;
+                const bool texts = f.kind == FieldKind::Texts;
+                for (const auto& item : v) {
+                    if (!item.is_string()) throw bad(texts ? "must be a list of texts" : "must be a list of names");
+                    const std::string s = item.get<std::string>();
+                    if (texts) {
+                        if (s.find_first_not_of(" \t\r\n") == std::string::npos) throw bad("holds an empty text");
+                        items.push_back(s);
+                        continue;
+                    }
+                    bool ok = f.choices.empty();
+                    for (const auto& choice : f.choices) ok = ok || s == choice;
+                    if (!ok) throw bad("contains '" + s + "', not a LLaMA projection");
+                    if (!seen.insert(s).second) throw bad("names '" + s + "' twice");
+                    items.push_back(s);
+                }
+                c.*member = items;
+            }
+        },
+        b.member);
+}
+
+json valueOf(const RunConfig& c, const Binding& b) {
+    return std::visit([&](auto member) { return json(c.*member); }, b.member);
+}
+
+const std::set<std::string>& sections() {
+    static const std::set<std::string> s = {"data", "adapter", "l1ra", "train", "eval", "samples", "checkpoint", "log", "logging"};
+    return s;
+}
+
+std::string resolvePath(const std::string& path, const std::string& baseDir) {
+    if (path.empty() || baseDir.empty() || std::filesystem::path(path).is_absolute()) return path;
+    return (std::filesystem::path(baseDir) / path).lexically_normal().string();
+}
+
+RunConfig parseWithBase(const std::string& jsonText, const std::string& source, const std::string& baseDir) {
+    json j;
+    try {
+        j = json::parse(jsonText);
+    } catch (const std::exception& e) {
+        throw Error(source + ": not valid JSON: " + e.what());
+    }
+    if (!j.is_object()) throw Error(source + ": a run config must be a JSON object");
+    RunConfig c;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        if (sections().count(it.key()) && it.value().is_object()) {
+            for (auto inner = it.value().begin(); inner != it.value().end(); ++inner)
+                assign(c, binding(it.key() + "." + inner.key(), source), inner.value(), source);
+        } else if (it.key() == "model" && it.value().is_object()) {
+            // {"model": {"path": DIR, "base_dtype": ...}}: the folder under "path", the other keys as model.*.
+            for (auto inner = it.value().begin(); inner != it.value().end(); ++inner)
+                assign(c, binding(inner.key() == "path" ? "model" : "model." + inner.key(), source), inner.value(), source);
+        } else {
+            assign(c, binding(it.key(), source), it.value(), source);
+        }
+    }
+    for (std::string* p : {&c.model, &c.dataTrain, &c.dataVal}) *p = resolvePath(*p, baseDir);
+    return c;
+}
+
+}  // namespace
+
+const std::vector<RunConfigField>& runConfigFields() {
+    static const std::vector<RunConfigField> fields = [] {
+        std::vector<RunConfigField> out;
+        for (const auto& b : bindings()) out.push_back(b.field);
+        return out;
+    }();
+    return fields;
+}
+
+RunConfig parseRunConfig(const std::string& jsonText, const std::string& source) { return parseWithBase(jsonText, source, ""); }
+
+RunConfig loadRunConfig(const std::string& path) {
+    // Relative paths inside a config file are relative to the file's folder.
+    const std::string base = std::filesystem::absolute(path).parent_path().string();
+    return parseWithBase(readTextFile(path), path, base);
+}
+
+std::string runConfigToJson(const RunConfig& config, int indent) {
+    json j = json::object();
+    for (const auto& b : bindings()) {
+        const std::string& key = b.field.key;
+        const auto dot = key.find('.');
+        // A section that is also a key of its own (model) cannot be an object too: its keys stay flat.
+        if (dot == std::string::npos || !sections().count(key.substr(0, dot))) j[key] = valueOf(config, b);
+        else j[key.substr(0, dot)][key.substr(dot + 1)] = valueOf(config, b);
+    }
+    return j.dump(indent);
+}
+
+void setRunConfigValue(RunConfig& config, const std::string& key, const std::string& value) {
+    const std::string source = "--set " + key;
+    const Binding& b = binding(key, "--set");
+    json v;
+    switch (b.field.kind) {
+        case FieldKind::Text:
+        case FieldKind::Choice:
+        case FieldKind::Path:
+            v = value;   // plain text, no quotes needed
+            if (value.size() >= 2 && value.front() == '"' && value.back() == '"') v = json::parse(value, nullptr, false);
+            if (v.is_discarded()) v = value;
+            // A path given on the command line is relative to the current folder: store it absolute.
+            // Command-line bytes, unlike JSON files, are not checked for UTF-8 on the way in; JSON output needs it.
+            try {
+                (void)v.dump();
+            } catch (const json::type_error&) {
+                throw Error("--set " + key + ": the value is not valid UTF-8");
+            }
+            if (b.field.kind == FieldKind::Path && !v.get<std::string>().empty())
+                v = std::filesystem::absolute(v.get<std::string>()).lexically_normal().string();
+            break;
+        case FieldKind::Texts:
+            // A JSON list of texts, or one text (commas are part of a prompt, not separators).
+            if (!value.empty() && value.front() == '[') {
+                v = json::parse(value, nullptr, false);
+                if (v.is_discarded()) throw Error("--set " + key + ": '" + value + "' is not a JSON list");
+            } else {
+                v = value.empty() ? json::array() : json::array({value});
+                try {
+                    (void)v.dump();
+                } catch (const json::type_error&) {
+                    throw Error("--set " + key + ": the value is not valid UTF-8");
+                }
+            }
+            break;
+        case FieldKind::TextList:
+            if (!value.empty() && value.front() == '[') {
+                v = json::parse(value, nullptr, false);
+                if (v.is_discarded()) throw Error("--set " + key + ": '" + value + "' is not a JSON list");
+            } else {
+                v = json::array();
+                std::stringstream ss(value);
+                std::string item;
+                while (std::getline(ss, item, ',')) {
+                    if (item == "all") {
+                        for (const auto& p : projectionNames()) v.push_back(p);
+                    } else if (!item.empty()) {
+                        v.push_back(item);
+                    }
+                }
+            }
+            break;
+        default:
+            v = json::parse(value, nullptr, false);
+            if (v.is_discarded()) throw Error("--set " + key + ": '" + value + "' is not a valid value");
+    }
+    assign(config, b, v, "--set");
+}
+
+void applyRunConfigAssignment(RunConfig& config, const std::string& assignment) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) throw Error("--set expects key=value, got '" + assignment + "'");
+    setRunConfigValue(config, assignment.substr(0, eq), assignment.substr(eq + 1));
+}
+
+std::string runConfigValue(const RunConfig& config, const std::string& key) {
+    return valueOf(config, binding(key, "run config")).dump();
+}
+
+void validateRunConfig(const RunConfig& c) {
+    // Re-check every field's range (a struct filled in code may not have gone through the parser).
+    for (const auto& b : bindings()) {
+        RunConfig scratch;
+        assign(scratch, b, valueOf(c, b), "run config");
+    }
+    if (c.model.empty()) throw Error("run config: 'model' is empty: choose a model folder");
+    if (c.dataTrain.empty()) throw Error("run config: 'data.train' is empty: choose a training data file");
+    if (c.method != Method::Full && c.adapterTargets.empty()) throw Error("run config: 'adapter.targets' is empty: choose at least one projection");
+    if (c.dataVal.empty() && c.dataValFraction <= 0 && c.evalEvery > 0)
+        throw Error("run config: 'data.val_fraction' is 0 and no 'data.val' is given, but 'eval.every' asks for evaluation");
+    if (c.device != "auto" && c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
+        throw Error("run config: 'device' is '" + c.device + "', not one of auto, cpu, cuda, cuda:N");
+    if (c.evalPatience > 0 && c.evalEvery == 0)
+        throw Error("run config: 'eval.patience' is " + std::to_string(c.evalPatience) +
+                    ", but 'eval.every' is 0 (evaluation only at the end): early stopping needs evaluations during the run");
+    if (c.evalPatience > 0 && c.dataVal.empty() && c.dataValFraction <= 0)
+        throw Error("run config: 'eval.patience' asks for early stopping, but there is no validation data ('data.val' is empty and "
+                    "'data.val_fraction' is 0)");
+    if (c.checkpointKeepBest && c.dataVal.empty() && c.dataValFraction <= 0)
+        throw Error("run config: 'checkpoint.keep_best' needs validation data ('data.val' is empty and 'data.val_fraction' is 0)");
+    if (c.method == Method::Full && c.modelBaseDtype != "bf16")
+        throw Error("run config: 'model.base_dtype' is '" + c.modelBaseDtype +
+                    "', but method 'full' trains the base weights themselves: a quantised base needs adapters "
+                    "(method lora or l1ra), or base_dtype bf16");
+}
+
+int effectiveUpdateInterval(const RunConfig& c) {
+    if (c.l1raUpdateInterval > 0) return c.l1raUpdateInterval;
+    return std::max(1, int(std::lround(c.trainSteps * c.l1raIntervalShare)));
+}
+
+double effectiveThreshold(const RunConfig& c, double lambda) {
+    if (c.l1raThreshold >= 0) return c.l1raThreshold;
+    const double rate = c.l1raThresholdRule == "lr" ? c.trainLr : c.l1raEtaC;
+    return rate * lambda + 1e-6;
+}
+
+double effectiveThreshold(const RunConfig& c) { return effectiveThreshold(c, c.l1raLambda); }
+
+bool reallocatesAfterStep(const RunConfig& c, int64_t step) {
+    if (c.method != Method::L1RA || step <= 0 || step >= c.trainSteps || step % effectiveUpdateInterval(c) != 0) return false;
+    const int64_t first = std::llround(c.l1raWarmupShare * c.trainSteps);
+    const int64_t last = c.trainSteps - std::llround(c.l1raCooldownShare * c.trainSteps);
+    return step >= first && step <= last;
+}
+
+bool shrinksAtStep(const RunConfig& c, int64_t step) {
+    if (c.l1raCooldownShare <= 0 || c.l1raCooldownShrink) return true;
+    return step <= c.trainSteps - std::llround(c.l1raCooldownShare * c.trainSteps);
+}
+
+int64_t nextReallocationStep(const RunConfig& c, int64_t step) {
+    for (int64_t s = step + 1; s < c.trainSteps; ++s)
+        if (reallocatesAfterStep(c, s)) return s;
+    return 0;
+}
+
+int maxPrunedPerReallocation(const RunConfig& c, int budget) {
+    if (c.l1raMaxMoveShare >= 1) return -1;
+    return int(std::floor(c.l1raMaxMoveShare * budget));
+}
+
+bool keepsBestCheckpoint(const RunConfig& c) { return c.checkpointKeepBest || c.evalPatience > 0; }
+
+bool samplesAfterStep(const RunConfig& c, int64_t step) {
+    if (c.samplesPrompts.empty() || step <= 0) return false;
+    return step >= c.trainSteps || (c.samplesEvery > 0 && step % c.samplesEvery == 0);
+}
+
+static std::string shellQuote(const std::string& s) {
+    if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/:=+@") == std::string::npos)
+        return s;
+    std::string out = "'";
+    for (char ch : s) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return out + "'";
+}
+
+std::string trainCommandLine(const RunConfig& config, const std::string& outDir) {
+    std::string cmd = "l1ra train";
+    if (!outDir.empty()) cmd += " --out " + shellQuote(outDir);
+    const RunConfig defaults;
+    for (const auto& b : bindings()) {
+        const json v = valueOf(config, b);
+        if (v == valueOf(defaults, b)) continue;
+        std::string text;
+        if (v.is_string()) text = v.get<std::string>();
+        else if (b.field.kind == FieldKind::Texts) text = v.dump();   // --set takes the JSON list as it is
+        else if (v.is_array()) {
+            for (const auto& item : v) text += (text.empty() ? "" : ",") + item.get<std::string>();
+        } else text = v.dump();
+        cmd += " --set " + shellQuote(b.field.key + "=" + text);
+    }
+    return cmd;
+}
+
+}  // namespace l1ra

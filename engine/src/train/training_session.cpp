@@ -1,0 +1,796 @@
+#include "l1ra/training_session.h"
+
+#include "train/checkpoint.h"
+#include "model/cpu_memory_meter.h"
+#include "train/data_parallel.h"
+#include "text/data_records.h"
+#include "io/file_util.h"
+#include "l1ra/churn.h"
+#include "l1ra/error.h"
+#include "l1ra/memory_plan.h"
+#include "l1ra/model_location.h"
+#include "l1ra/run_record.h"
+#include "l1ra/runtime.h"
+#include "model/memory_usage.h"
+#include "io/model_folder.h"
+#include "model/precision.h"
+#include "text/prompt_format.h"
+#include "train/run_command_inbox.h"
+#include "log/run_files.h"
+#include "io/tensor_io.h"
+#include "l1ra/text_tokenizer.h"
+#include "train/trainer.h"
+#include "train/training_samples.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <sstream>
+
+namespace l1ra {
+
+struct TrainingSession::Impl {
+    RunConfig config;
+    std::string runDir;
+    TrainingEventSink* sink = nullptr;
+    bool resuming = false;
+    ProcessGroupSetup processes;         // one process unless data-parallel
+    std::shared_ptr<ProcessGroup> group;  // joined in prepare(); null for one process
+    // Rank 0 writes the run folder and checkpoints, samples and reports; the other processes only train.
+    bool writer() const { return processes.rank == 0; }
+
+    // Commands from other threads, read at step boundaries.
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool paused = false;
+    bool stopRequested = false;
+    bool checkpointRequested = false;
+    std::optional<double> pendingLambda;
+    std::optional<int> pendingBudget;
+
+    // Worker-thread state.
+    std::unique_ptr<Trainer> trainer;
+    std::unique_ptr<TrainingSamples> samples;   // null without samples.prompts
+    std::optional<RunFiles> files;
+    CheckpointState state;
+    std::string device;
+    int64_t trainStepsThisSession = 0;
+    double smoothedTokensPerSecond = 0;
+
+    RunSummary run();
+    bool prepare();   // false when a stop arrived before training started
+    bool stopAsked() {
+        std::lock_guard<std::mutex> lock(mutex);
+        return stopRequested;
+    }
+    void loop();
+    void emitState(RunState s, const std::string& detail = "") {
+        if (sink) sink->onState(s, detail);
+    }
+    void log(const std::string& text, LogEvent::Level level = LogEvent::Level::Info) {
+        if (sink) sink->onLog({level, text});
+    }
+    void control(ControlKind kind, double value, const std::string& detail = "") {
+        ControlEvent e{state.step, kind, value, detail};
+        files->appendEvent(controlEventToJson(e));
+        if (sink) sink->onControl(e);
+    }
+    // The prune threshold the next reallocation uses: it follows the λ in force.
+    double threshold() const { return trainer->gated() ? effectiveThreshold(config, state.lambda) : 0.0; }
+    void snapshot() {
+        if (!trainer->hasAdapters()) return;
+        RankSnapshot s = trainer->snapshot(state.step, state.budget);
+        s.threshold = threshold();
+        files->appendRanks(rankSnapshotToJson(s));
+        if (sink) sink->onSnapshot(s);
+    }
+    void checkpoint() {
+        if (!writer()) return;
+        CheckpointEvent e{state.step, saveCheckpoint(runDir, *trainer, state, config.checkpointKeep)};
+        if (sink) sink->onCheckpoint(e);
+    }
+    bool checkpointOrWarn();
+    void finalCheckpoint();
+    std::string lastGoodCheckpoint() const;
+    void evaluate() {
+        EvalEvent e = trainer->evaluate(state.step);
+        if (e.tokens == 0) return;
+        state.lastValLoss = e.loss;
+        if (state.bestValLoss == 0 || e.loss < state.bestValLoss) state.bestValLoss = e.loss;
+        files->appendMetrics(evalEventToJson(e));
+        if (sink) sink->onEval(e);
+        if (keepsBestCheckpoint(config)) trackBest(e);
+    }
+    void trackBest(const EvalEvent& e);
+    void writeSamples();
+    bool handleControls();   // false when the run should stop
+    bool agreeOnControls(bool goOn);
+    void takeCommandFiles();
+    void joinProcesses();
+    StepResult trainStep(double lambda);
+    void reportStep(const StepResult& r, double lambda, double seconds, double sessionSeconds);
+    void divergedStep(const StepResult& r);
+    [[noreturn]] void stopOutOfMemory(const std::string& what);
+    void takeBudgetRequest(int budget);
+    void reallocate();
+    std::string budgetTiming() const;
+};
+
+namespace {
+
+void checkNewRunFolder(const std::string& dir) {
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec) &&
+        (!std::filesystem::is_directory(dir, ec) || !std::filesystem::is_empty(dir, ec)))
+        throw Error("run folder " + dir + " already exists and is not empty (choose a new folder, or resume the run there)");
+}
+
+// ", weights 1.2 GiB (nf4), gradient checkpointing" for the model line of the log; nothing for the defaults.
+std::string describeMemorySettings(const RunConfig& c, const LlamaModel& model) {
+    std::string text;
+    if (c.modelBaseDtype != "bf16") {
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), ", weights %.2f GiB (%s)", double(model.weightBytes()) / double(1 << 30), c.modelBaseDtype.c_str());
+        text += buf;
+    }
+    if (c.trainGradientCheckpointing) text += ", gradient checkpointing";
+    return text;
+}
+
+std::string formatNumber(double x) {
+    std::ostringstream s;
+    s << x;
+    return s.str();
+}
+
+std::string formatCount(int64_t n) {
+    std::ostringstream s;
+    if (n >= 1000000) s << double(n) / 1e6 << " M";
+    else if (n >= 1000) s << double(n) / 1e3 << " k";
+    else s << n;
+    return s.str();
+}
+
+}  // namespace
+
+TrainingSession::TrainingSession(const RunConfig& config, const std::string& runDir, TrainingEventSink* sink,
+                                 const ProcessGroupSetup& processes)
+    : impl_(std::make_unique<Impl>()) {
+    validateRunConfig(config);
+    if (runDir.empty()) throw Error("no run folder given");
+    if (processes.rank == 0) checkNewRunFolder(runDir);   // the others may find it already made by rank 0
+    impl_->processes = processes;
+    impl_->config = config;
+    impl_->config.model = resolveModelFolder(config.model);   // the run records the snapshot it trained on
+    impl_->runDir = runDir;
+    impl_->sink = sink;
+}
+
+TrainingSession::TrainingSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+const std::vector<std::string>& TrainingSession::resumableSettingKeys() {
+    // How the run uses memory and compute, and what it does at a divergence from here on: none changes a step done.
+    static const std::vector<std::string> keys = {"model.base_dtype", "model.double_quant", "train.gradient_checkpointing", "device",
+                                                  "threads", "train.on_divergence", "train.divergence_lr_factor",
+                                                  "train.divergence_max_skips", "eval.patience", "eval.min_delta",
+                                                  "samples.prompts", "samples.every", "samples.max_new_tokens",
+                                                  "samples.temperature"};
+    return keys;
+}
+
+std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runDir, TrainingEventSink* sink,
+                                                         const std::vector<std::string>& settings, const ProcessGroupSetup& processes) {
+    const std::string configPath = runDir + "/config.json";
+    if (!fileExists(configPath)) throw Error(runDir + ": not a run folder (no config.json)");
+    if (newestCheckpoint(runDir).empty()) throw Error(runDir + ": the run has no checkpoint to resume from");
+    auto impl = std::make_unique<Impl>();
+    impl->config = parseRunConfig(readTextFile(configPath), configPath);
+    // A run from before data.template trained with the plain format: resuming must tokenize its data the same way.
+    impl->config.dataTemplate = trainedTemplateChoice(runDir);
+    for (const std::string& assignment : settings) {
+        const std::string key = assignment.substr(0, assignment.find('='));
+        const auto& allowed = resumableSettingKeys();
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+            std::string list;
+            for (const std::string& k : allowed) list += (list.empty() ? "" : ", ") + k;
+            throw Error("resume --set " + key + ": only " + list + " can change when a run resumes");
+        }
+        applyRunConfigAssignment(impl->config, assignment);
+    }
+    validateRunConfig(impl->config);
+    if (!settings.empty() && processes.rank == 0) writeTextFileAtomically(configPath, runConfigToJson(impl->config) + "\n");
+    impl->processes = processes;
+    impl->runDir = runDir;
+    impl->sink = sink;
+    impl->resuming = true;
+    return std::unique_ptr<TrainingSession>(new TrainingSession(std::move(impl)));
+}
+
+TrainingSession::~TrainingSession() = default;
+
+const RunConfig& TrainingSession::config() const { return impl_->config; }
+const std::string& TrainingSession::runDir() const { return impl_->runDir; }
+
+void TrainingSession::pause() {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->paused = true;
+}
+
+void TrainingSession::resume() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->paused = false;
+    }
+    impl_->wake.notify_all();
+}
+
+void TrainingSession::stop() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->stopRequested = true;
+    }
+    impl_->wake.notify_all();
+}
+
+void TrainingSession::checkpointNow() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->checkpointRequested = true;
+    }
+    impl_->wake.notify_all();
+}
+
+void TrainingSession::setLambda(double lambda) {
+    if (!(lambda >= 0) || lambda > 100) throw Error("lambda must be in [0, 100]");
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->pendingLambda = lambda;
+    }
+    impl_->wake.notify_all();
+}
+
+void TrainingSession::setBudget(int budget) {
+    if (budget < 1) throw Error("the rank budget must be positive");
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->pendingBudget = budget;
+    }
+    impl_->wake.notify_all();
+}
+
+RunSummary TrainingSession::run() { return impl_->run(); }
+
+bool TrainingSession::Impl::prepare() {
+    emitState(RunState::Preparing, resuming ? "resuming" : "loading");
+    // Processes on one machine share its cores.
+    setThreadCount(config.threads > 0 || processes.localWorldSize <= 1 ? config.threads
+                                                                       : std::max(1, defaultThreadCount() / processes.localWorldSize));
+    joinProcesses();
+    device = resolveDevice(config.device);
+    const torch::Device dev(device);
+    const torch::ScalarType precision = resolvePrecision(config.trainPrecision, dev);
+    if (dev.is_cpu()) applyCpuMemoryLimitFromEnvironment();
+
+    // Model: frozen weights in the compute dtype (or quantised); full fine-tuning keeps fp32 master weights.
+    ModelFolder folder(config.model);
+    std::vector<int64_t> stopIds = endOfSequenceIds(folder);   // for samples: as LanguageModel stops
+    const torch::ScalarType weightDtype = config.method != Method::Full && precision == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
+    const BaseWeightFormat base = baseWeightFormat(config.modelBaseDtype, config.modelDoubleQuant);
+    auto model = std::make_unique<LlamaModel>(folder, dev, weightDtype, base);
+    if (folder.tokenizerPath().empty()) throw Error(config.model + ": no tokenizer.json or tokenizer.model; training needs the model's tokenizer");
+    auto tokenizer = loadTokenizer(config.model);
+    log("model " + config.model + ": " + std::to_string(folder.config().numLayers) + " layers, " +
+        formatCount(model->parameterCount()) + " parameters, on " + describeDevice(device) + ", " +
+        (precision == torch::kBFloat16 ? "bf16 autocast" : "f32") + describeMemorySettings(config, *model));
+    log("tokenizer " + tokenizer->path() + " (" + tokenizer->kind() + ")");
+    if (stopAsked()) return false;   // loading a large model takes a while: a stop should not wait for the data too
+
+    // Data: tokenised once for the whole run.
+    std::string format;
+    std::vector<DataRecord> trainRecords, valRecords;
+    ResolvedPromptFormat prompts = resolvePromptFormat(config.model, config.dataTemplate, *tokenizer);
+    log("prompt format: " + prompts.format->description());
+    if (!prompts.warning.empty()) log(prompts.warning, LogEvent::Level::Warning);
+    auto records = readDataRecords(config.dataTrain, config.dataFormat, &format, prompts.format.get());
+    if (!config.dataVal.empty()) {
+        trainRecords = std::move(records);
+        // Detected on its own: a validation file need not share the training file's format, but it is worth saying.
+        std::string valFormat;
+        valRecords = readDataRecords(config.dataVal, config.dataFormat, &valFormat, prompts.format.get());
+        if (valFormat != format)
+            log("data.val " + config.dataVal + " is " + valFormat + " while data.train is " + format +
+                    ": the validation loss measures another kind of text than the one trained on",
+                LogEvent::Level::Warning);
+    } else {
+        splitRecords(std::move(records), config.dataValFraction, config.seed, &trainRecords, &valRecords);
+    }
+    TokenDataset train = tokenizeRecords(trainRecords, *tokenizer, config.trainSeqLen);
+    TokenDataset val = tokenizeRecords(valRecords, *tokenizer, config.trainSeqLen);
+    log("data " + config.dataTrain + " (" + format + "): " + std::to_string(train.sequences.size()) + " training sequences (" +
+        formatCount(train.trainedTokens) + " trained tokens), " + std::to_string(val.sequences.size()) + " validation sequences" +
+        (train.skippedRecords ? ", " + std::to_string(train.skippedRecords) + " records skipped (nothing left to train after cutting to train.seq_len)" : ""));
+    if (train.sequences.empty())
+        throw Error(config.dataTrain + ": no usable training sequences" +
+                    (train.skippedRecords ? " (every record was skipped: nothing left to train after cutting to train.seq_len " +
+                                                std::to_string(config.trainSeqLen) + ")"
+                                          : ""));
+    if (val.sequences.empty() && keepsBestCheckpoint(config))
+        throw Error((config.dataVal.empty() ? config.dataTrain + " (the held-out data.val_fraction)" : config.dataVal) +
+                    ": no usable validation sequences, but " +
+                    (config.evalPatience > 0 ? "'eval.patience' asks for early stopping" : "'checkpoint.keep_best' asks for the best checkpoint"));
+    if (val.sequences.empty() && (!config.dataVal.empty() || config.dataValFraction > 0))
+        log((config.dataVal.empty() ? config.dataTrain + " (the held-out data.val_fraction)" : config.dataVal) +
+                ": no usable validation sequences; the run will not be evaluated",
+            LogEvent::Level::Warning);
+
+    TrainerSettings s;
+    s.method = config.method;
+    s.adapter.rank = config.adapterRank;
+    s.adapter.alpha = config.adapterAlpha;
+    s.adapter.dropout = config.adapterDropout;
+    s.adapter.targets = config.adapterTargets;
+    s.steps = config.trainSteps;
+    s.batchSize = config.trainBatchSize;
+    s.gradAccum = config.trainGradAccum;
+    s.lr = config.trainLr;
+    s.weightDecay = config.trainWeightDecay;
+    s.beta1 = config.trainBeta1;
+    s.beta2 = config.trainBeta2;
+    s.eps = config.trainEps;
+    s.warmup = config.trainWarmup;
+    s.minLrRatio = config.trainMinLrRatio;
+    s.maxGradNorm = config.trainMaxGradNorm;
+    s.etaC = config.l1raEtaC;
+    s.allocator.reassign = config.l1raReassign;
+    s.allocator.excludePruned = config.l1raExcludePruned;
+    s.allocator.keepStrongest = config.l1raKeepStrongest;
+    s.allocator.deadSingleRankReceives = config.l1raDeadRankReceives;
+    s.allocator.orderBySurvivors = config.l1raOrderBySurvivors;
+    s.allocator.fallBackToAll = config.l1raFallbackToAll;
+    s.newRankInit = config.l1raNewRankInit == "donor" ? AdapterSet::NewRankInit::Donor : AdapterSet::NewRankInit::Fresh;
+    s.resetOptimizer = config.l1raResetOptimizer;
+    s.evalBatches = config.evalBatches;
+    s.seed = config.seed;
+    s.autocast = precision;
+    s.padId = tokenizer->eosId() >= 0 ? tokenizer->eosId() : 0;
+    s.gradientCheckpointing = config.trainGradientCheckpointing;
+    if (stopAsked()) return false;
+    trainer = std::make_unique<Trainer>(std::move(model), s, std::move(train), std::move(val));
+    trainer->setProcessGroup(group);
+    if (!config.samplesPrompts.empty() && writer()) {
+        auto addStop = [&](int64_t id) {
+            if (id >= 0 && std::find(stopIds.begin(), stopIds.end(), id) == stopIds.end()) stopIds.push_back(id);
+        };
+        addStop(tokenizer->eosId());
+        for (const std::string& token : prompts.format->endOfTurnTokens()) addStop(tokenizer->tokenId(token));
+        samples = std::make_unique<TrainingSamples>(config, tokenizer, std::shared_ptr<const PromptFormat>(prompts.format.release()),
+                                                    stopIds);
+    }
+
+    if (resuming) {
+        const std::string ckpt = newestCheckpoint(runDir);
+        state = loadCheckpoint(ckpt, *trainer);
+        trainer->setLearningRateScale(state.lrScale);
+        if (state.step >= config.trainSteps)
+            throw Error(runDir + ": the run already finished its " + std::to_string(config.trainSteps) + " steps");
+        if (state.stoppedEarly && config.evalPatience > 0 && state.evalsSinceBest >= config.evalPatience)
+            throw Error(runDir + ": the run stopped early at step " + std::to_string(state.step) + " (no better validation loss in " +
+                        std::to_string(state.evalsSinceBest) + " evaluations; eval.patience " + std::to_string(config.evalPatience) +
+                        "); to train on, resume with --set eval.patience=0 or a larger patience");
+        state.stoppedEarly = false;
+        if (writer()) {
+            files.emplace(RunFiles::reopen(runDir, state.step));
+            removeBestCheckpointsAfter(runDir, state.step);
+        } else {
+            files.emplace(RunFiles::none());
+        }
+        log("resumed from " + ckpt + " at step " + std::to_string(state.step));
+        if (state.pendingBudget > 0)
+            log("a budget of " + std::to_string(state.pendingBudget) + " requested before the stop " + budgetTiming());
+    } else {
+        state.lambda = config.l1raLambda;
+        state.budget = config.l1raBudget > 0 ? config.l1raBudget : trainer->initialBudget();
+        if (trainer->gated() && state.budget < int(trainer->adapters().adapters().size()))
+            throw Error("run config: 'l1ra.budget' (" + std::to_string(state.budget) + ") is below the number of adapters (" +
+                        std::to_string(trainer->adapters().adapters().size()) + "): every adapter keeps at least one rank");
+        if (!trainer->gated()) state.budget = trainer->initialBudget();
+        files.emplace(writer() ? RunFiles::create(runDir, config) : RunFiles::none());
+        snapshot();
+    }
+    if (group) {
+        checkSameModel(*group, trainer->trainables(), trainer->adapterRanks(), "at the start (a resumed run needs its run folder shared)");
+        log("data-parallel over " + std::to_string(group->size()) + " processes: " + std::to_string(group->size() * config.trainBatchSize * config.trainGradAccum) +
+            " sequences per step (" + std::to_string(group->size()) + " x train.batch_size " + std::to_string(config.trainBatchSize) +
+            (config.trainGradAccum > 1 ? " x train.grad_accum " + std::to_string(config.trainGradAccum) : "") + ")");
+    }
+    log(std::to_string(trainer->trainableParameterCount()) + " trainable parameters (" + methodName(config.method) + ")");
+    return true;
+}
+
+// Data-parallel: waits for every process of the run (the rendezvous) before anything loads.
+void TrainingSession::Impl::joinProcesses() {
+    if (!processes.distributed()) return;
+    log("data-parallel: rank " + std::to_string(processes.rank) + " of " + std::to_string(processes.worldSize) + ", joining at " +
+        processes.masterAddress + ":" + std::to_string(processes.masterPort));
+    group = std::make_shared<ProcessGroup>(processes);
+}
+
+// Data-parallel, at each step boundary: rank 0's λ and pending budget become everyone's, and a stop asked of any
+// process (a Ctrl-C reaches them all) stops all of them at the same step.
+bool TrainingSession::Impl::agreeOnControls(bool goOn) {
+    std::vector<torch::Tensor> v{torch::tensor({goOn ? 0.0 : 1.0, writer() ? state.lambda : 0.0,
+                                                writer() ? double(state.pendingBudget) : 0.0},
+                                               torch::kFloat64)};
+    group->sum(v);
+    const auto* agreed = v[0].data_ptr<double>();
+    state.lambda = agreed[1];
+    state.pendingBudget = int(agreed[2]);
+    return agreed[0] == 0.0;
+}
+
+// Commands another process left in runDir/commands/ (`l1ra control`) join the live controls' queue.
+void TrainingSession::Impl::takeCommandFiles() {
+    for (const InboxCommand& c : takeRunCommands(runDir)) {
+        std::string error = c.error;
+        if (error.empty() && c.command == RunCommand::Lambda && !(c.value >= 0 && c.value <= 100)) error = c.file + ": lambda must be in [0, 100]";
+        if (error.empty() && c.command == RunCommand::Budget && !(c.value >= 1 && c.value <= 1e9)) error = c.file + ": the rank budget must be 1 or more";
+        if (!error.empty()) {
+            log("command ignored: " + error, LogEvent::Level::Warning);
+            continue;
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        switch (c.command) {
+        case RunCommand::Lambda: pendingLambda = c.value; break;
+        case RunCommand::Budget: pendingBudget = int(c.value); break;
+        case RunCommand::Stop: stopRequested = true; break;
+        case RunCommand::Checkpoint: checkpointRequested = true; break;
+        }
+    }
+}
+
+bool TrainingSession::Impl::handleControls() {
+    bool pausedHere = false;
+    std::unique_lock<std::mutex> lock(mutex);
+    while (true) {
+        if (pendingLambda) {
+            state.lambda = *pendingLambda;
+            pendingLambda.reset();
+            lock.unlock();
+            std::string detail = "applies from this step";
+            if (trainer->gated()) detail += "; prune threshold " + formatNumber(threshold()) + " from the next reallocation";
+            ControlEvent e{state.step + 1, ControlKind::Lambda, state.lambda, detail};
+            files->appendEvent(controlEventToJson(e));
+            if (sink) sink->onControl(e);
+            lock.lock();
+        }
+        if (pendingBudget) {
+            const int budget = *pendingBudget;
+            pendingBudget.reset();
+            lock.unlock();
+            takeBudgetRequest(budget);
+            lock.lock();
+        }
+        if (checkpointRequested) {
+            checkpointRequested = false;
+            lock.unlock();
+            if (checkpointOrWarn()) control(ControlKind::Checkpoint, double(state.step));
+            lock.lock();
+        }
+        if (stopRequested) return false;
+        if (!paused) break;
+        if (!pausedHere) {
+            pausedHere = true;
+            lock.unlock();
+            control(ControlKind::Pause, 0);
+            emitState(RunState::Paused);
+            lock.lock();
+        }
+        // While paused, a checkpoint or a new λ is still handled at once.
+        wake.wait(lock, [&] {
+            return !paused || stopRequested || checkpointRequested || pendingLambda.has_value() || pendingBudget.has_value();
+        });
+    }
+    if (pausedHere) {
+        lock.unlock();
+        control(ControlKind::Resume, 0);
+        emitState(RunState::Running);
+    }
+    return true;
+}
+
+namespace {
+
+bool outOfMemory(const c10::Error& e) {
+    if (dynamic_cast<const c10::OutOfMemoryError*>(&e)) return true;
+    const std::string what = e.what();
+    return what.find("out of memory") != std::string::npos || what.find("not enough memory") != std::string::npos;
+}
+
+}  // namespace
+
+StepResult TrainingSession::Impl::trainStep(double lambda) {
+    try {
+        return trainer->step(int(state.step), lambda);
+    } catch (const c10::Error& e) {
+        if (!outOfMemory(e)) throw;
+        stopOutOfMemory(e.what_without_backtrace());
+    }
+}
+
+// A step ran out of memory: the run stops with a checkpoint of the last completed step (the failed step's partial
+// gradients dropped) and a message with the memory plan's advice; the process stays usable.
+void TrainingSession::Impl::stopOutOfMemory(const std::string& what) {
+    for (TrainableTensor* p : trainer->trainables())
+        if (p->value.grad().defined()) p->value.mutable_grad() = torch::Tensor();
+    releaseCachedMemory(device);
+    std::string saved = "no checkpoint was written (the optimizer had begun to update the parameters)";
+    if (!trainer->interruptedInUpdate()) {
+        checkpoint();
+        saved = "a checkpoint of step " + std::to_string(state.step) + " was saved";
+    }
+    std::string advice;
+    try {
+        const MemoryPlan plan = planRunMemory(config);
+        advice = plan.advice.empty() ? "the memory plan expected " + formatBytes(plan.peakBytes) + " here" : plan.advice;
+    } catch (const std::exception&) {
+    }
+    const std::string firstLine = what.substr(0, what.find('\n'));
+    throw Error("out of memory in step " + std::to_string(state.step + 1) + " on " + device + " (" + firstLine + "); " + saved +
+                (advice.empty() ? "" : "; " + advice) + ". Change the settings and continue with `l1ra resume --run " + runDir +
+                " --set KEY=VALUE`");
+}
+
+void TrainingSession::Impl::loop() {
+    const int total = config.trainSteps;
+    double sessionSeconds = 0;
+    while (state.step < total) {
+        if (writer()) takeCommandFiles();
+        bool goOn = handleControls();
+        if (group) goOn = agreeOnControls(goOn);
+        if (!goOn) break;
+        const double t0 = monotonicSeconds();
+        // In the cool-down (no reallocation left) the shrink stops unless l1ra.cooldown_shrink keeps it.
+        const double lambda = shrinksAtStep(config, state.step + 1) ? state.lambda : 0.0;
+        const StepResult r = trainStep(lambda);
+        if (!r.nonFinite.empty()) divergedStep(r);   // throws when the run stops
+        state.step += 1;
+        const double seconds = monotonicSeconds() - t0;
+        sessionSeconds += seconds;
+        state.elapsedSeconds += seconds;
+        ++trainStepsThisSession;
+        if (r.nonFinite.empty()) reportStep(r, lambda, seconds, sessionSeconds);
+
+        if (trainer->gated() && reallocatesAfterStep(config, state.step)) reallocate();
+        if (config.evalEvery > 0 && state.step % config.evalEvery == 0 && state.step < total) evaluate();
+        // Samples at their interval, and at an early stop (the run's last word); the end of the run samples in run().
+        if (samples && ((samplesAfterStep(config, state.step) && state.step < total) || state.stoppedEarly)) writeSamples();
+        if (state.stoppedEarly) break;
+        if (config.checkpointEvery > 0 && state.step % config.checkpointEvery == 0 && state.step < total) checkpointOrWarn();
+    }
+}
+
+void TrainingSession::Impl::reportStep(const StepResult& r, double lambda, double seconds, double sessionSeconds) {
+    const int total = config.trainSteps;
+    state.lastLoss = r.loss;
+    state.divergedInARow = 0;
+    StepEvent e;
+    e.step = state.step;
+    e.totalSteps = total;
+    e.loss = r.loss;
+    e.lr = r.lr;
+    e.gradNorm = r.gradNorm;
+    e.lambda = trainer->gated() ? lambda : 0.0;
+    e.tokens = r.lossTokens;
+    const double tps = double(r.inputTokens) / std::max(seconds, 1e-9);
+    smoothedTokensPerSecond = trainStepsThisSession == 1 ? tps : 0.9 * smoothedTokensPerSecond + 0.1 * tps;
+    e.tokensPerSecond = smoothedTokensPerSecond;
+    e.stepSeconds = seconds;
+    e.elapsedSeconds = state.elapsedSeconds;
+    e.etaSeconds = double(total - state.step) * sessionSeconds / double(trainStepsThisSession);
+    e.memoryBytes = memoryInUse(device);
+    e.totalRank = trainer->hasAdapters() ? trainer->adapters().totalRank() : 0;
+    e.budget = state.budget;
+    e.threshold = threshold();
+    if (state.step % config.logEvery == 0 || state.step == total) files->appendMetrics(stepEventToJson(e));
+    if (sink) sink->onStep(e);
+}
+
+// The step made no update (Trainer::step). train.on_divergence skip drops it and lowers the learning rate, up to
+// train.divergence_max_skips steps in a row; otherwise the run stops here, with no checkpoint written, so the last
+// good one is what a resume starts from.
+void TrainingSession::Impl::divergedStep(const StepResult& r) {
+    const int64_t step = state.step + 1;
+    const bool skip = config.trainOnDivergence == "skip" && state.divergedInARow < config.trainDivergenceMaxSkips;
+    const std::string what = r.nonFinite == "loss" ? "the loss is NaN or infinite"
+                                                   : "the gradient of '" + r.nonFinite + "' holds NaN or infinite values";
+    DivergenceEvent e{step, r.nonFinite, skip ? "skip" : "stop", state.lrScale, state.divergedInARow + 1};
+    if (skip) {
+        state.divergedInARow += 1;
+        state.lrScale *= config.trainDivergenceLrFactor;
+        trainer->setLearningRateScale(state.lrScale);
+        e.lrScale = state.lrScale;
+    }
+    files->appendMetrics(divergenceEventToJson(e));
+    if (sink) sink->onDivergence(e);
+    if (skip) {
+        log("step " + std::to_string(step) + " skipped: " + what + "; no update, the learning rate is now " +
+                formatNumber(state.lrScale) + " x its schedule (" + std::to_string(state.divergedInARow) + " of at most " +
+                std::to_string(config.trainDivergenceMaxSkips) + " skipped in a row)",
+            LogEvent::Level::Warning);
+        return;
+    }
+    const std::string last = lastGoodCheckpoint();
+    throw Error("training diverged at step " + std::to_string(step) + ": " + what +
+                (state.divergedInARow > 0 ? " after " + std::to_string(state.divergedInARow) + " skipped steps in a row" : "") +
+                ". The run stopped without writing a checkpoint; " +
+                (last.empty() ? "it has none from before" : "the last good one, " + last + ", is kept") +
+                ". Start again with a lower train.lr" +
+                (last.empty() ? "" : ", or skip such steps from there: `l1ra resume --run " + runDir + " --set train.on_divergence=skip`"));
+}
+
+// A checkpoint during training that cannot be written (a full disk, a folder made read-only) is a warning: the
+// run goes on and the older checkpoints stay. The checkpoint at the end or at a stop is not: it throws.
+bool TrainingSession::Impl::checkpointOrWarn() {
+    try {
+        checkpoint();
+        return true;
+    } catch (const Error& e) {
+        files->appendEvent(checkpointFailureToJson(state.step, e.what()));
+        const std::string last = lastGoodCheckpoint();
+        log(std::string(e.what()) + "; training goes on" + (last.empty() ? "" : " (the last checkpoint, " + last + ", is intact)"),
+            LogEvent::Level::Warning);
+        return false;
+    }
+}
+
+// The run ends (finished or stopped) with a checkpoint; when it cannot be written the run fails, saying what is left.
+void TrainingSession::Impl::finalCheckpoint() {
+    const std::string last = lastGoodCheckpoint();
+    try {
+        checkpoint();
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) + (last.empty() ? "; the run has no checkpoint to resume from"
+                                                          : "; the last checkpoint, " + last + ", is intact: make room and `l1ra resume --run " +
+                                                                runDir + "` continues from it"));
+    }
+}
+
+std::string TrainingSession::Impl::lastGoodCheckpoint() const { return newestCheckpoint(runDir); }
+
+// After each evaluation of a run that keeps its best checkpoint: a validation loss lower than the best by more than
+// eval.min_delta becomes the best (and is saved to best/); otherwise it counts towards eval.patience.
+void TrainingSession::Impl::trackBest(const EvalEvent& e) {
+    if (state.bestStep == 0 || e.loss < state.bestStepLoss - config.evalMinDelta) {
+        state.bestStep = state.step;
+        state.bestStepLoss = e.loss;
+        state.evalsSinceBest = 0;
+        if (!writer()) return;
+        try {
+            CheckpointEvent c{state.step, saveBestCheckpoint(runDir, *trainer, state), true, e.loss};
+            if (sink) sink->onCheckpoint(c);
+        } catch (const Error& error) {
+            files->appendEvent(checkpointFailureToJson(state.step, error.what()));
+            log(std::string(error.what()) + "; training goes on (the best checkpoint kept is from before)", LogEvent::Level::Warning);
+        }
+        return;
+    }
+    state.evalsSinceBest += 1;
+    if (config.evalPatience > 0 && state.evalsSinceBest >= config.evalPatience && state.step < config.trainSteps) {
+        state.stoppedEarly = true;
+        control(ControlKind::EarlyStop, double(state.step),
+                "no validation loss lower than " + formatNumber(state.bestStepLoss) + " - " + formatNumber(config.evalMinDelta) + " in " +
+                    std::to_string(state.evalsSinceBest) + " evaluations; the best checkpoint is step " + std::to_string(state.bestStep));
+        log("early stopping at step " + std::to_string(state.step) + ": the validation loss has not improved on step " +
+            std::to_string(state.bestStep) + "'s " + formatNumber(state.bestStepLoss) + " in " + std::to_string(state.evalsSinceBest) +
+            " evaluations (eval.patience " + std::to_string(config.evalPatience) + "); the best checkpoint is " + bestCheckpoint(runDir));
+    }
+}
+
+void TrainingSession::Impl::writeSamples() {
+    for (const SampleEvent& e : samples->generate(*trainer, state.step)) {
+        files->appendSample(sampleEventToJson(e));
+        std::string shown = e.text.size() > 240 ? e.text.substr(0, 240) + "..." : e.text;
+        std::replace(shown.begin(), shown.end(), '\n', ' ');
+        log("sample at step " + std::to_string(e.step) + " [" + std::to_string(e.index + 1) + "] " + e.prompt + " -> " + shown);
+        if (sink) sink->onSample(e);
+    }
+}
+
+// A budget asked for live is part of the run's state (checkpointed) until a reallocation applies it.
+void TrainingSession::Impl::takeBudgetRequest(int budget) {
+    state.pendingBudget = budget;
+    control(ControlKind::BudgetRequest, double(budget), trainer->gated() ? budgetTiming() : "ignored: only L1RA runs reallocate rank");
+    if (!trainer->gated()) state.pendingBudget = 0;
+}
+
+std::string TrainingSession::Impl::budgetTiming() const {
+    const int64_t next = nextReallocationStep(config, state.step);
+    return next > 0 ? "applies at the reallocation after step " + std::to_string(next) : "will not apply: no reallocation is left in this run";
+}
+
+void TrainingSession::Impl::reallocate() {
+    const bool budgetRequested = state.pendingBudget > 0;
+    const bool budgetChanged = budgetRequested && state.pendingBudget != state.budget;
+    if (budgetRequested) state.budget = state.pendingBudget;
+    state.pendingBudget = 0;
+    const double t0 = monotonicSeconds();
+    ReallocationEvent re = trainer->reallocate(state.step, state.budget, threshold(), maxPrunedPerReallocation(config, state.budget));
+    state.elapsedSeconds += monotonicSeconds() - t0;
+    if (budgetRequested) control(ControlKind::Budget, double(re.budget), budgetChanged ? "applied at this reallocation" : "unchanged");
+    state.budget = re.budget;
+    re.budgetChanged = budgetChanged;
+    re.lambda = state.lambda;
+    re.pingPong = pingPongCount(re, effectiveUpdateInterval(config));
+    files->appendEvent(reallocationEventToJson(re));
+    files->appendRanks(rankSnapshotToJson(re.after));
+    if (sink) {
+        sink->onReallocation(re);
+        sink->onSnapshot(re.after);
+    }
+}
+
+RunSummary TrainingSession::Impl::run() {
+    RunSummary summary;
+    summary.runDir = runDir;
+    try {
+        if (!prepare()) {
+            // Nothing was written yet: the run folder stays as it was.
+            summary.state = RunState::Stopped;
+            summary.error = "";
+            emitState(RunState::Stopped, "stopped before training started");
+            return summary;
+        }
+        emitState(RunState::Running, describeDevice(device));
+        loop();
+        const bool finished = state.step >= config.trainSteps || state.stoppedEarly;
+        if (!finished) emitState(RunState::Stopping, "stopping at step " + std::to_string(state.step));
+        if (finished) {
+            if (!state.stoppedEarly) {   // early stopping has just evaluated (and sampled) this step
+                evaluate();
+                if (samples && samplesAfterStep(config, state.step)) writeSamples();
+            }
+            snapshot();
+            if (state.pendingBudget > 0)
+                log("the budget of " + std::to_string(state.pendingBudget) + " was not applied: the run ended before another reallocation",
+                    LogEvent::Level::Warning);
+        } else {
+            control(ControlKind::Stop, double(state.step));
+        }
+        finalCheckpoint();
+        summary.state = finished ? RunState::Finished : RunState::Stopped;
+    } catch (const std::exception& e) {
+        summary.state = RunState::Failed;
+        summary.error = e.what();
+        log(std::string("training failed: ") + e.what(), LogEvent::Level::Error);
+    }
+    summary.steps = state.step;
+    summary.finalLoss = state.lastLoss;
+    summary.bestValLoss = state.bestValLoss;
+    summary.finalValLoss = state.lastValLoss;
+    summary.wallSeconds = state.elapsedSeconds;
+    summary.stoppedEarly = state.stoppedEarly;
+    summary.bestCheckpoint = bestCheckpoint(runDir);
+    // The step of the folder kept (a best whose save failed is not the one on disk).
+    summary.bestStep = 0;
+    if (!summary.bestCheckpoint.empty()) {
+        const std::string digits = summary.bestCheckpoint.substr(summary.bestCheckpoint.rfind("step-") + 5);
+        if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 18)
+            summary.bestStep = std::stoll(digits);
+    }
+    if (trainer) summary.trainableParameters = trainer->trainableParameterCount();
+    summary.worldSize = processes.worldSize;
+    if (files) {
+        try {
+            files->writeSummary(runSummaryToJson(summary));
+        } catch (const std::exception& e) {
+            log(std::string("cannot write the summary: ") + e.what(), LogEvent::Level::Error);
+        }
+    }
+    emitState(summary.state, summary.error);
+    return summary;
+}
+
+}  // namespace l1ra
