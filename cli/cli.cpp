@@ -44,11 +44,12 @@ const std::vector<Command>& commands() {
          "l1ra eval (--model DIR [--adapter DIR] | --run DIR) --data FILE [--format F] [--seq-len N]\n"
          "          [--batch-size N] [--max-batches N] [--device D] [--dtype T] [--base-dtype B] [--threads N] [--json]",
          runEval},
-        {"export", "write a run's adapter in HF peft format or as a llama.cpp GGUF LoRA, or the merged model (HF folder or GGUF)",
+        {"export", "write a run's adapter in HF peft format or as a llama.cpp GGUF LoRA, the merged model (HF folder or GGUF), or its metrics or rank history as CSV",
          "l1ra export --run DIR --format peft|merged --out DIR [--force] [--checkpoint DIR|best]\n"
          "            [--max-shard-size BYTES] [--dtype f32|bf16|f16]\n"
          "  l1ra export --run DIR --format gguf-lora --out FILE.gguf [--dtype f32|f16|bf16] [--force] [--checkpoint DIR|best]\n"
-         "  l1ra export --run DIR --format gguf --out FILE.gguf [--dtype f16|bf16|q8_0|f32] [--force] [--checkpoint DIR|best]",
+         "  l1ra export --run DIR --format gguf --out FILE.gguf [--dtype f16|bf16|q8_0|f32] [--force] [--checkpoint DIR|best]\n"
+         "  l1ra export --run DIR --format metrics-csv|ranks-csv --out FILE.csv [--force]",
          runExport},
         {"compare", "a markdown report over finished runs (perplexity, wall time, rank per projection and layer, churn), or a sweep's table",
          "l1ra compare RUN_DIR [RUN_DIR ...] | SWEEP_DIR", runCompare},

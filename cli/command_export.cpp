@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "l1ra/adapter_export.h"
 #include "l1ra/error.h"
+#include "l1ra/run_tables.h"
 
 namespace l1ra::cli {
 
@@ -24,7 +25,9 @@ int runExport(const Args& args, std::ostream& out, std::ostream&) {
     else if (format == "merged") note = exportMergedModel(run, outDir, o);
     else if (format == "gguf-lora") exportGgufLora(run, outDir, o);
     else if (format == "gguf") note = exportGgufModel(run, outDir, o);
-    else throw Error("--format must be peft, merged, gguf-lora or gguf, not '" + format + "'");
+    else if (format == "metrics-csv") exportMetricsCsv(run, outDir, o.force);
+    else if (format == "ranks-csv") exportRankHistoryCsv(run, outDir, o.force);
+    else throw Error("--format must be peft, merged, gguf-lora, gguf, metrics-csv or ranks-csv, not '" + format + "'");
     if (!note.empty()) out << note << "\n";
     out << "exported " << format << " to " << outDir << "\n";
     return 0;

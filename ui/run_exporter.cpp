@@ -1,13 +1,10 @@
 #include "run_exporter.h"
 
 #include "background_job.h"
-#include "metrics_csv.h"
-#include "rank_history_csv.h"
-#include "studio_paths.h"
 
 #include "l1ra/adapter_export.h"
 #include "l1ra/error.h"
-#include "l1ra/run_record.h"
+#include "l1ra/run_tables.h"
 
 namespace l1ra::ui {
 
@@ -41,27 +38,19 @@ QString RunExporter::fileSuffix(Kind kind) {
 
 bool RunExporter::start(Kind kind, const QString& source, const QString& target, bool force, bool fromBest) {
     const std::string from = source.toStdString(), to = target.toStdString();
-    // CSVs come from the run record: the run folder itself, or l1ra_run/ inside an exported adapter.
-    const QString recordDir = runRecordFolder(source);
-    const std::string record = recordDir.toStdString();
-    const auto work = [kind, from, to, record, force, fromBest, target] {
+    const auto work = [kind, from, to, force, fromBest] {
         l1ra::ExportOptions options;
         options.force = force;
         if (fromBest) options.checkpoint = "best";
-        QString error;
         switch (kind) {
             case Kind::PeftAdapter: l1ra::exportPeftAdapter(from, to, options); return;
             case Kind::MergedModel: l1ra::exportMergedModel(from, to, options); return;
             case Kind::GgufLora: l1ra::exportGgufLora(from, to, options); return;   // f32
             case Kind::GgufModel: l1ra::exportGgufModel(from, to, options); return; // f16
-            case Kind::MetricsCsv:
-                if (record.empty()) throw l1ra::Error(from + ": no run record (config.json, metrics.jsonl) to export");
-                if (!writeMetricsCsv(l1ra::loadRunRecord(record), target, &error)) throw l1ra::Error(error.toStdString());
-                return;
-            case Kind::RankHistoryCsv:
-                if (record.empty()) throw l1ra::Error(from + ": no run record (config.json, ranks.jsonl) to export");
-                if (!writeRankHistoryCsv(l1ra::loadRunRecord(record), target, &error)) throw l1ra::Error(error.toStdString());
-                return;
+            // From the run folder or an exported adapter's l1ra_run/. The studio has asked before replacing a
+            // file; an empty one it did not ask about is replaced too.
+            case Kind::MetricsCsv: l1ra::exportMetricsCsv(from, to, /*replace=*/true); return;
+            case Kind::RankHistoryCsv: l1ra::exportRankHistoryCsv(from, to, /*replace=*/true); return;
         }
     };
     const bool ok = job_->start(work, [this, kind, target](const QString& error) { Q_EMIT finished(kind, target, error); });

@@ -1,6 +1,6 @@
 #include "studio_paths.h"
 
-#include "l1ra/run_record.h"
+#include "l1ra/run_tables.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -61,11 +61,7 @@ QString demoRunConfigPath(const QString& demoFolder) { return QDir(demoFolder).f
 
 QString runRecordFolder(const QString& dir) {
     if (dir.isEmpty()) return {};
-    const QString clean = QDir::cleanPath(dir);
-    if (l1ra::isRunFolder(clean.toStdString())) return clean;
-    const QString embedded = QDir(clean).filePath(QStringLiteral("l1ra_run"));
-    if (l1ra::isRunFolder(embedded.toStdString())) return embedded;
-    return {};
+    return QString::fromStdString(l1ra::runRecordFolder(QDir::cleanPath(dir).toStdString()));
 }
 
 }  // namespace l1ra::ui

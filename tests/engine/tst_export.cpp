@@ -1,5 +1,6 @@
 // Exports: the peft format with per-module ranks, merged HF folders, loading adapters back (ours and
 // peft's own), and folders that are replaced whole or not at all.
+#include "l1ra/run_tables.h"
 #include "train/adapter_loading.h"
 #include "io/folder_swap.h"
 #include "l1ra/adapter_export.h"
@@ -278,11 +279,41 @@ private Q_SLOTS:
         r = test::runCli({"export", "--run", run_, "--format", "peft", "--out", out});
         QVERIFY(r.code != 0 && r.err.find("--force") != std::string::npos);
         r = test::runCli({"export", "--run", run_, "--format", "onnx", "--out", path("g")});
-        QVERIFY(r.code != 0 && r.err.find("peft, merged, gguf-lora or gguf") != std::string::npos);
+        QVERIFY(r.code != 0 && r.err.find("peft, merged, gguf-lora, gguf, metrics-csv or ranks-csv") != std::string::npos);
         r = test::runCli({"export", "--run", path("nothing"), "--format", "peft", "--out", path("n")});
         QVERIFY(r.code != 0 && r.err.find("nothing") != std::string::npos);
         r = test::runCli({"generate", "--model", test::fixtureModel(), "--adapter", out, "--prompt", "The", "--max-new-tokens", "3"});
         QVERIFY2(r.code == 0, r.err.c_str());
+    }
+
+    // The run's tables as CSV, from the run folder or from the record inside an exported adapter.
+    void cliExportsCsvTables() {
+        const RunRecord record = loadRunRecord(run_);
+        const auto lines = [](const std::string& text) { return std::count(text.begin(), text.end(), '\n'); };
+        const std::string metrics = path("metrics.csv");
+        auto r = test::runCli({"export", "--run", run_, "--format", "metrics-csv", "--out", metrics});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        std::string table = test::readFile(metrics);
+        QVERIFY(table.rfind("step,loss,lr,grad_norm,", 0) == 0);
+        QVERIFY(lines(table) >= 1 + std::ptrdiff_t(record.steps.size()));
+        QCOMPARE(table, metricsCsv(record));
+        r = test::runCli({"export", "--run", run_, "--format", "metrics-csv", "--out", metrics});
+        QVERIFY2(r.code != 0 && r.err.find("exists") != std::string::npos && r.err.find("--force") != std::string::npos, r.err.c_str());
+        r = test::runCli({"export", "--run", run_, "--format", "metrics-csv", "--out", metrics, "--force"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+
+        const std::string adapter = path("csv-peft"), ranks = path("ranks.csv");
+        QVERIFY(test::runCli({"export", "--run", run_, "--format", "peft", "--out", adapter}).code == 0);
+        r = test::runCli({"export", "--run", adapter, "--format", "ranks-csv", "--out", ranks});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        table = test::readFile(ranks);
+        QVERIFY(table.rfind("step,layer,projection,rank,gate_mass\n", 0) == 0);
+        std::ptrdiff_t adapters = 0;
+        for (const RankSnapshot& s : record.snapshots) adapters += std::count(s.targeted.begin(), s.targeted.end(), true);
+        QVERIFY(adapters > 0);
+        QCOMPARE(lines(table), 1 + adapters);
+        r = test::runCli({"export", "--run", path("nothing"), "--format", "ranks-csv", "--out", path("r.csv")});
+        QVERIFY2(r.code != 0 && r.err.find("no run record") != std::string::npos, r.err.c_str());
     }
 
     void rankOneAdaptersStayValid() {

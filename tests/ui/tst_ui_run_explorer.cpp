@@ -6,17 +6,17 @@
 #include "budget_panel.h"
 #include "layer_rank_chart.h"
 #include "main_window.h"
-#include "metrics_csv.h"
 #include "metrics_curves.h"
 #include "projection_rank_chart.h"
 #include "rank_heatmap.h"
-#include "rank_history_csv.h"
 #include "rank_timeline.h"
 #include "reallocation_log.h"
 #include "run_comparison.h"
 #include "run_history_list.h"
 #include "run_listing.h"
 #include "run_view.h"
+#include "l1ra/error.h"
+#include "l1ra/run_tables.h"
 #include "studio_app.h"
 
 #include <QFile>
@@ -26,6 +26,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <functional>
 
 using l1ra::RankSnapshot;
 using l1ra::ui::MainWindow;
@@ -206,9 +207,11 @@ void RunExplorerTest::comparingARunWithItselfShowsNone() {
     QCOMPARE(RunComparison::snapshotIndexAt(0, 1000), -1);
 }
 
+// The tables come from the engine (l1ra/run_tables.h); the synthetic runs of this suite have known values.
 void RunExplorerTest::metricsCsvJoinsEvaluations() {
     const l1ra::RunRecord record = l1ra::loadRunRecord(runB_.toStdString());
-    const QStringList lines = l1ra::ui::metricsCsv(record).split('\n', Qt::SkipEmptyParts);
+    const QString table = QString::fromStdString(l1ra::metricsCsv(record));
+    const QStringList lines = table.split('\n', Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), 1 + 15);
     QCOMPARE(lines[0], QStringLiteral("step,loss,lr,grad_norm,lambda,tokens,tokens_per_s,step_s,elapsed_s,memory_bytes,total_rank,budget,val_loss,val_perplexity"));
     QVERIFY2(lines[1].startsWith(QStringLiteral("1,4.99,0.001,1.5,0.5,64,1000,")), qPrintable(lines[1]));
@@ -216,19 +219,31 @@ void RunExplorerTest::metricsCsvJoinsEvaluations() {
     QVERIFY2(lines[15].endsWith(QStringLiteral(",4.25,70.1")), qPrintable(lines[15]));   // joined on step 15
     for (const QString& line : lines) QCOMPARE(line.count(','), 13);
 
+    // Written from the run folder; an existing file is kept unless replacing is asked for.
     const QString path = temp_.filePath(QStringLiteral("metrics.csv"));
-    QVERIFY(l1ra::ui::writeMetricsCsv(record, path));
+    l1ra::exportMetricsCsv(runB_.toStdString(), path.toStdString());
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
-    QCOMPARE(QString::fromUtf8(file.readAll()), l1ra::ui::metricsCsv(record));
-    QString error;
-    QVERIFY(!l1ra::ui::writeMetricsCsv(record, temp_.filePath(QStringLiteral("no/such/folder/m.csv")), &error));
-    QVERIFY(error.contains(QStringLiteral("m.csv")));
+    QCOMPARE(QString::fromUtf8(file.readAll()), table);
+    const auto failure = [](const std::function<void()>& f) {
+        try {
+            f();
+        } catch (const l1ra::Error& e) {
+            return QString::fromStdString(e.what());
+        }
+        return QString();
+    };
+    QVERIFY(failure([&] { l1ra::exportMetricsCsv(runB_.toStdString(), path.toStdString()); }).contains(QStringLiteral("metrics.csv: exists")));
+    QVERIFY(failure([&] { l1ra::exportMetricsCsv(runA_.toStdString(), path.toStdString(), true); }).isEmpty());
+    const QString missingFolder = temp_.filePath(QStringLiteral("no/such/folder/m.csv"));
+    QVERIFY(failure([&] { l1ra::exportMetricsCsv(runB_.toStdString(), missingFolder.toStdString()); }).contains(QStringLiteral("m.csv")));
+    QVERIFY(failure([&] { l1ra::exportMetricsCsv(temp_.path().toStdString(), path.toStdString(), true); }).contains(QStringLiteral("no run record")));
 }
 
 void RunExplorerTest::rankHistoryCsvHasARowPerAdapterAndSnapshot() {
     l1ra::RunRecord record = l1ra::loadRunRecord(runA_.toStdString());
-    QStringList lines = l1ra::ui::rankHistoryCsv(record).split('\n', Qt::SkipEmptyParts);
+    const auto rows = [&] { return QString::fromStdString(l1ra::rankHistoryCsv(record)).split('\n', Qt::SkipEmptyParts); };
+    QStringList lines = rows();
     QCOMPARE(lines.size(), 1 + 4 * 14);
     QCOMPARE(lines[0], QStringLiteral("step,layer,projection,rank,gate_mass"));
     QCOMPARE(lines[1], QStringLiteral("0,0,q_proj,4,2"));
@@ -236,7 +251,7 @@ void RunExplorerTest::rankHistoryCsvHasARowPerAdapterAndSnapshot() {
     QVERIFY(lines.contains(QStringLiteral("30,1,down_proj,4,2")));
     // Untargeted projections have no adapter and no row.
     for (RankSnapshot& s : record.snapshots) s.targeted[6] = false;
-    lines = l1ra::ui::rankHistoryCsv(record).split('\n', Qt::SkipEmptyParts);
+    lines = rows();
     QCOMPARE(lines.size(), 1 + 4 * 13);
 }
 
