@@ -1,4 +1,4 @@
 // The desktop studio (start-up and everything else live in ui/).
-#include "studio_app.h"
+#include "shell/studio_app.h"
 
 int main(int argc, char** argv) { return l1ra::ui::runStudio(argc, argv); }

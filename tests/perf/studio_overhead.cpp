@@ -10,10 +10,10 @@
 //
 //   QT_QPA_PLATFORM=offscreen studio_overhead [--steps N] [--seq-len N] [--batch N] [--threads N] [--rounds N]
 //                                             [--warmup N] [--model DIR] [--data FILE]
-#include "main_window.h"
-#include "run_config_form.h"
-#include "studio_app.h"
-#include "training_controller.h"
+#include "shell/main_window.h"
+#include "setup/run_config_form.h"
+#include "shell/studio_app.h"
+#include "live/training_controller.h"
 
 #include "l1ra/run_config.h"
 #include "l1ra/training_session.h"

@@ -1,5 +1,5 @@
 // BudgetPanel: totals per projection against the start, gauge text and over/under-budget notes.
-#include "budget_panel.h"
+#include "widgets/budget_panel.h"
 #include "ui_test_support.h"
 
 #include <QLabel>

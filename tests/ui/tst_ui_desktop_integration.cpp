@@ -1,12 +1,12 @@
 // The studio as an installed desktop application: what a file manager's double click passes it (the .desktop
 // entry's %f), where it keeps its files (XDG folders, never beside the executable), and the models it offers from
 // the Hugging Face cache.
-#include "cached_model_button.h"
-#include "config_field_editor.h"
-#include "launch_options.h"
-#include "preset_store.h"
-#include "studio_app.h"
-#include "studio_paths.h"
+#include "setup/cached_model_button.h"
+#include "setup/config_field_editor.h"
+#include "shell/launch_options.h"
+#include "setup/preset_store.h"
+#include "shell/studio_app.h"
+#include "shell/studio_paths.h"
 
 #include "l1ra/run_config.h"
 

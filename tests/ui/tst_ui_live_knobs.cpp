@@ -1,7 +1,7 @@
 // LiveKnobs: requests from typing, Apply and the slider; pending until applied; setCurrent is silent.
-#include "live_knobs.h"
-#include "log_slider.h"
-#include "real_spin_box.h"
+#include "live/live_knobs.h"
+#include "widgets/log_slider.h"
+#include "widgets/real_spin_box.h"
 
 #include <QLabel>
 #include <QPushButton>

@@ -1,6 +1,6 @@
 // ReallocationLog (rows, texts, order, churn) and LogPane (levels, colours, counts).
-#include "log_pane.h"
-#include "reallocation_log.h"
+#include "shell/log_pane.h"
+#include "widgets/reallocation_log.h"
 #include "ui_test_support.h"
 
 #include <QSignalSpy>

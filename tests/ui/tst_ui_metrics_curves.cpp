@@ -1,5 +1,5 @@
 // MetricsCurves: point counts per curve, markers (live and from a run record), hover text, 100k steps, export.
-#include "metrics_curves.h"
+#include "widgets/metrics_curves.h"
 
 #include <QFileInfo>
 #include <QTabBar>

@@ -1,7 +1,7 @@
 // Presets: built-ins from the resources, apply over a config, user presets saved/loaded/deleted under a
 // test AppDataLocation, bad files reported, and the form's preset actions.
-#include "preset_store.h"
-#include "run_config_form.h"
+#include "setup/preset_store.h"
+#include "setup/run_config_form.h"
 
 #include <QComboBox>
 #include <QDir>

@@ -1,5 +1,5 @@
 // RankHeatmap: values, colours, texts and tooltips per mode, highlights, image export, large models.
-#include "rank_heatmap.h"
+#include "widgets/rank_heatmap.h"
 #include "ui_test_support.h"
 
 #include <QAbstractButton>

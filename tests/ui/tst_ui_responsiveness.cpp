@@ -4,15 +4,15 @@
 // and the budget moved, and a checkpoint asked for during the run, then Try it on the result.
 #include "studio_test_support.h"
 
-#include "gui_stall_watchdog.h"
-#include "launch_options.h"
-#include "live_knobs.h"
-#include "main_window.h"
-#include "samples_panel.h"
-#include "studio_actions.h"
-#include "studio_app.h"
-#include "training_controller.h"
-#include "user_prompts.h"
+#include "shell/gui_stall_watchdog.h"
+#include "shell/launch_options.h"
+#include "live/live_knobs.h"
+#include "shell/main_window.h"
+#include "live/samples_panel.h"
+#include "shell/studio_actions.h"
+#include "shell/studio_app.h"
+#include "live/training_controller.h"
+#include "shell/user_prompts.h"
 
 #include "l1ra/demo.h"
 

@@ -1,10 +1,10 @@
 // RunConfigForm: generated editors, form -> config -> JSON -> form round trip with every field changed,
 // errors next to fields, model inspection, method sections, dataset preview (with an injected reader), drops.
-#include "config_field_editor.h"
-#include "dataset_preview_view.h"
-#include "memory_plan_view.h"
-#include "path_field.h"
-#include "run_config_form.h"
+#include "setup/config_field_editor.h"
+#include "setup/dataset_preview_view.h"
+#include "setup/memory_plan_view.h"
+#include "setup/path_field.h"
+#include "setup/run_config_form.h"
 
 #include "l1ra/run_config.h"
 

@@ -1,9 +1,9 @@
 // The Compare page's sweep tab: a sweep folder read back, perplexity against the swept value (numeric, log-scaled
 // or categorical axes, one series per combination of the other axes), the table, and the main window opening it.
-#include "main_window.h"
+#include "shell/main_window.h"
 #include "studio_test_support.h"
-#include "sweep_chart.h"
-#include "sweep_view.h"
+#include "runs/sweep_chart.h"
+#include "runs/sweep_view.h"
 
 #include "l1ra/sweep.h"
 

@@ -2,7 +2,7 @@
 // paused, stopping, stopped / finished / failed), live λ and budget changes coming back as applied, resuming a
 // stopped run, and a controller destroyed mid-run stopping it cleanly.
 #include "studio_test_support.h"
-#include "training_controller.h"
+#include "live/training_controller.h"
 
 #include "l1ra/run_record.h"
 

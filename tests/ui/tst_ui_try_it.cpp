@@ -2,9 +2,9 @@
 // streamed into the two panes; the alpaca template wraps the prompt; Cancel stops a generation.
 #include "studio_test_support.h"
 
-#include "generation_runner.h"
-#include "training_controller.h"
-#include "try_it_panel.h"
+#include "runs/generation_runner.h"
+#include "live/training_controller.h"
+#include "runs/try_it_panel.h"
 
 #include "l1ra/prompt_template.h"
 

@@ -1,5 +1,5 @@
 // UpdateThrottle: the first request flushes at once, a burst during the interval becomes one flush at its end.
-#include "update_throttle.h"
+#include "live/update_throttle.h"
 
 #include <QtTest>
 
