@@ -3,6 +3,7 @@
 # ranks.jsonl byte for byte once the wall-clock fields are taken out, the final adapter weights byte for byte.
 # For refactorings that must not change behaviour (docs/architecture.md).
 #   tests/tools/same-run-records.sh OLD_L1RA NEW_L1RA [WORK_DIR]
+# With DEMO=1 the embedded demo's L1RA run (demo/demo-run.json, prepared by NEW_L1RA) is compared too.
 set -euo pipefail
 old=${1:?usage: same-run-records.sh OLD_L1RA NEW_L1RA [WORK_DIR]}
 new=${2:?usage: same-run-records.sh OLD_L1RA NEW_L1RA [WORK_DIR]}
@@ -22,26 +23,42 @@ strip_timing() {
 }
 
 status=0
+# compare NAME: the two runs in $work/old-NAME and $work/new-NAME.
+compare() {
+  local name=$1
+  for file in metrics.jsonl ranks.jsonl; do
+    if cmp -s <(strip_timing "$work/old-$name/$file") <(strip_timing "$work/new-$name/$file"); then
+      echo "$name $file: identical ($(wc -l < "$work/new-$name/$file") lines)"
+    else
+      echo "$name $file: DIFFERENT"; status=1
+    fi
+  done
+  while IFS= read -r -d '' tensor; do
+    rel=${tensor#"$work/new-$name/"}
+    if cmp -s "$tensor" "$work/old-$name/$rel"; then
+      echo "$name $rel: identical"
+    else
+      echo "$name $rel: DIFFERENT"; status=1
+    fi
+  done < <(find "$work/new-$name" -name '*.safetensors' -print0 | sort -z)
+}
+
 for precision in f32 bf16; do
   for side in old new; do
     bin=${!side}
     rm -rf "$work/$side-$precision"
     "$bin" train --out "$work/$side-$precision" "${settings[@]}" --set "train.precision=$precision" > "$work/$side-$precision.log"
   done
-  for file in metrics.jsonl ranks.jsonl; do
-    if cmp -s <(strip_timing "$work/old-$precision/$file") <(strip_timing "$work/new-$precision/$file"); then
-      echo "$precision $file: identical ($(wc -l < "$work/new-$precision/$file") lines)"
-    else
-      echo "$precision $file: DIFFERENT"; status=1
-    fi
-  done
-  while IFS= read -r -d '' tensor; do
-    rel=${tensor#"$work/new-$precision/"}
-    if cmp -s "$tensor" "$work/old-$precision/$rel"; then
-      echo "$precision $rel: identical"
-    else
-      echo "$precision $rel: DIFFERENT"; status=1
-    fi
-  done < <(find "$work/new-$precision" -name '*.safetensors' -print0 | sort -z)
+  compare "$precision"
 done
+
+if [ "${DEMO:-0}" = 1 ]; then
+  "$new" demo prepare --out "$work/demo" > /dev/null
+  for side in old new; do
+    bin=${!side}
+    rm -rf "$work/$side-demo"
+    "$bin" train --config "$work/demo/demo-run.json" --out "$work/$side-demo" > "$work/$side-demo.log"
+  done
+  compare demo
+fi
 exit $status

@@ -10,18 +10,14 @@
 
 namespace l1ra::ui {
 
-GenerationRunner::GenerationRunner(QObject* parent) : QObject(parent) {}
+GenerationRunner::GenerationRunner(QObject* parent) : QObject(parent), job_(new BackgroundJob(this)) {}
 
-GenerationRunner::~GenerationRunner() {
-    cancel_ = true;
-    if (thread_.joinable()) thread_.join();
-}
+// The job's thread uses this object's members: it is cancelled and joined before they go (children are deleted
+// only after the members).
+GenerationRunner::~GenerationRunner() { delete job_; }
 
 bool GenerationRunner::start(const Request& request) {
-    if (running_) return false;
-    if (thread_.joinable()) thread_.join();
-    running_ = true;
-    cancel_ = false;
+    if (job_->isRunning()) return false;
     {
         std::lock_guard<std::mutex> lock(shared_.mutex);
         for (int side = 0; side < 2; ++side) {
@@ -30,27 +26,20 @@ bool GenerationRunner::start(const Request& request) {
         }
         shared_.status = tr("Loading\u2026");
     }
-    flush();
-    thread_ = std::thread([this, request] {
-        QString error;
-        try {
-            work(request);
-        } catch (const std::exception& e) {
-            error = QString::fromStdString(e.what());
-        }
-        const bool cancelled = cancel_;
-        QMetaObject::invokeMethod(this, [this, cancelled, error] { complete(cancelled, error); }, Qt::QueuedConnection);
-    });
+    if (!job_->start([this, request](const BackgroundJob::CancelFlag& cancelled) { work(request, cancelled); },
+                     [this](const QString& error) { complete(job_->wasCancelled(), error); }))
+        return false;
+    flush();   // "Loading…" while running
     return true;
 }
 
-void GenerationRunner::cancel() { cancel_ = true; }
+void GenerationRunner::cancel() { job_->cancel(); }
 
 QString GenerationRunner::text(Side side) const { return shownText_[side]; }
 
 int GenerationRunner::tokenCount(Side side) const { return shownTokens_[side]; }
 
-void GenerationRunner::work(const Request& request) {
+void GenerationRunner::work(const Request& request, const BackgroundJob::CancelFlag& cancelled) {
     l1ra::LoadOptions options;
     options.device = request.device.toStdString();
     const std::string modelDir = request.modelDir.toStdString();
@@ -74,15 +63,15 @@ void GenerationRunner::work(const Request& request) {
         baseKey_ = baseKey;
     }
     if (!base_->hasTokenizer()) throw std::runtime_error(modelDir + ": no tokenizer.json or tokenizer.model, so no text can be generated");
-    if (cancel_) return;
+    if (cancelled) return;
     const std::string text = request.text.toStdString();
     const std::string prompt = request.asInstruction ? base_->instructionPrompt(text) : text;
     const QString format = QString::fromStdString(request.asInstruction ? base_->promptFormat() : std::string("as typed"));
     QMetaObject::invokeMethod(this, [this, p = QString::fromStdString(prompt), format] { Q_EMIT promptFormatted(p, format); },
                               Qt::QueuedConnection);
     setStatus(tr("Generating with the base model\u2026"));
-    generateSide(Base, *base_, prompt, request);
-    if (cancel_ || adapterDir.empty()) return;
+    generateSide(Base, *base_, prompt, request, cancelled);
+    if (cancelled || adapterDir.empty()) return;
 
     const std::string tunedKey = baseKey + "\n" + adapterDir;
     if (!tuned_ || tunedKey_ != tunedKey) {
@@ -92,12 +81,13 @@ void GenerationRunner::work(const Request& request) {
         tuned_ = l1ra::LanguageModel::load(modelDir, options);
         tunedKey_ = tunedKey;
     }
-    if (cancel_) return;
+    if (cancelled) return;
     setStatus(tr("Generating with the adapter\u2026"));
-    generateSide(Tuned, *tuned_, prompt, request);
+    generateSide(Tuned, *tuned_, prompt, request, cancelled);
 }
 
-void GenerationRunner::generateSide(Side side, const l1ra::LanguageModel& model, const std::string& prompt, const Request& request) {
+void GenerationRunner::generateSide(Side side, const l1ra::LanguageModel& model, const std::string& prompt, const Request& request,
+                                    const BackgroundJob::CancelFlag& cancelled) {
     const std::vector<int64_t> ids = request.asInstruction ? model.encodePrompt(prompt) : model.encode(prompt);
     // Text as it completes (a character split over byte tokens waits for its last byte), stop tokens left out.
     l1ra::StreamingDecoder stream(model.tokenizer(), /*skipSpecial=*/true);
@@ -113,7 +103,7 @@ void GenerationRunner::generateSide(Side side, const l1ra::LanguageModel& model,
             shared_.tokens[side] = tokens;
         }
         publish();
-        return !cancel_.load();
+        return !cancelled.load();
     });
     text += stream.flush();
     {
@@ -150,9 +140,7 @@ void GenerationRunner::flush() {
 }
 
 void GenerationRunner::complete(bool cancelled, const QString& error) {
-    if (thread_.joinable()) thread_.join();
     flush();   // the last tokens
-    running_ = false;
     Q_EMIT finished(cancelled, error);
 }
 

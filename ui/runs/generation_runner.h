@@ -1,8 +1,9 @@
 #pragma once
 // "Try it"'s engine side: loads the base model and the model with the run's adapter (kept for the next prompt)
-// and generates from both, one after the other, on its own thread. Text is streamed back token by token;
+// and generates from both, one after the other, on a BackgroundJob. Text is streamed back token by token;
 // updates are coalesced (one queued call in flight at a time) so a fast model cannot flood the GUI.
 #include "l1ra/language_model.h"
+#include "shell/background_job.h"
 
 #include <QObject>
 #include <QString>
@@ -11,7 +12,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 namespace l1ra::ui {
 
@@ -34,7 +34,7 @@ public:
 
     bool start(const Request& request);   // false while a generation runs
     void cancel();
-    bool isRunning() const { return running_; }
+    bool isRunning() const { return job_->isRunning(); }
     QString text(Side side) const;
     int tokenCount(Side side) const;
 
@@ -53,21 +53,20 @@ private:
         QString status;
     };
 
-    void work(const Request& request);
-    void generateSide(Side side, const l1ra::LanguageModel& model, const std::string& prompt, const Request& request);
+    void work(const Request& request, const BackgroundJob::CancelFlag& cancelled);
+    void generateSide(Side side, const l1ra::LanguageModel& model, const std::string& prompt, const Request& request,
+                      const BackgroundJob::CancelFlag& cancelled);
     void publish();
     void flush();
     void complete(bool cancelled, const QString& error);
 
-    std::thread thread_;
-    std::atomic<bool> cancel_{false};
+    BackgroundJob* job_ = nullptr;
     std::atomic<bool> flushPosted_{false};
-    bool running_ = false;
     Shared shared_;
     QString shownText_[2];
     int shownTokens_[2] = {0, 0};
 
-    // Touched only by the worker thread while running_, otherwise by nobody.
+    // Touched only by the job's thread while it runs, otherwise by nobody.
     std::unique_ptr<l1ra::LanguageModel> base_;
     std::unique_ptr<l1ra::LanguageModel> tuned_;
     std::string baseKey_;

@@ -1,5 +1,7 @@
 #include "setup/run_config_form.h"
 
+#include "shell/background_job.h"
+
 #include "setup/config_field_editor.h"
 #include "setup/dataset_preview_view.h"
 #include "setup/memory_plan_view.h"
@@ -24,12 +26,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
-#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QScrollArea>
-#include <QThread>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -142,6 +142,9 @@ QString fieldMessage(const std::exception& e) {
 
 RunConfigForm::RunConfigForm(QWidget* parent, const QString& presetFolder)
     : QWidget(parent), presets_(std::make_unique<PresetStore>(presetFolder)) {
+    // Inspections follow what the user types: a newer request supersedes one still running.
+    inspection_ = new BackgroundJob(this, BackgroundJob::Policy::Supersede);
+    preview_ = new BackgroundJob(this, BackgroundJob::Policy::Supersede);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->setSpacing(6);
@@ -521,42 +524,12 @@ void RunConfigForm::setModelPath(const QString& path) { setFieldValueJson(QStrin
 
 QString RunConfigForm::modelSummary() const { return modelSummary_->isHidden() ? QString() : modelSummary_->text(); }
 
-namespace {
-
-// Runs `work` on a new thread and hands its result (or the message of what it threw) to `done` on the GUI thread,
-// unless `generation` has moved on meanwhile (a newer request made the result stale) or `owner` is gone.
-template <class Result>
-void runLatest(QObject* owner, const quint64* generation, std::function<Result()> work,
-               std::function<void(const Result&, const QString&)> done) {
-    QPointer<QObject> self(owner);
-    const quint64 asked = *generation;
-    QThread* worker = QThread::create([self, generation, asked, work = std::move(work), done = std::move(done)] {
-        Result result{};
-        QString error;
-        try {
-            result = work();
-        } catch (const std::exception& e) {
-            error = QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, generation, asked, done, result, error] {
-                if (self && *generation == asked) done(result, error);
-            },
-            Qt::QueuedConnection);
-    });
-    QObject::connect(worker, &QThread::finished, worker, &QObject::deleteLater);
-    worker->start();
-}
-
-}  // namespace
-
 void RunConfigForm::inspectModel(bool force) {
     const QString path = parseJsonValue(fieldValueJson(QStringLiteral("model"))).toString();
     if (!force && path == inspectedModel_) return;
     inspectedModel_ = path;
-    ++inspectionGeneration_;
     if (path.isEmpty()) {
+        inspection_->cancel();   // a result still on its way is for another folder
         inspectionPending_ = false;
         modelInfo_.reset();
         modelError_.clear();
@@ -566,11 +539,12 @@ void RunConfigForm::inspectModel(bool force) {
     }
     // Loading a large tokenizer.json takes about a second: never on the GUI thread.
     inspectionPending_ = true;
-    runLatest<std::optional<l1ra::ModelInfo>>(
-        this, &inspectionGeneration_, [p = path.toStdString()] { return std::optional<l1ra::ModelInfo>(l1ra::inspectModel(p)); },
-        [this](const std::optional<l1ra::ModelInfo>& info, const QString& error) {
+    auto info = std::make_shared<std::optional<l1ra::ModelInfo>>();
+    inspection_->start(
+        [info, p = path.toStdString()] { *info = l1ra::inspectModel(p); },
+        [this, info](const QString& error) {
             inspectionPending_ = false;
-            modelInfo_ = error.isEmpty() ? info : std::nullopt;
+            modelInfo_ = error.isEmpty() ? *info : std::nullopt;
             modelError_ = error;
             modelSummary_->setText(modelInfo_ ? describeModel(*modelInfo_) : QString());
             modelSummary_->setVisible(modelInfo_.has_value());
@@ -594,19 +568,19 @@ void RunConfigForm::previewDataset(bool force) {
     const QString token = QStringList{path, format, model, chatTemplate}.join(QLatin1Char('|'));
     if (!force && token == previewedData_) return;
     previewedData_ = token;
-    ++previewGeneration_;
     if (path.isEmpty() || !QFileInfo(path).isFile() || !previewFunction_) {
+        preview_->cancel();
         datasetPreview_->clear();
         return;
     }
     datasetPreview_->showLoading(path);
     // Counting the records reads the whole file, formatting them may load the tokenizer: off the GUI thread.
-    runLatest<l1ra::DatasetPreview>(
-        this, &previewGeneration_,
-        [function = previewFunction_, p = path.toStdString(), f = format.toStdString(), m = model.toStdString(),
-         t = chatTemplate.toStdString()] { return function(p, f, m, t); },
-        [this](const l1ra::DatasetPreview& preview, const QString& error) {
-            if (error.isEmpty()) datasetPreview_->showPreview(preview);
+    auto preview = std::make_shared<l1ra::DatasetPreview>();
+    preview_->start(
+        [preview, function = previewFunction_, p = path.toStdString(), f = format.toStdString(), m = model.toStdString(),
+         t = chatTemplate.toStdString()] { *preview = function(p, f, m, t); },
+        [this, preview](const QString& error) {
+            if (error.isEmpty()) datasetPreview_->showPreview(*preview);
             else datasetPreview_->showError(error);
             Q_EMIT datasetPreviewed(error.isEmpty());
         });

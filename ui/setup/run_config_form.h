@@ -21,6 +21,7 @@ class QLineEdit;
 
 namespace l1ra::ui {
 
+class BackgroundJob;
 class ConfigFieldEditor;
 class DatasetPreviewView;
 class MemoryPlanView;
@@ -131,8 +132,8 @@ private:
     bool inspectionPending_ = false;   // a worker is reading inspectedModel_
     DatasetPreviewFunction previewFunction_;
     QString previewedData_;     // "path|format|model|template" of the last preview started
-    quint64 previewGeneration_ = 0;
-    quint64 inspectionGeneration_ = 0;
+    BackgroundJob* inspection_ = nullptr;   // reads the model folder's headers and tokenizer
+    BackgroundJob* preview_ = nullptr;      // reads and formats the training data
 };
 
 }  // namespace l1ra::ui

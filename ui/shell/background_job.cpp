@@ -2,41 +2,74 @@
 
 #include <QMetaObject>
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
 namespace l1ra::ui {
 
-BackgroundJob::BackgroundJob(QObject* parent) : QObject(parent) {}
+BackgroundJob::BackgroundJob(QObject* parent, Policy policy) : QObject(parent), policy_(policy) {}
 
 BackgroundJob::~BackgroundJob() {
-    if (thread_.joinable()) thread_.join();
+    for (Thread& t : threads_) *t.cancelled = true;
+    for (Thread& t : threads_)
+        if (t.thread.joinable()) t.thread.join();
 }
 
-bool BackgroundJob::start(std::function<void()> work, std::function<void(const QString& error)> done) {
-    if (running_) return false;
-    if (thread_.joinable()) thread_.join();   // finished, its completion not yet delivered: returns at once
-    running_ = true;
+bool BackgroundJob::start(std::function<void()> work, Done done) {
+    return start([work = std::move(work)](const CancelFlag&) { work(); }, std::move(done));
+}
+
+bool BackgroundJob::start(Work work, Done done) {
+    if (running_ && policy_ == Policy::Refuse) return false;
+    const bool wasRunning = running_;
+    flagCurrent();   // Supersede: its completion finds a newer id and is dropped
+    const quint64 id = ++nextId_;
+    currentId_ = id;
     done_ = std::move(done);
-    Q_EMIT runningChanged(true);
-    thread_ = std::thread([this, work = std::move(work)] {
-        QString error;
-        try {
-            work();
-        } catch (const std::exception& e) {
-            error = QString::fromStdString(e.what());
-            if (error.isEmpty()) error = tr("unknown error");
-        } catch (...) {
-            error = tr("unknown error");
-        }
-        // `this` outlives the thread (the destructor joins); a completion posted to a destroyed object is dropped.
-        QMetaObject::invokeMethod(this, [this, error] { complete(error); }, Qt::QueuedConnection);
-    });
+    auto cancelled = std::make_shared<CancelFlag>(false);
+    running_ = true;
+    threads_.push_back({id, cancelled, std::thread([this, id, cancelled, work = std::move(work)] {
+                            QString error;
+                            try {
+                                work(*cancelled);
+                            } catch (const std::exception& e) {
+                                error = QString::fromStdString(e.what());
+                                if (error.isEmpty()) error = tr("unknown error");
+                            } catch (...) {
+                                error = tr("unknown error");
+                            }
+                            // `this` outlives the thread (the destructor joins); a completion posted to a
+                            // destroyed object is dropped.
+                            QMetaObject::invokeMethod(this, [this, id, error] { complete(id, error); }, Qt::QueuedConnection);
+                        })});
+    if (!wasRunning) Q_EMIT runningChanged(true);
     return true;
 }
 
-void BackgroundJob::complete(const QString& error) {
-    if (thread_.joinable()) thread_.join();
+void BackgroundJob::flagCurrent() {
+    for (Thread& t : threads_)
+        if (t.id == currentId_) *t.cancelled = true;
+}
+
+void BackgroundJob::cancel() {
+    flagCurrent();
+    if (policy_ == Policy::Supersede && running_) {
+        currentId_ = 0;   // no job's result is wanted now
+        done_ = nullptr;
+        running_ = false;
+        Q_EMIT runningChanged(false);
+    }
+}
+
+void BackgroundJob::complete(quint64 id, const QString& error) {
+    const auto it = std::find_if(threads_.begin(), threads_.end(), [id](const Thread& t) { return t.id == id; });
+    if (it == threads_.end()) return;
+    it->thread.join();   // it has posted this call: returns at once
+    const bool cancelled = *it->cancelled;
+    threads_.erase(it);
+    if (id != currentId_) return;   // superseded
+    lastCancelled_ = cancelled;
     running_ = false;
     auto done = std::move(done_);
     done_ = nullptr;
