@@ -29,8 +29,8 @@ int runEval(const Args& args, std::ostream& out, std::ostream&) {
     o.baseDtype = a.value("--base-dtype").value_or("bf16");
     if (a.has("--run")) {   // the run's base model, quantised as it trained
         const RunConfig run = loadRunConfig(*a.value("--run") + "/config.json");
-        if (model.empty()) model = run.model;
-        if (!a.has("--base-dtype")) o.baseDtype = run.modelBaseDtype;
+        if (model.empty()) model = run.model.path;
+        if (!a.has("--base-dtype")) o.baseDtype = run.model.baseDtype;
     }
     if (model.empty()) throw Error("eval: option --model is required (or --run, whose config names the model)");
     const EvaluationResult r = evaluateModel(model, a.required("--data"), o);

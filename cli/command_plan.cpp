@@ -73,7 +73,7 @@ int runPlan(const Args& args, std::ostream& out, std::ostream&) {
         RunConfig config;
         if (auto path = a.value("--config")) config = loadRunConfig(*path);
         for (const auto& assignment : a.all("--set")) applyRunConfigAssignment(config, assignment);
-        if (config.model.empty()) throw Error("plan: the run config names no model folder ('model')");
+        if (config.model.path.empty()) throw Error("plan: the run config names no model folder ('model')");
         request = memoryPlanRequest(config);
     } else {
         request = shapeRequest(a);

@@ -17,18 +17,18 @@ namespace l1ra::test {
 
 RunConfig fixtureRunConfig(int steps) {
     RunConfig c;
-    c.model = fixtureModel();
-    c.dataTrain = dataPath("tiny-text.txt");
-    c.trainSteps = steps;
-    c.trainBatchSize = 4;
-    c.trainSeqLen = 64;
-    c.adapterRank = 4;
-    c.l1raEtaC = 0.1;
-    c.l1raLambda = 0.5;
-    c.l1raUpdateInterval = 10;
-    c.trainLr = 0.01;
-    c.evalEvery = 20;
-    c.trainPrecision = "f32";
+    c.model.path = fixtureModel();
+    c.data.train = dataPath("tiny-text.txt");
+    c.train.steps = steps;
+    c.train.batchSize = 4;
+    c.train.seqLen = 64;
+    c.adapter.rank = 4;
+    c.l1ra.etaC = 0.1;
+    c.l1ra.lambda = 0.5;
+    c.l1ra.updateInterval = 10;
+    c.train.lr = 0.01;
+    c.eval.every = 20;
+    c.train.precision = "f32";
     c.threads = 2;
     return c;
 }

@@ -48,8 +48,8 @@ private Q_SLOTS:
         bytes += "more bytes\n";
         test::writeFile(path("data.bin"), bytes);
         RunConfig c = test::fixtureRunConfig(2);
-        c.dataTrain = path("data.bin");
-        c.dataFormat = "text";
+        c.data.train = path("data.bin");
+        c.data.format = "text";
         const RunSummary s = TrainingSession(c, newRunDir()).run();
         QCOMPARE(s.state, RunState::Failed);
         QVERIFY2(contains(s.error, path("data.bin") + ": holds a NUL byte at offset 17: a binary file, not text"), s.error.c_str());
@@ -57,7 +57,7 @@ private Q_SLOTS:
 
     void aValidationFileInAnotherFormatIsReadInItsOwnAndSaid() {
         RunConfig c = test::fixtureRunConfig(2);   // tiny-text.txt: text
-        c.dataVal = test::dataPath("tiny-alpaca.jsonl");
+        c.data.val = test::dataPath("tiny-alpaca.jsonl");
         test::Recorder rec;
         const RunSummary s = TrainingSession(c, newRunDir(), &rec).run();
         QCOMPARE(s.state, RunState::Finished);
@@ -70,13 +70,13 @@ private Q_SLOTS:
         test::writeFile(path("long-val.jsonl"),
                         "{\"instruction\": \"" + std::string(400, 'x') + "\", \"input\": \"\", \"output\": \"y\"}\n");
         RunConfig c = test::fixtureRunConfig(2);
-        c.dataVal = path("long-val.jsonl");
-        c.trainSeqLen = 16;
+        c.data.val = path("long-val.jsonl");
+        c.train.seqLen = 16;
         test::Recorder rec;
         QCOMPARE(TrainingSession(c, newRunDir(), &rec).run().state, RunState::Finished);
         QVERIFY(anyLogContains(rec, path("long-val.jsonl") + ": no usable validation sequences; the run will not be evaluated"));
         // Where the run needs evaluations, it cannot start.
-        c.checkpointKeepBest = true;
+        c.checkpoint.keepBest = true;
         const RunSummary s = TrainingSession(c, newRunDir()).run();
         QCOMPARE(s.state, RunState::Failed);
         QVERIFY2(contains(s.error, "no usable validation sequences, but 'checkpoint.keep_best' asks for the best checkpoint"), s.error.c_str());

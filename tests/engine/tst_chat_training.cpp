@@ -172,19 +172,19 @@ private Q_SLOTS:
 
     void trainsExportsAndStopsAtEndOfTurn() {
         RunConfig c;
-        c.model = model_;
-        c.dataTrain = data_;
-        c.dataValFraction = 0;
+        c.model.path = model_;
+        c.data.train = data_;
+        c.data.valFraction = 0;
         c.method = l1ra::Method::LoRA;
-        c.adapterRank = 8;
-        c.adapterAlpha = 16;
-        c.adapterDropout = 0;
-        c.trainSteps = 120;
-        c.trainBatchSize = 4;
-        c.trainSeqLen = 64;
-        c.trainLr = 0.02;
-        c.trainPrecision = "f32";
-        c.evalEvery = 0;
+        c.adapter.rank = 8;
+        c.adapter.alpha = 16;
+        c.adapter.dropout = 0;
+        c.train.steps = 120;
+        c.train.batchSize = 4;
+        c.train.seqLen = 64;
+        c.train.lr = 0.02;
+        c.train.precision = "f32";
+        c.eval.every = 0;
         const std::string run = path("run");
         const RunSummary summary = TrainingSession(c, run).run();
         QVERIFY2(summary.state == RunState::Finished, summary.error.c_str());

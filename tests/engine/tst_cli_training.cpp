@@ -44,7 +44,7 @@ private Q_SLOTS:
         const RunRecord rec = loadRunRecord(out);
         QCOMPARE(rec.steps.size(), std::size_t(20));
         QVERIFY(rec.evals.size() >= 2);
-        QCOMPARE(rec.config.trainSteps, 20);
+        QCOMPARE(rec.config.train.steps, 20);
         // ranks.jsonl lines carry step, budget and a 7-wide rank row per layer.
         std::istringstream ranks(test::readFile(out + "/ranks.jsonl"));
         std::string line;
@@ -193,7 +193,7 @@ private Q_SLOTS:
         for (const char* run : {"lambda=0.1-seed42", "lambda=0.1-seed43", "lambda=0.5-seed42", "lambda=0.5-seed43"}) {
             const RunRecord rec = loadRunRecord(dir + "/" + run);
             QCOMPARE(rec.summary.state, RunState::Finished);
-            QCOMPARE(rec.config.l1raLambda, std::string(run).find("0.5") != std::string::npos ? 0.5 : 0.1);
+            QCOMPARE(rec.config.l1ra.lambda, std::string(run).find("0.5") != std::string::npos ? 0.5 : 0.1);
         }
         const std::string table = test::readFile(dir + "/sweep.md");
         QVERIFY2(table.find("| l1ra.lambda | seeds |") == 0, table.c_str());

@@ -83,7 +83,7 @@ private Q_SLOTS:
     void initTestCase() {
         stopped_ = tmp_.filePath(QStringLiteral("stopped")).toStdString();
         RunConfig config = test::fixtureRun(12);
-        config.evalEvery = 0;
+        config.eval.every = 0;
         test::Recorder rec;
         TrainingSession session(config, stopped_, &rec);
         rec.onEachStep = [&](const StepEvent& e) {
@@ -152,19 +152,19 @@ private Q_SLOTS:
 
     void dataPathsThatAreNotDataFiles() {
         RunConfig config = test::fixtureRun(2);
-        config.dataTrain = tmp_.path().toStdString();   // a folder
+        config.data.train = tmp_.path().toStdString();   // a folder
         TrainingSession folder(config, tmp_.filePath(QStringLiteral("data-folder")).toStdString());
         const RunSummary a = folder.run();
         QCOMPARE(a.state, RunState::Failed);
-        QVERIFY2(a.error.find(config.dataTrain + " is a folder") != std::string::npos, a.error.c_str());
+        QVERIFY2(a.error.find(config.data.train + " is a folder") != std::string::npos, a.error.c_str());
 
         // Every record longer than the sequence: nothing to train on, and the message names the file.
-        config.dataTrain = test::dataPath("tiny-chat.jsonl");
-        config.trainSeqLen = 32;
+        config.data.train = test::dataPath("tiny-chat.jsonl");
+        config.train.seqLen = 32;
         TrainingSession empty(config, tmp_.filePath(QStringLiteral("no-sequences")).toStdString());
         const RunSummary b = empty.run();
         QCOMPARE(b.state, RunState::Failed);
-        QVERIFY2(b.error.find(config.dataTrain + ": no usable training sequences") != std::string::npos, b.error.c_str());
+        QVERIFY2(b.error.find(config.data.train + ": no usable training sequences") != std::string::npos, b.error.c_str());
     }
 
     void negativeSweepSeeds() {

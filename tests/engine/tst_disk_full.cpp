@@ -73,9 +73,9 @@ struct LimitedRun {
 
     LimitedRun(const std::string& dir, int liftAt) {
         RunConfig c = test::fixtureRunConfig(12);
-        c.checkpointEvery = 4;
-        c.checkpointKeep = 10;
-        c.evalEvery = 0;
+        c.checkpoint.every = 4;
+        c.checkpoint.keep = 10;
+        c.eval.every = 0;
         rec.onEachStep = [&](const StepEvent& e) {
             if (e.step == liftAt && limit) limit->lift();
             if (e.step != 5) return;   // a step is reported before its checkpoint is written: step 4's is there now

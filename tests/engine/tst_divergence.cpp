@@ -61,8 +61,8 @@ private Q_SLOTS:
     // with zero gradients. A NaN gradient is injected instead.
     void aNonFiniteGradientStopsTheRunAndKeepsTheLastCheckpoint() {
         RunConfig c = test::fixtureRunConfig(40);
-        c.checkpointEvery = 4;
-        c.checkpointKeep = 1000;
+        c.checkpoint.every = 4;
+        c.checkpoint.keep = 1000;
         poisonGradientForTesting(8, "model.layers.1.self_attn.v_proj.lora_B");   // step 9, right after a checkpoint
         const std::string dir = newRunDir();
         CheckpointBytes rec;
@@ -108,10 +108,10 @@ private Q_SLOTS:
 
     void anInjectedNaNIsSkippedAndLowersTheLearningRate() {
         RunConfig c = test::fixtureRunConfig(16);
-        c.trainOnDivergence = "skip";
-        c.trainDivergenceLrFactor = 0.25;
-        c.checkpointEvery = 1;
-        c.checkpointKeep = 1000;
+        c.train.onDivergence = "skip";
+        c.train.divergenceLrFactor = 0.25;
+        c.checkpoint.every = 1;
+        c.checkpoint.keep = 1000;
         const std::string plainDir = newRunDir(), dir = newRunDir();
         Recorder plain;
         QCOMPARE(TrainingSession(c, plainDir, &plain).run().state, RunState::Finished);
@@ -154,8 +154,8 @@ private Q_SLOTS:
 
     void tooManySkipsInARowStop() {
         RunConfig c = test::fixtureRunConfig(12);
-        c.trainOnDivergence = "skip";
-        c.trainDivergenceMaxSkips = 2;
+        c.train.onDivergence = "skip";
+        c.train.divergenceMaxSkips = 2;
         const std::string dir = newRunDir();
         poisonGradientForTesting(3, "model.layers.1.mlp.down_proj.lora_B", 3);   // steps 4, 5 and 6
         const RunSummary summary = TrainingSession(c, dir).run();

@@ -56,17 +56,17 @@ private Q_SLOTS:
     void initTestCase() {
         ids_ = json::parse(test::readFile(test::fixtureModel() + "/reference.json"))["input_ids"].get<std::vector<int64_t>>();
         RunConfig c;
-        c.model = test::fixtureModel();
-        c.dataTrain = test::dataPath("tiny-text.txt");
-        c.trainSteps = 60;
-        c.trainSeqLen = 64;
-        c.adapterRank = 4;
-        c.adapterAlpha = 8;
-        c.l1raEtaC = 0.1;
-        c.l1raLambda = 0.5;
-        c.l1raUpdateInterval = 10;
-        c.trainLr = 0.01;
-        c.trainPrecision = "f32";
+        c.model.path = test::fixtureModel();
+        c.data.train = test::dataPath("tiny-text.txt");
+        c.train.steps = 60;
+        c.train.seqLen = 64;
+        c.adapter.rank = 4;
+        c.adapter.alpha = 8;
+        c.l1ra.etaC = 0.1;
+        c.l1ra.lambda = 0.5;
+        c.l1ra.updateInterval = 10;
+        c.train.lr = 0.01;
+        c.train.precision = "f32";
         run_ = path("run");
         QVERIFY(TrainingSession(c, run_).run().state == RunState::Finished);
     }
@@ -340,13 +340,13 @@ private Q_SLOTS:
 
     void fullFineTuningExportsMergedOnly() {
         RunConfig c;
-        c.model = test::fixtureModel();
-        c.dataTrain = test::dataPath("tiny-text.txt");
+        c.model.path = test::fixtureModel();
+        c.data.train = test::dataPath("tiny-text.txt");
         c.method = l1ra::Method::Full;
-        c.trainSteps = 5;
-        c.trainSeqLen = 64;
-        c.trainLr = 1e-3;
-        c.trainPrecision = "f32";
+        c.train.steps = 5;
+        c.train.seqLen = 64;
+        c.train.lr = 1e-3;
+        c.train.precision = "f32";
         const std::string run = path("full-run");
         QVERIFY(TrainingSession(c, run).run().state == RunState::Finished);
         expectError([&] { exportPeftAdapter(run, path("full-peft")); }, "export it with --format merged");

@@ -37,13 +37,13 @@ TrainerSettings gatedSettings() {
     s.adapter.rank = 4;
     s.adapter.alpha = 8;
     s.adapter.targets = projectionNames();
-    s.steps = 20;
-    s.batchSize = 2;
-    s.lr = 1e-2;
-    s.weightDecay = 0.5;      // large, so that decay on a gate would show
-    s.warmup = 10;
-    s.minLrRatio = 0.1;
-    s.maxGradNorm = 0;        // no clipping: Adam's first step is then exactly ±lr per element
+    s.train.steps = 20;
+    s.train.batchSize = 2;
+    s.train.lr = 1e-2;
+    s.train.weightDecay = 0.5;      // large, so that decay on a gate would show
+    s.train.warmup = 10;
+    s.train.minLrRatio = 0.1;
+    s.train.maxGradNorm = 0;        // no clipping: Adam's first step is then exactly ±lr per element
     s.etaC = 0.05;
     s.seed = 3;
     return s;
@@ -80,7 +80,7 @@ private Q_SLOTS:
             const torch::Tensor c0 = allGates(*t);
             const torch::Tensor A0 = t->adapters().adapters()[0].A.value.detach().clone();
             const StepResult r = t->step(step, 0.0);
-            const double lr = scheduledLearningRate(s.lr, step, s.steps, s.warmup, s.minLrRatio);
+            const double lr = scheduledLearningRate(s.train.lr, step, s.train.steps, s.train.warmup, s.train.minLrRatio);
             QCOMPARE(r.lr, lr);
             QVERIFY(lr < s.etaC / 4);
             // Adam's first step moves every element by its learning rate (up to eps): eta_c for gates, with no
@@ -89,7 +89,7 @@ private Q_SLOTS:
             QVERIFY2(dc.min().item<double>() > s.etaC * (1 - 1e-3), qPrintable(QString("step %1: min |dc| %2").arg(step).arg(dc.min().item<double>())));
             QVERIFY2(dc.max().item<double>() < s.etaC * (1 + 1e-5), qPrintable(QString("step %1: max |dc| %2").arg(step).arg(dc.max().item<double>())));
             const torch::Tensor A1 = t->adapters().adapters()[0].A.value.detach();
-            const torch::Tensor adamPart = (A1 - A0 * (1 - lr * s.weightDecay)).abs();   // [r, in]
+            const torch::Tensor adamPart = (A1 - A0 * (1 - lr * s.train.weightDecay)).abs();   // [r, in]
             QVERIFY(adamPart.max().item<double>() < lr * (1 + 1e-4));
             QVERIFY(adamPart.mean().item<double>() > lr * 0.9);
         }

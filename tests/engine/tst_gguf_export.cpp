@@ -258,7 +258,7 @@ class TestGgufExport : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         RunConfig c = test::fixtureRunConfig(40);
-        c.adapterAlpha = 8;
+        c.adapter.alpha = 8;
         run_ = path("run");
         QVERIFY(TrainingSession(c, run_).run().state == RunState::Finished);
         peft_ = path("peft");

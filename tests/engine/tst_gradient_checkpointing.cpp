@@ -83,10 +83,10 @@ AdapterSpec spec(bool gated, std::vector<std::string> targets) {
 // The fixture run quantised to nf4 and checkpointed, reallocating every 4 steps.
 RunConfig fixtureRun(int steps) {
     RunConfig c = test::fixtureRunConfig(steps);
-    c.l1raUpdateInterval = 4;
-    c.evalEvery = 6;
-    c.modelBaseDtype = "nf4";
-    c.trainGradientCheckpointing = true;
+    c.l1ra.updateInterval = 4;
+    c.eval.every = 6;
+    c.model.baseDtype = "nf4";
+    c.train.gradientCheckpointing = true;
     return c;
 }
 
@@ -170,7 +170,7 @@ private Q_SLOTS:
     void nf4CheckpointedRunsResumeExactly() {
         const RunConfig c = fixtureRun(12);
         RunConfig recorded = c;
-        recorded.trainGradientCheckpointing = false;
+        recorded.train.gradientCheckpointing = false;
         const std::string whole = tmp_.filePath("whole").toStdString(), split = tmp_.filePath("split").toStdString(),
                           plain = tmp_.filePath("plain").toStdString();
         for (const auto& [config, dir] : {std::pair{c, whole}, std::pair{recorded, plain}}) {
@@ -200,9 +200,9 @@ private Q_SLOTS:
     // advice; the run resumes with changed settings.
     void outOfMemoryStopsWithACheckpointAndAdvice() {
         RunConfig c = fixtureRun(6);
-        c.modelBaseDtype = "bf16";
-        c.trainGradientCheckpointing = false;
-        c.trainBatchSize = 16;
+        c.model.baseDtype = "bf16";
+        c.train.gradientCheckpointing = false;
+        c.train.batchSize = 16;
         const std::string dir = tmp_.filePath("oom").toStdString();
         installCpuMemoryMeter();
         setCpuTensorLimit(cpuTensorBytes() + (int64_t(6) << 20));   // the fixture's weights fit, a batch of 16 does not
@@ -218,7 +218,7 @@ private Q_SLOTS:
         QVERIFY2(r.error.find("l1ra resume --run") != std::string::npos, r.error.c_str());
         QVERIFY(std::filesystem::exists(dir + "/checkpoints/step-00000000/state.json"));
         auto resumed = TrainingSession::resume(dir, nullptr, {"train.gradient_checkpointing=true"});
-        QVERIFY(resumed->config().trainGradientCheckpointing);
+        QVERIFY(resumed->config().train.gradientCheckpointing);
         const RunSummary after = resumed->run();
         QVERIFY2(after.state == RunState::Finished, after.error.c_str());
         QVERIFY(test::readFile(dir + "/config.json").find("\"gradient_checkpointing\": true") != std::string::npos);

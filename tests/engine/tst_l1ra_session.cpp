@@ -47,10 +47,10 @@ private Q_SLOTS:
     void thePruneThresholdFollowsALiveLambda() {
         // lr 0: A and B never move, B stays 0, so gates get no gradient and only shrink, by eta_c·λ a step.
         RunConfig c = fixtureRun(40);
-        c.trainLr = 0;
-        c.l1raEtaC = 0.1;
-        c.l1raLambda = 0.01;
-        c.l1raUpdateInterval = 11;
+        c.train.lr = 0;
+        c.l1ra.etaC = 0.1;
+        c.l1ra.lambda = 0.01;
+        c.l1ra.updateInterval = 11;
         Recorder rec;
         TrainingSession session(c, newRunDir(), &rec);
         rec.onEachStep = [&](const StepEvent& e) {
@@ -82,7 +82,7 @@ private Q_SLOTS:
 
     void aLiveBudgetSurvivesAStopUntilItIsApplied() {
         RunConfig c = fixtureRun(40);
-        c.l1raLambda = 0.01;
+        c.l1ra.lambda = 0.01;
         const std::string dir = newRunDir();
         {
             Recorder rec;
@@ -121,9 +121,9 @@ private Q_SLOTS:
 
     void reallocationsOnlyBetweenWarmupAndCooldown() {
         RunConfig c = fixtureRun(40);
-        c.l1raUpdateInterval = 5;
-        c.l1raWarmupShare = 0.25;    // not before step 10
-        c.l1raCooldownShare = 0.25;  // none after step 30
+        c.l1ra.updateInterval = 5;
+        c.l1ra.warmupShare = 0.25;    // not before step 10
+        c.l1ra.cooldownShare = 0.25;  // none after step 30
         Recorder rec;
         TrainingSession session(c, newRunDir(), &rec);
         rec.onEachStep = [&](const StepEvent& e) {
@@ -143,7 +143,7 @@ private Q_SLOTS:
 
     void churnIsRecordedWithEveryReallocation() {
         RunConfig c = fixtureRun(80);
-        c.l1raUpdateInterval = 5;
+        c.l1ra.updateInterval = 5;
         const std::string dir = newRunDir();
         TrainingSession(c, dir).run();
         const RunRecord r = loadRunRecord(dir);
@@ -174,7 +174,7 @@ private Q_SLOTS:
 
     void aCheckpointOfTheFirstFormatStillResumes() {
         RunConfig c = fixtureRun(30);
-        c.l1raUpdateInterval = 5;
+        c.l1ra.updateInterval = 5;
         const std::string whole = newRunDir(), split = newRunDir();
         TrainingSession(c, whole).run();
         {

@@ -39,24 +39,24 @@ private Q_SLOTS:
 
     void defaultsFollowTheDesign() {
         const RunConfig c;
-        QCOMPARE(c.l1raLambda, 5e-3);
-        QCOMPARE(c.l1raEtaC, 2e-2);
-        QCOMPARE(c.adapterDropout, 0.1);
-        QCOMPARE(c.adapterTargets.size(), std::size_t(7));
-        QVERIFY(c.l1raReassign && c.l1raExcludePruned);
+        QCOMPARE(c.l1ra.lambda, 5e-3);
+        QCOMPARE(c.l1ra.etaC, 2e-2);
+        QCOMPARE(c.adapter.dropout, 0.1);
+        QCOMPARE(c.adapter.targets.size(), std::size_t(7));
+        QVERIFY(c.l1ra.reassign && c.l1ra.excludePruned);
         QCOMPARE(effectiveThreshold(c), 2e-2 * 5e-3 + 1e-6);
         RunConfig d;
-        d.trainSteps = 1000;
+        d.train.steps = 1000;
         QCOMPARE(effectiveUpdateInterval(d), 50);
-        QVERIFY(c.l1raKeepStrongest && c.l1raDeadRankReceives && c.l1raOrderBySurvivors && c.l1raFallbackToAll);
-        QVERIFY(!c.l1raResetOptimizer);
-        QCOMPARE(c.l1raNewRankInit, std::string("fresh"));
+        QVERIFY(c.l1ra.keepStrongest && c.l1ra.deadRankReceives && c.l1ra.orderBySurvivors && c.l1ra.fallbackToAll);
+        QVERIFY(!c.l1ra.resetOptimizer);
+        QCOMPARE(c.l1ra.newRankInit, std::string("fresh"));
     }
 
     void theReferenceChoicesAreSwitches() {
         RunConfig c;
-        c.trainSteps = 1000;
-        c.trainLr = 1e-4;
+        c.train.steps = 1000;
+        c.train.lr = 1e-4;
         setRunConfigValue(c, "l1ra.interval_share", "0.1");
         QCOMPARE(effectiveUpdateInterval(c), 100);
         QCOMPARE(effectiveThreshold(c, 0.2), 2e-2 * 0.2 + 1e-6);   // the λ given, not the configured one
@@ -74,47 +74,47 @@ private Q_SLOTS:
 
     void theReallocationWindow() {
         RunConfig c;
-        c.trainSteps = 400;
-        c.l1raUpdateInterval = 25;
+        c.train.steps = 400;
+        c.l1ra.updateInterval = 25;
         QVERIFY(!reallocatesAfterStep(c, 0) && reallocatesAfterStep(c, 25) && !reallocatesAfterStep(c, 26));
         QVERIFY(reallocatesAfterStep(c, 375) && !reallocatesAfterStep(c, 400));   // never at the end
-        c.l1raWarmupShare = 0.25;    // from step 100
-        c.l1raCooldownShare = 0.2;   // none after step 320
+        c.l1ra.warmupShare = 0.25;    // from step 100
+        c.l1ra.cooldownShare = 0.2;   // none after step 320
         QVERIFY(!reallocatesAfterStep(c, 75) && reallocatesAfterStep(c, 100));
         QVERIFY(reallocatesAfterStep(c, 300) && !reallocatesAfterStep(c, 325));
         QCOMPARE(nextReallocationStep(c, 0), int64_t(100));
         QCOMPARE(nextReallocationStep(c, 300), int64_t(0));
         QVERIFY(shrinksAtStep(c, 320) && !shrinksAtStep(c, 321));
-        c.l1raCooldownShrink = true;
+        c.l1ra.cooldownShrink = true;
         QVERIFY(shrinksAtStep(c, 400));
         c.method = l1ra::Method::LoRA;
         QVERIFY(!reallocatesAfterStep(c, 100));
         QCOMPARE(maxPrunedPerReallocation(c, 224), -1);
-        c.l1raMaxMoveShare = 0.05;
+        c.l1ra.maxMoveShare = 0.05;
         QCOMPARE(maxPrunedPerReallocation(c, 224), 11);
     }
 
     void parsesNestedAndFlat() {
         const RunConfig a = parseRunConfig(R"({"model": "/m", "train": {"lr": 0.001, "steps": 10}, "l1ra": {"reassign": false}})", "a.json");
         const RunConfig b = parseRunConfig(R"({"model": "/m", "train.lr": 0.001, "train.steps": 10, "l1ra.reassign": false})", "b.json");
-        QCOMPARE(a.trainLr, 0.001);
-        QCOMPARE(a.trainSteps, 10);
-        QVERIFY(!a.l1raReassign);
+        QCOMPARE(a.train.lr, 0.001);
+        QCOMPARE(a.train.steps, 10);
+        QVERIFY(!a.l1ra.reassign);
         QCOMPARE(runConfigToJson(a), runConfigToJson(b));
     }
 
     void jsonRoundTrip() {
         RunConfig c;
-        c.model = "/models/x";
+        c.model.path = "/models/x";
         c.method = l1ra::Method::LoRA;
-        c.adapterTargets = {"q_proj", "v_proj"};
-        c.trainLr = 3e-4;
+        c.adapter.targets = {"q_proj", "v_proj"};
+        c.train.lr = 3e-4;
         c.seed = 12345678901ULL;
-        c.l1raThreshold = 0.01;
+        c.l1ra.threshold = 0.01;
         const RunConfig back = parseRunConfig(runConfigToJson(c), "round trip");
         QCOMPARE(runConfigToJson(back), runConfigToJson(c));
         QCOMPARE(back.seed, c.seed);
-        QCOMPARE(back.adapterTargets, c.adapterTargets);
+        QCOMPARE(back.adapter.targets, c.adapter.targets);
     }
 
     void unknownKeysAreRefusedByName() {
@@ -144,14 +144,14 @@ private Q_SLOTS:
         applyRunConfigAssignment(c, "adapter.targets=q_proj,down_proj");
         applyRunConfigAssignment(c, "name=my run = best");
         applyRunConfigAssignment(c, "seed=9");
-        QCOMPARE(c.trainLr, 1e-3);
-        QCOMPARE(c.trainSteps, 77);
-        QVERIFY(!c.l1raReassign);
+        QCOMPARE(c.train.lr, 1e-3);
+        QCOMPARE(c.train.steps, 77);
+        QVERIFY(!c.l1ra.reassign);
         QVERIFY(c.method == l1ra::Method::LoRA);
-        QCOMPARE(c.adapterTargets, (std::vector<std::string>{"q_proj", "down_proj"}));
+        QCOMPARE(c.adapter.targets, (std::vector<std::string>{"q_proj", "down_proj"}));
         QCOMPARE(c.name, std::string("my run = best"));
         applyRunConfigAssignment(c, "adapter.targets=all");
-        QCOMPARE(c.adapterTargets.size(), std::size_t(7));
+        QCOMPARE(c.adapter.targets.size(), std::size_t(7));
         expectError([&] { applyRunConfigAssignment(c, "train.lr=fast"); }, "'fast' is not a valid value");
         expectError([&] { applyRunConfigAssignment(c, "train.lr"); }, "key=value");
         expectError([&] { applyRunConfigAssignment(c, "train.batch_size=-1"); }, "'train.batch_size' is -1");
@@ -160,7 +160,7 @@ private Q_SLOTS:
     void pathsFromSetBecomeAbsolute() {
         RunConfig c;
         applyRunConfigAssignment(c, "model=some/relative/folder");
-        QVERIFY(std::filesystem::path(c.model).is_absolute());
+        QVERIFY(std::filesystem::path(c.model.path).is_absolute());
     }
 
     void pathsInFilesAreRelativeToTheFile() {
@@ -168,26 +168,26 @@ private Q_SLOTS:
         std::filesystem::create_directories(tmp_.filePath("configs").toStdString());
         test::writeFile(path, R"({"model": "../models/m", "data": {"train": "train.txt"}})");
         const RunConfig c = loadRunConfig(path);
-        QCOMPARE(c.model, tmp_.filePath("models/m").toStdString());
-        QCOMPARE(c.dataTrain, tmp_.filePath("configs/train.txt").toStdString());
+        QCOMPARE(c.model.path, tmp_.filePath("models/m").toStdString());
+        QCOMPARE(c.data.train, tmp_.filePath("configs/train.txt").toStdString());
         expectError([&] { loadRunConfig(tmp_.filePath("absent.json").toStdString()); }, "absent.json");
     }
 
     void validation() {
         RunConfig c;
         expectError([&] { validateRunConfig(c); }, "'model' is empty");
-        c.model = "/m";
+        c.model.path = "/m";
         expectError([&] { validateRunConfig(c); }, "'data.train' is empty");
-        c.dataTrain = "/d.txt";
-        c.adapterTargets.clear();
+        c.data.train = "/d.txt";
+        c.adapter.targets.clear();
         expectError([&] { validateRunConfig(c); }, "'adapter.targets' is empty");
-        c.adapterTargets = {"q_proj"};
+        c.adapter.targets = {"q_proj"};
         c.device = "tpu";
         expectError([&] { validateRunConfig(c); }, "'device' is 'tpu'");
         c.device = "cpu";
-        c.trainLr = -1;
+        c.train.lr = -1;
         expectError([&] { validateRunConfig(c); }, "'train.lr' is -1");
-        c.trainLr = 1e-3;
+        c.train.lr = 1e-3;
         validateRunConfig(c);
     }
 
@@ -195,35 +195,35 @@ private Q_SLOTS:
     // configs written before the key existed still parse.
     void modelKeysSitBesideTheModelFolder() {
         RunConfig c;
-        c.model = "/models/m";
-        c.modelBaseDtype = "nf4";
-        c.trainGradientCheckpointing = true;
+        c.model.path = "/models/m";
+        c.model.baseDtype = "nf4";
+        c.train.gradientCheckpointing = true;
         const json written = json::parse(runConfigToJson(c));
         QCOMPARE(written.at("model").get<std::string>(), std::string("/models/m"));
         QCOMPARE(written.at("model.base_dtype").get<std::string>(), std::string("nf4"));
         QCOMPARE(written.at("model.double_quant").get<bool>(), true);
         QCOMPARE(written.at("train").at("gradient_checkpointing").get<bool>(), true);
         const RunConfig back = parseRunConfig(written.dump(), "written");
-        QCOMPARE(back.modelBaseDtype, std::string("nf4"));
-        QVERIFY(back.trainGradientCheckpointing);
+        QCOMPARE(back.model.baseDtype, std::string("nf4"));
+        QVERIFY(back.train.gradientCheckpointing);
         const RunConfig nested = parseRunConfig(R"({"model": {"path": "/m", "base_dtype": "int8", "double_quant": false}})", "nested");
-        QCOMPARE(nested.model, std::string("/m"));
-        QCOMPARE(nested.modelBaseDtype, std::string("int8"));
-        QVERIFY(!nested.modelDoubleQuant);
+        QCOMPARE(nested.model.path, std::string("/m"));
+        QCOMPARE(nested.model.baseDtype, std::string("int8"));
+        QVERIFY(!nested.model.doubleQuant);
         const RunConfig old = parseRunConfig(R"({"model": "/m", "train": {"steps": 3}})", "old");
-        QCOMPARE(old.modelBaseDtype, std::string("bf16"));
-        QVERIFY(!old.trainGradientCheckpointing);
+        QCOMPARE(old.model.baseDtype, std::string("bf16"));
+        QVERIFY(!old.train.gradientCheckpointing);
         expectError([] { parseRunConfig(R"({"model.base_dtype": "fp4"})", "x.json"); }, "x.json: 'model.base_dtype' is 'fp4', not one of bf16, int8, nf4");
         expectError([] { parseRunConfig(R"({"model": {"path": "/m", "dtype": "nf4"}})", "x.json"); }, "unknown key 'model.dtype'");
         RunConfig full = c;
-        full.dataTrain = "/d.txt";
+        full.data.train = "/d.txt";
         full.method = l1ra::Method::Full;
         expectError([&] { validateRunConfig(full); }, "'model.base_dtype' is 'nf4', but method 'full'");
         RunConfig set;
         setRunConfigValue(set, "model.base_dtype", "int8");
         setRunConfigValue(set, "train.gradient_checkpointing", "true");
-        QCOMPARE(set.modelBaseDtype, std::string("int8"));
-        QVERIFY(set.trainGradientCheckpointing);
+        QCOMPARE(set.model.baseDtype, std::string("int8"));
+        QVERIFY(set.train.gradientCheckpointing);
     }
 
     void fieldsDescribeEveryKey() {
@@ -237,10 +237,10 @@ private Q_SLOTS:
 
     void commandLineReproducesTheConfig() {
         RunConfig c;
-        c.model = "/models/tiny llama";
-        c.dataTrain = "/data/t.txt";
-        c.trainSteps = 5;
-        c.adapterTargets = {"q_proj", "v_proj"};
+        c.model.path = "/models/tiny llama";
+        c.data.train = "/data/t.txt";
+        c.train.steps = 5;
+        c.adapter.targets = {"q_proj", "v_proj"};
         const std::string cmd = trainCommandLine(c, "runs/x");
         QVERIFY(cmd.find("--out runs/x") != std::string::npos);
         QVERIFY(cmd.find("--set 'model=/models/tiny llama'") != std::string::npos);

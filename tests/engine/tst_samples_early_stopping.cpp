@@ -54,9 +54,9 @@ std::vector<std::string> folders(const std::string& dir) {
 }
 
 RunConfig withSamples(RunConfig c) {
-    c.samplesPrompts = {"Say hello, then stop.", "What does the rank budget do?"};
-    c.samplesEvery = 5;
-    c.samplesMaxNewTokens = 6;
+    c.samples.prompts = {"Say hello, then stop.", "What does the rank budget do?"};
+    c.samples.every = 5;
+    c.samples.maxNewTokens = 6;
     return c;
 }
 
@@ -64,11 +64,11 @@ RunConfig withSamples(RunConfig c) {
 // ends at the evaluation `patience` after the first one.
 RunConfig earlyStopping(int steps) {
     RunConfig c = test::fixtureRunConfig(steps);
-    c.evalEvery = 4;
-    c.evalPatience = 2;
-    c.evalMinDelta = 100;
-    c.samplesPrompts = {"Say hello."};
-    c.samplesMaxNewTokens = 4;
+    c.eval.every = 4;
+    c.eval.patience = 2;
+    c.eval.minDelta = 100;
+    c.samples.prompts = {"Say hello."};
+    c.samples.maxNewTokens = 4;
     return c;
 }
 
@@ -95,8 +95,8 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < record.samples.size(); ++i) {
             const SampleEvent& s = record.samples[i];
             QCOMPARE(s.index, int(i % 2));
-            QCOMPARE(s.prompt, with.samplesPrompts[i % 2]);
-            QVERIFY(s.tokens >= 1 && s.tokens <= with.samplesMaxNewTokens);
+            QCOMPARE(s.prompt, with.samples.prompts[i % 2]);
+            QVERIFY(s.tokens >= 1 && s.tokens <= with.samples.maxNewTokens);
         }
         // The sink saw the same answers, and the log has a line for each.
         QCOMPARE(sampleTexts(rec.samples), sampleTexts(record.samples));
@@ -121,8 +121,8 @@ private Q_SLOTS:
 
     void aResumedRunSamplesEachStepOnce() {
         RunConfig c = withSamples(test::fixtureRunConfig(12));
-        c.checkpointEvery = 5;
-        c.checkpointKeep = 10;
+        c.checkpoint.every = 5;
+        c.checkpoint.keep = 10;
         const std::string whole = newRunDir(), cut = newRunDir();
         QCOMPARE(TrainingSession(c, whole).run().state, RunState::Finished);
         QCOMPARE(TrainingSession(c, cut).run().state, RunState::Finished);
@@ -183,8 +183,8 @@ private Q_SLOTS:
 
     void theBestCheckpointFollowsTheLowestValidationLoss() {
         RunConfig c = test::fixtureRunConfig(24);
-        c.evalEvery = 4;
-        c.checkpointKeepBest = true;
+        c.eval.every = 4;
+        c.checkpoint.keepBest = true;
         const std::string dir = newRunDir();
         const RunSummary summary = TrainingSession(c, dir).run();
         QCOMPARE(summary.state, RunState::Finished);
@@ -201,8 +201,8 @@ private Q_SLOTS:
         QCOMPARE(state.at("best_step_val_loss").get<double>(), lowest->loss);
         // Without validation data there is nothing to call best.
         RunConfig none = c;
-        none.dataValFraction = 0;
-        none.evalEvery = 0;
+        none.data.valFraction = 0;
+        none.eval.every = 0;
         QVERIFY_THROWS_EXCEPTION(Error, validateRunConfig(none));
     }
 
@@ -237,8 +237,8 @@ private Q_SLOTS:
 
     void settingsAreChecked() {
         RunConfig c = test::fixtureRunConfig(10);
-        c.evalPatience = 3;
-        c.evalEvery = 0;
+        c.eval.patience = 3;
+        c.eval.every = 0;
         try {
             validateRunConfig(c);
             QFAIL("early stopping without evaluations was accepted");
@@ -254,9 +254,9 @@ private Q_SLOTS:
         // On the command line a prompt's commas are its own; a JSON list gives several.
         RunConfig s;
         applyRunConfigAssignment(s, "samples.prompts=Name a colour, then a fruit.");
-        QCOMPARE(s.samplesPrompts, (std::vector<std::string>{"Name a colour, then a fruit."}));
+        QCOMPARE(s.samples.prompts, (std::vector<std::string>{"Name a colour, then a fruit."}));
         applyRunConfigAssignment(s, R"(samples.prompts=["One, two", "Three"])");
-        QCOMPARE(s.samplesPrompts, (std::vector<std::string>{"One, two", "Three"}));
+        QCOMPARE(s.samples.prompts, (std::vector<std::string>{"One, two", "Three"}));
         // The studio's "show command" reproduces them.
         const std::string command = trainCommandLine(s, "");
         QVERIFY2(command.find(R"(--set 'samples.prompts=["One, two","Three"]')") != std::string::npos, command.c_str());

@@ -45,9 +45,9 @@ class TestSessionStress : public QObject {
     std::string steeredRun(QRandomGenerator& random, int round) {
         const std::string dir = tmp_.filePath(QStringLiteral("run%1").arg(round)).toStdString();
         RunConfig config = test::fixtureRun(30);
-        config.l1raUpdateInterval = 5;
-        config.checkpointEvery = 7;
-        config.evalEvery = 0;
+        config.l1ra.updateInterval = 5;
+        config.checkpoint.every = 7;
+        config.eval.every = 0;
         StopInReallocation sink;
         TrainingSession session(config, dir, &sink);
         sink.session = &session;

@@ -188,8 +188,8 @@ private Q_SLOTS:
 
     void initTestCase() {
         RunConfig c = test::fixtureRunConfig(30);
-        c.loggingTensorboard = true;
-        c.evalEvery = 10;
+        c.logging.tensorboard = true;
+        c.eval.every = 10;
         run_ = tmp_.filePath("run").toStdString();
         QVERIFY(TrainingSession(c, run_).run().state == RunState::Finished);
     }
@@ -278,7 +278,7 @@ private Q_SLOTS:
     void configJsonKeepsTheKey() {
         const json config = json::parse(test::readFile(run_ + "/config.json"));
         QCOMPARE(config["logging"]["tensorboard"].get<bool>(), true);
-        QVERIFY(parseRunConfig(config.dump(), "config.json").loggingTensorboard);
+        QVERIFY(parseRunConfig(config.dump(), "config.json").logging.tensorboard);
     }
 
     void offByDefault() {

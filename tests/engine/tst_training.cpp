@@ -61,14 +61,14 @@ private Q_SLOTS:
         QCOMPARE(record.summary.steps, int64_t(120));
         QCOMPARE(record.checkpoints.size(), std::size_t(1));
         // The run folder's config is the fully resolved one.
-        QCOMPARE(record.config.trainSteps, 120);
-        QCOMPARE(record.config.model, test::fixtureModel());
+        QCOMPARE(record.config.train.steps, 120);
+        QCOMPARE(record.config.model.path, test::fixtureModel());
     }
 
     void stopAndResumeEqualsAnUninterruptedRun() {
         RunConfig c = test::fixtureRunConfig(40);
-        c.l1raUpdateInterval = 5;
-        c.evalEvery = 10;
+        c.l1ra.updateInterval = 5;
+        c.eval.every = 10;
         const std::string whole = newRunDir(), split = newRunDir();
         {
             TrainingSession s(c, whole);
@@ -100,7 +100,7 @@ private Q_SLOTS:
     void lambdaAndBudgetChangesApplyWhenTheyShould() {
         Recorder rec;
         RunConfig c = test::fixtureRunConfig(40);
-        c.l1raLambda = 0.01;
+        c.l1ra.lambda = 0.01;
         TrainingSession session(c, newRunDir(), &rec);
         rec.onEachStep = [&](const StepEvent& e) {
             if (e.step == 12) {
@@ -215,7 +215,7 @@ private Q_SLOTS:
         Recorder rec;
         RunConfig c = test::fixtureRunConfig(30);
         c.method = l1ra::Method::Full;
-        c.trainLr = 3e-3;
+        c.train.lr = 3e-3;
         const std::string dir = newRunDir();
         TrainingSession session(c, dir, &rec);
         const RunSummary s = session.run();
@@ -228,10 +228,10 @@ private Q_SLOTS:
     void gradientAccumulationMatchesALargerBatch() {
         // 2 x 2 accumulated equals one batch of 4 (same samples, same normalisation), without dropout.
         RunConfig a = test::fixtureRunConfig(3), b = test::fixtureRunConfig(3);
-        a.adapterDropout = b.adapterDropout = 0;
-        a.trainBatchSize = 4;
-        b.trainBatchSize = 2;
-        b.trainGradAccum = 2;
+        a.adapter.dropout = b.adapter.dropout = 0;
+        a.train.batchSize = 4;
+        b.train.batchSize = 2;
+        b.train.gradAccum = 2;
         Recorder ra, rb;
         TrainingSession(a, newRunDir(), &ra).run();
         TrainingSession(b, newRunDir(), &rb).run();
@@ -243,7 +243,7 @@ private Q_SLOTS:
 
     void badSetupsFailClearly() {
         RunConfig c = test::fixtureRunConfig(5);
-        c.dataTrain = tmp_.filePath("missing.txt").toStdString();
+        c.data.train = tmp_.filePath("missing.txt").toStdString();
         Recorder rec;
         TrainingSession s(c, newRunDir(), &rec);
         const RunSummary summary = s.run();
@@ -260,7 +260,7 @@ private Q_SLOTS:
             QVERIFY(std::string(e.what()).find("not empty") != std::string::npos);
         }
         RunConfig tooSmall = test::fixtureRunConfig(2);
-        tooSmall.l1raBudget = 5;   // 14 adapters need at least 14
+        tooSmall.l1ra.budget = 5;   // 14 adapters need at least 14
         const RunSummary small = TrainingSession(tooSmall, newRunDir()).run();
         QVERIFY(small.state == RunState::Failed);
         QVERIFY2(small.error.find("l1ra.budget") != std::string::npos, small.error.c_str());

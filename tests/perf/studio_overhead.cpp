@@ -66,18 +66,18 @@ double threadCpuSeconds() {
 l1ra::RunConfig benchConfig(const Options& o) {
     l1ra::RunConfig c;
     c.name = "studio overhead";
-    c.model = o.model;
-    c.dataTrain = o.data;
-    c.trainSteps = o.steps;
-    c.trainSeqLen = o.seqLen;
-    c.trainBatchSize = o.batch;
-    c.adapterRank = 8;
-    c.l1raEtaC = 0.1;
-    c.l1raLambda = 0.5;
-    c.l1raUpdateInterval = 10;   // a reallocation (and snapshot) every 10 steps: the heatmap keeps moving
-    c.trainLr = 0.01;
-    c.evalEvery = 0;
-    c.evalBatches = 1;
+    c.model.path = o.model;
+    c.data.train = o.data;
+    c.train.steps = o.steps;
+    c.train.seqLen = o.seqLen;
+    c.train.batchSize = o.batch;
+    c.adapter.rank = 8;
+    c.l1ra.etaC = 0.1;
+    c.l1ra.lambda = 0.5;
+    c.l1ra.updateInterval = 10;   // a reallocation (and snapshot) every 10 steps: the heatmap keeps moving
+    c.train.lr = 0.01;
+    c.eval.every = 0;
+    c.eval.batches = 1;
     c.threads = o.threads;
     return c;
 }

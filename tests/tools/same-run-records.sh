@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Trains the same seeded L1RA run with two builds of `l1ra` and compares what they wrote: metrics.jsonl and
-# ranks.jsonl byte for byte once the wall-clock fields are taken out, the final adapter weights byte for byte.
+# ranks.jsonl byte for byte once the wall-clock fields are taken out, the resolved config.json and every checkpoint's
+# adapter weights byte for byte.
 # For refactorings that must not change behaviour (docs/architecture.md).
 #   tests/tools/same-run-records.sh OLD_L1RA NEW_L1RA [WORK_DIR]
 # With DEMO=1 the embedded demo's L1RA run (demo/demo-run.json, prepared by NEW_L1RA) is compared too.
@@ -26,7 +27,7 @@ status=0
 # compare NAME: the two runs in $work/old-NAME and $work/new-NAME.
 compare() {
   local name=$1
-  for file in metrics.jsonl ranks.jsonl; do
+  for file in config.json metrics.jsonl ranks.jsonl; do
     if cmp -s <(strip_timing "$work/old-$name/$file") <(strip_timing "$work/new-$name/$file"); then
       echo "$name $file: identical ($(wc -l < "$work/new-$name/$file") lines)"
     else

@@ -23,18 +23,18 @@ inline QString fixtureText() { return QStringLiteral(L1RA_TEST_DATA "/tiny-text.
 // L1RA on the fixture at a scale where gates cross the threshold within tens of steps (DESIGN.md section 1).
 inline RunConfig fixtureConfig(int steps, int updateInterval = 5) {
     RunConfig c;
-    c.model = fixtureModel().toStdString();
-    c.dataTrain = fixtureText().toStdString();
-    c.trainSteps = steps;
-    c.trainSeqLen = 32;
-    c.trainBatchSize = 2;
-    c.adapterRank = 4;
-    c.l1raEtaC = 0.1;
-    c.l1raLambda = 0.5;
-    c.l1raUpdateInterval = updateInterval;
-    c.trainLr = 0.01;
-    c.evalEvery = 0;
-    c.evalBatches = 2;
+    c.model.path = fixtureModel().toStdString();
+    c.data.train = fixtureText().toStdString();
+    c.train.steps = steps;
+    c.train.seqLen = 32;
+    c.train.batchSize = 2;
+    c.adapter.rank = 4;
+    c.l1ra.etaC = 0.1;
+    c.l1ra.lambda = 0.5;
+    c.l1ra.updateInterval = updateInterval;
+    c.train.lr = 0.01;
+    c.eval.every = 0;
+    c.eval.batches = 2;
     c.threads = 1;   // leave the GUI thread a core
     return c;
 }
@@ -78,9 +78,9 @@ inline void writeSyntheticRun(const QString& dir, const std::string& name, const
     QDir().mkpath(dir);
     RunConfig config;
     config.name = name;
-    config.model = fixtureModel().toStdString();
-    config.dataTrain = fixtureText().toStdString();
-    config.trainSteps = steps;
+    config.model.path = fixtureModel().toStdString();
+    config.data.train = fixtureText().toStdString();
+    config.train.steps = steps;
     writeLines(dir + QStringLiteral("/config.json"), {runConfigToJson(config)});
     std::vector<std::string> metrics;
     for (int s = 1; s <= steps; ++s) {

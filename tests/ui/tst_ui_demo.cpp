@@ -80,9 +80,9 @@ void DemoTest::preparedFolderIsCompleteAndKept() {
     const l1ra::RunConfig lora = l1ra::loadRunConfig(demo_.loraConfig);
     QVERIFY(l1ra.method == l1ra::Method::L1RA);
     QVERIFY(lora.method == l1ra::Method::LoRA);
-    QCOMPARE(lora.adapterRank, l1ra.adapterRank);   // the same rank budget
-    QCOMPARE(lora.dataTrain, l1ra.dataTrain);
-    QCOMPARE(l1ra.model, demo_.model);
+    QCOMPARE(lora.adapter.rank, l1ra.adapter.rank);   // the same rank budget
+    QCOMPARE(lora.data.train, l1ra.data.train);
+    QCOMPARE(l1ra.model.path, demo_.model);
 
     // A second prepare keeps the data and the model as they are.
     const QDateTime dataTime = QFileInfo(QString::fromStdString(demo_.data + "/task_train.jsonl")).lastModified();
@@ -106,7 +106,7 @@ void DemoTest::startOnTheDemoShowsReallocations() {
     options.demoDir = QString::fromStdString(demo_.dir);
     QCOMPARE(l1ra::ui::applyLaunchOptions(w, options), QStringLiteral("demo"));
     QVERIFY(w.runConfigForm()->config().method == l1ra::Method::L1RA);
-    QCOMPARE(w.runConfigForm()->config().model, demo_.model);
+    QCOMPARE(w.runConfigForm()->config().model.path, demo_.model);
 
     QSignalSpy reallocations(w.controller(), &TrainingController::reallocationReceived);
     QElapsedTimer clock;
@@ -142,7 +142,7 @@ void DemoTest::firstLaunchPreparesTheDemoInTheBackground() {
     options.demoDir = temp_.filePath(QStringLiteral("fresh-demo"));
     QCOMPARE(l1ra::ui::applyLaunchOptions(w, options), QStringLiteral("demo-preparing"));
     const std::string model = QDir(options.demoDir).filePath(QStringLiteral("model")).toStdString();
-    QTRY_COMPARE_WITH_TIMEOUT(w.runConfigForm()->config().model, model, 120000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.runConfigForm()->config().model.path, model, 120000);
     QVERIFY(w.runConfigForm()->config().method == l1ra::Method::L1RA);
     QVERIFY(QFileInfo::exists(QDir(options.demoDir).filePath(QStringLiteral("data/task_train.jsonl"))));
 }

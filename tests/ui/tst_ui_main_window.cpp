@@ -356,7 +356,7 @@ void MainWindowTest::openingAnExportedAdapterShowsItsRankMap() {
 void MainWindowTest::engineFailureShowsAnErrorWithoutBlocking() {
     auto w = makeWindow();
     l1ra::RunConfig config = fixtureConfig(10);
-    config.dataFormat = "alpaca";   // the text file is no JSON: found out while preparing
+    config.data.format = "alpaca";   // the text file is no JSON: found out while preparing
     w->runConfigForm()->setConfig(config);
     QSignalSpy finished(w->controller(), &TrainingController::finished);
     const int errorsBefore = w->logPane()->errorCount();
@@ -386,11 +386,11 @@ void MainWindowTest::samplesShowAndTheBestCheckpointExports() {
     // A run with prompts: the window's Samples dock fills as it trains; a kept best checkpoint can be exported.
     auto w = makeWindow();
     l1ra::RunConfig config = fixtureConfig(12, 5);
-    config.samplesPrompts = {"Say hello.", "Name a colour, then a fruit."};
-    config.samplesEvery = 6;
-    config.samplesMaxNewTokens = 4;
-    config.evalEvery = 4;
-    config.checkpointKeepBest = true;
+    config.samples.prompts = {"Say hello.", "Name a colour, then a fruit."};
+    config.samples.every = 6;
+    config.samples.maxNewTokens = 4;
+    config.eval.every = 4;
+    config.checkpoint.keepBest = true;
     w->runConfigForm()->setConfig(config);
     QSignalSpy samples(w->controller(), &TrainingController::sampleReceived);
     QSignalSpy finished(w->controller(), &TrainingController::finished);
@@ -429,7 +429,7 @@ void MainWindowTest::samplesShowAndTheBestCheckpointExports() {
 void MainWindowTest::aDivergentStepIsMarkedOnTheCurvesAndLogged() {
     auto w = makeWindow();
     l1ra::RunConfig config = fixtureConfig(8);
-    config.trainOnDivergence = "skip";
+    config.train.onDivergence = "skip";
     l1ra::poisonGradientForTesting(2);   // step 3's first gradient becomes NaN
     w->runConfigForm()->setConfig(config);
     QSignalSpy divergences(w->controller(), &TrainingController::divergenceReceived);
@@ -477,7 +477,7 @@ void MainWindowTest::demoHookPreloadsTheSetupPage() {
     {
         auto w = makeWindow();
         QCOMPARE(l1ra::ui::applyLaunchOptions(*w, options), QStringLiteral("demo"));
-        QCOMPARE(w->runConfigForm()->config().trainSteps, 77);
+        QCOMPARE(w->runConfigForm()->config().train.steps, 77);
         QCOMPARE(w->runConfigForm()->config().name, std::string("demo"));
     }
     // A saved last config wins over the demo.
@@ -486,7 +486,7 @@ void MainWindowTest::demoHookPreloadsTheSetupPage() {
     {
         auto w = makeWindow();
         QCOMPARE(l1ra::ui::applyLaunchOptions(*w, options), QStringLiteral("last"));
-        QCOMPARE(w->runConfigForm()->config().trainSteps, 33);
+        QCOMPARE(w->runConfigForm()->config().train.steps, 33);
     }
     // --run-config wins over both.
     l1ra::RunConfig given = fixtureConfig(44);
@@ -496,7 +496,7 @@ void MainWindowTest::demoHookPreloadsTheSetupPage() {
     {
         auto w = makeWindow();
         QCOMPARE(l1ra::ui::applyLaunchOptions(*w, options), QStringLiteral("run-config"));
-        QCOMPARE(w->runConfigForm()->config().trainSteps, 44);
+        QCOMPARE(w->runConfigForm()->config().train.steps, 44);
     }
     l1ra::ui::settings::setLastConfigJson({});
 }

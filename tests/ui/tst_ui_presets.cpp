@@ -54,47 +54,47 @@ void PresetsTest::builtInPresetsLoad() {
 void PresetsTest::quickDemoSetsItsKeysOnly() {
     PresetStore store;
     l1ra::RunConfig base;
-    base.model = "/models/tiny";
-    base.dataTrain = "/data/train.jsonl";
+    base.model.path = "/models/tiny";
+    base.data.train = "/data/train.jsonl";
     base.seed = 7;
     const l1ra::RunConfig c = PresetStore::apply(*store.find(QStringLiteral("Quick demo (CPU)")), base);
     QVERIFY(c.method == l1ra::Method::L1RA);
-    QCOMPARE(c.adapterRank, 4);
-    QCOMPARE(c.l1raLambda, 0.5);
-    QCOMPARE(c.l1raEtaC, 0.1);
-    QCOMPARE(c.l1raUpdateInterval, 10);
-    QCOMPARE(c.trainSteps, 120);
-    QCOMPARE(c.trainBatchSize, 4);
-    QCOMPARE(c.trainSeqLen, 64);
-    QCOMPARE(c.model, std::string("/models/tiny"));
-    QCOMPARE(c.dataTrain, std::string("/data/train.jsonl"));
+    QCOMPARE(c.adapter.rank, 4);
+    QCOMPARE(c.l1ra.lambda, 0.5);
+    QCOMPARE(c.l1ra.etaC, 0.1);
+    QCOMPARE(c.l1ra.updateInterval, 10);
+    QCOMPARE(c.train.steps, 120);
+    QCOMPARE(c.train.batchSize, 4);
+    QCOMPARE(c.train.seqLen, 64);
+    QCOMPARE(c.model.path, std::string("/models/tiny"));
+    QCOMPARE(c.data.train, std::string("/data/train.jsonl"));
     QCOMPARE(c.seed, uint64_t(7));
 }
 
 void PresetsTest::loraBaselineKeepsTheRest() {
     PresetStore store;
     l1ra::RunConfig base;
-    base.trainSteps = 999;
-    base.l1raLambda = 0.25;
+    base.train.steps = 999;
+    base.l1ra.lambda = 0.25;
     const l1ra::RunConfig c = PresetStore::apply(*store.find(QStringLiteral("LoRA baseline")), base);
     QVERIFY(c.method == l1ra::Method::LoRA);
-    QCOMPARE(c.adapterRank, 16);
-    QCOMPARE(c.trainSteps, 999);
-    QCOMPARE(c.l1raLambda, 0.25);
+    QCOMPARE(c.adapter.rank, 16);
+    QCOMPARE(c.train.steps, 999);
+    QCOMPARE(c.l1ra.lambda, 0.25);
     const l1ra::RunConfig paper = PresetStore::apply(*store.find(QStringLiteral("Paper defaults (L1RA)")), c);
     QVERIFY(paper.method == l1ra::Method::L1RA);
-    QCOMPARE(paper.l1raLambda, 5e-3);
-    QCOMPARE(paper.l1raEtaC, 2e-2);
+    QCOMPARE(paper.l1ra.lambda, 5e-3);
+    QCOMPARE(paper.l1ra.etaC, 2e-2);
 }
 
 void PresetsTest::saveReloadApplyDelete() {
     l1ra::RunConfig mine;
-    mine.model = "/models/not-saved";
+    mine.model.path = "/models/not-saved";
     mine.name = "not saved either";
-    mine.adapterRank = 12;
-    mine.l1raLambda = 0.0125;
-    mine.adapterTargets = {"q_proj", "v_proj"};
-    mine.l1raReassign = false;
+    mine.adapter.rank = 12;
+    mine.l1ra.lambda = 0.0125;
+    mine.adapter.targets = {"q_proj", "v_proj"};
+    mine.l1ra.reassign = false;
     mine.seed = 12345678901ULL;
     {
         PresetStore store;
@@ -112,19 +112,19 @@ void PresetsTest::saveReloadApplyDelete() {
     QCOMPARE(preset->description, QStringLiteral("rank 12"));
     QCOMPARE(reloaded.names().last(), QStringLiteral("My sweep / v2"));   // after the built-ins
     l1ra::RunConfig target;
-    target.model = "/models/kept";
+    target.model.path = "/models/kept";
     const l1ra::RunConfig applied = PresetStore::apply(*preset, target);
-    QCOMPARE(applied.model, std::string("/models/kept"));
+    QCOMPARE(applied.model.path, std::string("/models/kept"));
     QCOMPARE(applied.name, std::string());
     for (const QString& key : PresetStore::savedKeys())
         QCOMPARE(QString::fromStdString(l1ra::runConfigValue(applied, key.toStdString())),
                  QString::fromStdString(l1ra::runConfigValue(mine, key.toStdString())));
 
     // Saving under the same name replaces it, in the same file.
-    mine.adapterRank = 3;
+    mine.adapter.rank = 3;
     QVERIFY(reloaded.saveUserPreset(QStringLiteral("My sweep / v2"), QString(), mine));
     QCOMPARE(folder.entryList({QStringLiteral("*.json")}, QDir::Files).size(), 1);
-    QCOMPARE(PresetStore::apply(*reloaded.find(QStringLiteral("My sweep / v2")), {}).adapterRank, 3);
+    QCOMPARE(PresetStore::apply(*reloaded.find(QStringLiteral("My sweep / v2")), {}).adapter.rank, 3);
 
     QString error;
     QVERIFY2(reloaded.removeUserPreset(QStringLiteral("My sweep / v2"), &error), qPrintable(error));
@@ -162,7 +162,7 @@ void PresetsTest::badUserFilesAreReported() {
     QVERIFY2(problems.contains(QStringLiteral("train.learning_rate")), qPrintable(problems));
     QVERIFY2(problems.contains(QStringLiteral("adapter.rank")), qPrintable(problems));
     QVERIFY(store.find(QStringLiteral("Good")));
-    QCOMPARE(PresetStore::apply(*store.find(QStringLiteral("Good")), {}).trainSteps, 50);
+    QCOMPARE(PresetStore::apply(*store.find(QStringLiteral("Good")), {}).train.steps, 50);
 }
 
 void PresetsTest::formPresetActions() {
@@ -177,7 +177,7 @@ void PresetsTest::formPresetActions() {
     QVERIFY2(form.applyPreset(QStringLiteral("Quick demo (CPU)"), &error), qPrintable(error));
     QCOMPARE(form.fieldValueJson(QStringLiteral("adapter.rank")), QStringLiteral("4"));
     QCOMPARE(form.fieldValueJson(QStringLiteral("l1ra.lambda")), QStringLiteral("0.5"));
-    QCOMPARE(form.config().trainSteps, 120);
+    QCOMPARE(form.config().train.steps, 120);
     QVERIFY(!form.applyPreset(QStringLiteral("nothing like it"), &error));
 
     form.setFieldValueJson(QStringLiteral("adapter.rank"), QStringLiteral("6"));
@@ -186,9 +186,9 @@ void PresetsTest::formPresetActions() {
     QVERIFY(combo->findText(QStringLiteral("Rank six")) >= 0);
     QCOMPARE(combo->currentText(), QStringLiteral("Rank six"));
     form.applyPreset(QStringLiteral("LoRA baseline"));
-    QCOMPARE(form.config().adapterRank, 16);
+    QCOMPARE(form.config().adapter.rank, 16);
     form.applyPreset(QStringLiteral("Rank six"));
-    QCOMPARE(form.config().adapterRank, 6);
+    QCOMPARE(form.config().adapter.rank, 6);
     QVERIFY(form.config().method == l1ra::Method::L1RA);
     QVERIFY2(form.deletePreset(QStringLiteral("Rank six"), &error), qPrintable(error));
     QCOMPARE(combo->findText(QStringLiteral("Rank six")), -1);

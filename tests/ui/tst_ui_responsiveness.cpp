@@ -118,9 +118,9 @@ void ResponsivenessTest::wholeDemoRunNeverBlocksTheGuiThread() {
         w.showPage(page);
         QTest::qWait(150);
     }
-    const double lambda = w.controller()->config().l1raLambda;
+    const double lambda = w.controller()->config().l1ra.lambda;
     QVERIFY(w.controller()->setLambda(lambda * 0.5));
-    QVERIFY(w.controller()->setBudget(w.controller()->config().adapterRank * 7 * 4 - 8));
+    QVERIFY(w.controller()->setBudget(w.controller()->config().adapter.rank * 7 * 4 - 8));
     w.actions().checkpoint->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), RunState::Finished, 600000);
     QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
@@ -128,9 +128,9 @@ void ResponsivenessTest::wholeDemoRunNeverBlocksTheGuiThread() {
     QVERIFY(checkpoints.count() >= 1);
     // The demo's questions were answered as it trained (Samples tab), and its best checkpoint can be exported.
     const l1ra::RunConfig& demoRun = w.controller()->config();
-    QCOMPARE(w.samplesPanel()->stepCount(), demoRun.trainSteps / demoRun.samplesEvery);
-    QCOMPARE(w.samplesPanel()->stepAt(0), qint64(demoRun.trainSteps));
-    QCOMPARE(w.samplesPanel()->sampleCount(0), int(demoRun.samplesPrompts.size()));
+    QCOMPARE(w.samplesPanel()->stepCount(), demoRun.train.steps / demoRun.samples.every);
+    QCOMPARE(w.samplesPanel()->stepAt(0), qint64(demoRun.train.steps));
+    QCOMPARE(w.samplesPanel()->sampleCount(0), int(demoRun.samples.prompts.size()));
     QVERIFY(!w.samplesPanel()->answerAt(0, 0).isEmpty());
     QVERIFY(w.actions().exportFromBest->isEnabled());
 

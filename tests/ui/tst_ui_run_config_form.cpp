@@ -168,15 +168,15 @@ void RunConfigFormTest::editingAFieldUpdatesConfigAndCommand() {
     QSignalSpy changes(&form, &RunConfigForm::configChanged);
     auto* lr = qobject_cast<QDoubleSpinBox*>(form.fieldWidget(QStringLiteral("train.lr")));
     lr->setValue(1e-3);
-    QCOMPARE(form.config().trainLr, 1e-3);
+    QCOMPARE(form.config().train.lr, 1e-3);
     QCOMPARE(changes.count(), 1);
     QVERIFY2(form.commandLine().contains(QStringLiteral("--set train.lr=0.001")), qPrintable(form.commandLine()));
     auto* reassign = qobject_cast<QCheckBox*>(form.fieldWidget(QStringLiteral("l1ra.reassign")));
     reassign->setChecked(false);
-    QCOMPARE(form.config().l1raReassign, false);
+    QCOMPARE(form.config().l1ra.reassign, false);
     auto* targets = form.fieldWidget(QStringLiteral("adapter.targets"));
     targets->findChild<QCheckBox*>(QStringLiteral("adapter.targets:down_proj"))->setChecked(false);
-    QCOMPARE(form.config().adapterTargets.size(), std::size_t(6));
+    QCOMPARE(form.config().adapter.targets.size(), std::size_t(6));
     form.setOutputDir(QStringLiteral("runs/demo"));
     QVERIFY(form.commandLine().startsWith(QStringLiteral("l1ra train --out runs/demo")));
     QCOMPARE(form.commandLine(), QString::fromStdString(l1ra::trainCommandLine(form.config(), "runs/demo")));
@@ -306,20 +306,20 @@ void RunConfigFormTest::dropsOpenModelDataAndConfigs() {
     RunConfigForm form;
     QSignalSpy inspected(&form, &RunConfigForm::modelInspected);
     sendDrop(&form, kModel);
-    QCOMPARE(QString::fromStdString(form.config().model), QFileInfo(kModel).absoluteFilePath());
+    QCOMPARE(QString::fromStdString(form.config().model.path), QFileInfo(kModel).absoluteFilePath());
     QVERIFY(inspected.wait());
     QVERIFY(form.modelInfo().has_value());
 
     const QString data = writeFile(dir, QStringLiteral("data.jsonl"), "{\"text\": \"x\"}\n");
     sendDrop(&form, data);
-    QCOMPARE(QString::fromStdString(form.config().dataTrain), data);
+    QCOMPARE(QString::fromStdString(form.config().data.train), data);
 
     l1ra::RunConfig saved;
     saved.name = "from a file";
-    saved.trainSteps = 77;
+    saved.train.steps = 77;
     const QString config = writeFile(dir, QStringLiteral("run.json"), QByteArray::fromStdString(l1ra::runConfigToJson(saved)));
     form.openDroppedPath(config);
-    QCOMPARE(form.config().trainSteps, 77);
+    QCOMPARE(form.config().train.steps, 77);
     QCOMPARE(QString::fromStdString(form.config().name), QStringLiteral("from a file"));
 }
 

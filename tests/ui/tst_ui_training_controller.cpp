@@ -151,7 +151,7 @@ void TrainingControllerTest::missingDataFileFails() {
     QSignalSpy states(&controller, &TrainingController::stateChanged);
     l1ra::RunConfig config = fixtureConfig(10);
     const QString missing = temp_.filePath(QStringLiteral("no-such-data.txt"));
-    config.dataTrain = missing.toStdString();
+    config.data.train = missing.toStdString();
     QVERIFY(controller.start(config, runDir(QStringLiteral("missing-data"))));   // found out while preparing
     QVERIFY(finished.wait(kWaitMs));
     QCOMPARE(controller.state(), RunState::Failed);
@@ -168,7 +168,7 @@ void TrainingControllerTest::invalidConfigFailsAtStart() {
     QSignalSpy finished(&controller, &TrainingController::finished);
     QSignalSpy logs(&controller, &TrainingController::logReceived);
     l1ra::RunConfig config = fixtureConfig(10);
-    config.model.clear();
+    config.model.path.clear();
     QVERIFY(!controller.start(config, runDir(QStringLiteral("no-model"))));
     QCOMPARE(controller.state(), RunState::Failed);
     QVERIFY2(controller.lastError().contains(QStringLiteral("model")), qPrintable(controller.lastError()));

@@ -49,8 +49,8 @@ RunListing describeRun(const QString& dir) {
         const l1ra::RunConfig config = l1ra::loadRunConfig(configPath.toStdString());
         if (!config.name.empty()) r.name = QString::fromStdString(config.name);
         r.method = QString::fromLatin1(l1ra::methodName(config.method));
-        r.model = QString::fromStdString(config.model);
-        r.totalSteps = config.trainSteps;
+        r.model = QString::fromStdString(config.model.path);
+        r.totalSteps = config.train.steps;
     } catch (const std::exception& e) {
         r.error = QString::fromStdString(e.what());
     }

@@ -75,11 +75,11 @@ QString RunView::describeRecord(const l1ra::RunRecord& r) {
     parts << QString::fromLatin1(l1ra::methodName(r.config.method)).toUpper();
     if (r.hasSummary) {
         parts << QString::fromStdString(l1ra::runStateName(r.summary.state));
-        parts << tr("%1 / %2 steps").arg(r.summary.steps).arg(r.config.trainSteps);
+        parts << tr("%1 / %2 steps").arg(r.summary.steps).arg(r.config.train.steps);
         if (r.summary.finalValLoss > 0) parts << tr("val loss %1").arg(r.summary.finalValLoss, 0, 'f', 4);
     } else {
         parts << tr("no summary (running or interrupted)");
-        parts << tr("%1 / %2 steps").arg(r.steps.empty() ? 0 : r.steps.back().step).arg(r.config.trainSteps);
+        parts << tr("%1 / %2 steps").arg(r.steps.empty() ? 0 : r.steps.back().step).arg(r.config.train.steps);
     }
     parts << countText(qint64(r.snapshots.size()), tr("snapshot"), tr("snapshots"));
     parts << countText(qint64(r.reallocations.size()), tr("reallocation"), tr("reallocations"));

@@ -65,7 +65,7 @@ void MemoryPlanView::request(const l1ra::RunConfig& config) {
 QString MemoryPlanView::text() const { return label_->text(); }
 
 void MemoryPlanView::start() {
-    if (pending_.model.empty()) {
+    if (pending_.model.path.empty()) {
         hasPlan_ = false;
         showMessage(tr("Memory plan: choose a model folder."), false);
         return;

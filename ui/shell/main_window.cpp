@@ -443,10 +443,10 @@ void MainWindow::newRun() {
     // Fresh settings, but the same model and data: what "new" means when the data took effort to find.
     const l1ra::RunConfig current = form_->config();
     l1ra::RunConfig fresh;
-    fresh.model = current.model;
-    fresh.dataTrain = current.dataTrain;
-    fresh.dataVal = current.dataVal;
-    fresh.dataFormat = current.dataFormat;
+    fresh.model.path = current.model.path;
+    fresh.data.train = current.data.train;
+    fresh.data.val = current.data.val;
+    fresh.data.format = current.data.format;
     form_->setConfig(fresh);
     showPage(Page::Setup);
 }
@@ -573,10 +573,10 @@ void MainWindow::runStarted(const QString& runDir) {
     samples_->clear();
     currentHasBest_ = false;
     const l1ra::RunConfig& config = controller_->config();
-    samples_->setPromptCount(int(config.samplesPrompts.size()));
+    samples_->setPromptCount(int(config.samples.prompts.size()));
     reallocations_->setInterval(l1ra::effectiveUpdateInterval(config));
-    knobs_->setCurrent(config.l1raLambda, config.l1raBudget);
-    status_->resetRun(config.trainSteps);
+    knobs_->setCurrent(config.l1ra.lambda, config.l1ra.budget);
+    status_->resetRun(config.train.steps);
     status_->setDevice(controller_->deviceDescription());
     if (resumePrefill_) {
         applyRecordToLiveView(*resumePrefill_);
@@ -584,7 +584,7 @@ void MainWindow::runStarted(const QString& runDir) {
     }
     liveHeader_->setText(tr("<b>%1</b> &nbsp; %2 \u00b7 %3 steps \u00b7 <span style='font-size:small'>%4</span>")
                              .arg(currentRunTitle().toHtmlEscaped(), QString::fromLatin1(l1ra::methodName(config.method)).toUpper())
-                             .arg(config.trainSteps)
+                             .arg(config.train.steps)
                              .arg(runDir.toHtmlEscaped()));
     settings::addRecentRun(runDir);
     history_->setLiveRun(runDir, TrainingController::stateText(controller_->state()));
@@ -599,7 +599,7 @@ void MainWindow::applyRecordToLiveView(const l1ra::RunRecord& record) {
     curves_->setRecord(record);
     reallocations_->setInterval(l1ra::effectiveUpdateInterval(record.config));
     reallocations_->setReallocations(record.reallocations);
-    samples_->setPromptCount(int(record.config.samplesPrompts.size()));
+    samples_->setPromptCount(int(record.config.samples.prompts.size()));
     samples_->setSamples(record.samples);
     if (!record.snapshots.empty()) {
         heatmap_->setBaseline(record.snapshots.front());
@@ -607,7 +607,7 @@ void MainWindow::applyRecordToLiveView(const l1ra::RunRecord& record) {
     }
     if (!record.steps.empty()) {
         status_->setStep(record.steps.back());
-        knobs_->setCurrent(record.steps.back().lambda > 0 ? record.steps.back().lambda : record.config.l1raLambda, knobs_->budget());
+        knobs_->setCurrent(record.steps.back().lambda > 0 ? record.steps.back().lambda : record.config.l1ra.lambda, knobs_->budget());
     }
 }
 
@@ -894,9 +894,9 @@ void MainWindow::updateTitle() {
 
 void MainWindow::updateTryIt() {
     if (tryIt_->isGenerating()) return;
-    if (currentIsLive_ && !liveRunDir_.isEmpty()) tryIt_->setRun(QString::fromStdString(controller_->config().model), liveRunDir_, currentRunTitle());
+    if (currentIsLive_ && !liveRunDir_.isEmpty()) tryIt_->setRun(QString::fromStdString(controller_->config().model.path), liveRunDir_, currentRunTitle());
     else if (!currentIsLive_ && runView_->hasRecord())
-        tryIt_->setRun(QString::fromStdString(runView_->record().config.model), openedSource_, currentRunTitle());
+        tryIt_->setRun(QString::fromStdString(runView_->record().config.model.path), openedSource_, currentRunTitle());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -15,80 +15,113 @@ namespace l1ra {
 // The seven LLaMA projections, in the order every rank matrix uses (q, k, v, o, gate, up, down).
 const std::vector<std::string>& projectionNames();
 
-struct RunConfig {
-    std::string model;                 // HF model folder
-    std::string modelBaseDtype = "bf16";   // model.base_dtype: bf16 (unquantised) | int8 | nf4
-    bool modelDoubleQuant = true;      // model.double_quant: nf4's block absmax quantised too
-    std::string name;                  // optional label shown in run lists
+// One section of the run config per JSON object ("train": {...}), with the same names in camelCase; the field
+// table (runConfigFields) gives every key's default, range and help, and the defaults here match it.
+struct ModelSettings {
+    std::string path;                  // "model": the HF model folder
+    std::string baseDtype = "bf16";    // model.base_dtype: bf16 (unquantised) | int8 | nf4
+    bool doubleQuant = true;           // model.double_quant: nf4's block absmax quantised too
+};
 
-    std::string dataTrain;             // data.train
-    std::string dataVal;               // data.val: a file, or empty to hold out data.val_fraction of train
-    std::string dataFormat = "auto";   // data.format: auto | text | jsonl | alpaca | chat | sharegpt
-    std::string dataTemplate = "auto"; // data.template: auto | llama3 | llama2 | mistral | chatml | plain
-    double dataValFraction = 0.05;
+struct DataSettings {
+    std::string train;                 // data.train
+    std::string val;                   // data.val: a file, or empty to hold out valFraction of train
+    std::string format = "auto";       // auto | text | jsonl | alpaca | chat | sharegpt
+    std::string chatTemplate = "auto"; // data.template: auto | llama3 | llama2 | mistral | chatml | plain
+    double valFraction = 0.05;
+};
 
-    Method method = Method::L1RA;   // JSON: "l1ra" | "lora" | "full"
+struct AdapterSettings {
+    int rank = 8;                      // r0
+    double alpha = 16;
+    double dropout = 0.1;
+    std::vector<std::string> targets = projectionNames();
+};
 
-    int adapterRank = 8;               // r0
-    double adapterAlpha = 16;
-    double adapterDropout = 0.1;
-    std::vector<std::string> adapterTargets = projectionNames();
-
-    double l1raLambda = 5e-3;
-    double l1raEtaC = 2e-2;
-    int l1raUpdateInterval = 0;        // 0 = l1raIntervalShare of train.steps
-    double l1raIntervalShare = 0.05;   // the reference code: 0.1
-    double l1raThreshold = -1;         // < 0 = derived by l1raThresholdRule
-    std::string l1raThresholdRule = "eta_c";   // eta_c: eta_c * lambda + 1e-6; lr: train.lr * lambda + 1e-6 (reference)
-    bool l1raReassign = true;
-    bool l1raExcludePruned = true;
-    int l1raBudget = 0;                // 0 = rank x number of adapters
-    double l1raWarmupShare = 0;        // no reallocation before this share of train.steps
-    double l1raCooldownShare = 0;      // no reallocation in this final share of train.steps
-    bool l1raCooldownShrink = false;   // keep the L1 shrink in the cool-down
-    double l1raMaxMoveShare = 1;       // at most this share of the budget pruned per reallocation
-    std::string l1raNewRankInit = "fresh";   // fresh | donor
+struct L1raSettings {
+    double lambda = 5e-3;
+    double etaC = 2e-2;
+    int updateInterval = 0;            // 0 = intervalShare of train.steps
+    double intervalShare = 0.05;       // the reference code: 0.1
+    double threshold = -1;             // < 0 = derived by thresholdRule
+    std::string thresholdRule = "eta_c";   // eta_c: eta_c * lambda + 1e-6; lr: train.lr * lambda + 1e-6 (reference)
+    bool reassign = true;
+    bool excludePruned = true;
+    int budget = 0;                    // 0 = rank x number of adapters
+    double warmupShare = 0;            // no reallocation before this share of train.steps
+    double cooldownShare = 0;          // no reallocation in this final share of train.steps
+    bool cooldownShrink = false;       // keep the L1 shrink in the cool-down
+    double maxMoveShare = 1;           // at most this share of the budget pruned per reallocation
+    std::string newRankInit = "fresh"; // fresh | donor
     // Switches that reproduce the reference code's choices (docs/l1ra.md).
-    bool l1raKeepStrongest = true;
-    bool l1raDeadRankReceives = true;
-    bool l1raOrderBySurvivors = true;
-    bool l1raFallbackToAll = true;
-    bool l1raResetOptimizer = false;
+    bool keepStrongest = true;
+    bool deadRankReceives = true;
+    bool orderBySurvivors = true;
+    bool fallbackToAll = true;
+    bool resetOptimizer = false;
+};
 
-    int trainSteps = 200;              // optimizer steps
-    int trainBatchSize = 4;
-    int trainSeqLen = 256;
-    int trainGradAccum = 1;
-    double trainLr = 2e-4;
-    double trainWeightDecay = 0.0;
-    double trainBeta1 = 0.9;
-    double trainBeta2 = 0.999;
-    double trainEps = 1e-8;
-    int trainWarmup = 0;               // steps of linear warmup before the cosine decay
-    double trainMinLrRatio = 0.0;      // cosine decays to lr * this
-    double trainMaxGradNorm = 1.0;     // 0 = no clipping
-    std::string trainPrecision = "auto";   // auto | f32 | bf16
-    bool trainGradientCheckpointing = false;   // recompute each layer's activations in the backward pass
-    std::string trainOnDivergence = "stop";   // a non-finite loss or gradient: stop | skip (the step, lowering the lr)
-    double trainDivergenceLrFactor = 0.5;     // skip: the learning rate is multiplied by this at each skipped step
-    int trainDivergenceMaxSkips = 5;          // skip: the run stops after this many skipped steps in a row
+struct TrainSettings {
+    int steps = 200;                   // optimizer steps
+    int batchSize = 4;
+    int seqLen = 256;
+    int gradAccum = 1;
+    double lr = 2e-4;
+    double weightDecay = 0.0;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    int warmup = 0;                    // steps of linear warmup before the cosine decay
+    double minLrRatio = 0.0;           // cosine decays to lr * this
+    double maxGradNorm = 1.0;          // 0 = no clipping
+    std::string precision = "auto";    // auto | f32 | bf16
+    bool gradientCheckpointing = false;   // recompute each layer's activations in the backward pass
+    std::string onDivergence = "stop"; // a non-finite loss or gradient: stop | skip (the step, lowering the lr)
+    double divergenceLrFactor = 0.5;   // skip: the learning rate is multiplied by this at each skipped step
+    int divergenceMaxSkips = 5;        // skip: the run stops after this many skipped steps in a row
+};
 
-    int evalEvery = 50;                // 0 = only at the end
-    int evalBatches = 0;               // 0 = the whole validation set
-    int evalPatience = 0;              // early stopping: evaluations without improvement before the run ends; 0 = never
-    double evalMinDelta = 0;           // early stopping: a validation loss must fall by more than this to count
+struct EvalSettings {
+    int every = 50;                    // 0 = only at the end
+    int batches = 0;                   // 0 = the whole validation set
+    int patience = 0;                  // early stopping: evaluations without improvement before the run ends; 0 = never
+    double minDelta = 0;               // early stopping: a validation loss must fall by more than this to count
+};
 
-    std::vector<std::string> samplesPrompts;   // instructions answered with the adapter during training
-    int samplesEvery = 0;              // steps between samples; 0 = only at the end (when there are prompts)
-    int samplesMaxNewTokens = 48;
-    double samplesTemperature = 0;     // 0 = greedy
+struct SamplesSettings {
+    std::vector<std::string> prompts;  // instructions answered with the adapter during training
+    int every = 0;                     // steps between samples; 0 = only at the end (when there are prompts)
+    int maxNewTokens = 48;
+    double temperature = 0;            // 0 = greedy
+};
 
-    int checkpointEvery = 0;           // 0 = only on stop and at the end
-    int checkpointKeep = 2;            // newest checkpoints kept
-    bool checkpointKeepBest = false;   // also keep the checkpoint of the best validation loss in best/ (on with eval.patience)
+struct CheckpointSettings {
+    int every = 0;                     // 0 = only on stop and at the end
+    int keep = 2;                      // newest checkpoints kept
+    bool keepBest = false;             // also keep the checkpoint of the best validation loss in best/ (on with eval.patience)
+};
 
-    int logEvery = 1;                  // metrics.jsonl line every N steps
-    bool loggingTensorboard = false;   // also a TensorBoard event file in the run folder
+struct LogSettings {
+    int every = 1;                     // log.every: a metrics.jsonl line every N steps
+};
+
+struct LoggingSettings {
+    bool tensorboard = false;          // logging.tensorboard: also a TensorBoard event file in the run folder
+};
+
+struct RunConfig {
+    ModelSettings model;
+    std::string name;                  // optional label shown in run lists
+    DataSettings data;
+    Method method = Method::L1RA;      // JSON: "l1ra" | "lora" | "full"
+    AdapterSettings adapter;
+    L1raSettings l1ra;
+    TrainSettings train;
+    EvalSettings eval;
+    SamplesSettings samples;
+    CheckpointSettings checkpoint;
+    LogSettings log;
+    LoggingSettings logging;
     uint64_t seed = 42;
     std::string device = "auto";       // auto | cpu | cuda | cuda:N
     int threads = 0;                   // 0 = all cores

@@ -60,30 +60,30 @@ json demoModelConfig(int vocab) {
 RunConfig demoRunConfig(const DemoFolder& d, Method method) {
     RunConfig c;
     c.name = method == Method::L1RA ? "Demo: L1RA on quiz, acronym and definition questions" : "Demo: LoRA baseline";
-    c.model = d.model;
-    c.dataTrain = d.data + "/" + demo::kTaskTrainFile;
-    c.dataVal = d.data + "/" + demo::kTaskValFile;
+    c.model.path = d.model;
+    c.data.train = d.data + "/" + demo::kTaskTrainFile;
+    c.data.val = d.data + "/" + demo::kTaskValFile;
     c.method = method;
-    c.adapterRank = 8;
-    c.adapterAlpha = 16;
-    c.adapterDropout = 0.05;
-    c.l1raLambda = 0.1;
-    c.l1raEtaC = 0.02;   // the best of the configurations in docs/study (0.1 moved 20 % of the ranks per reallocation)
-    c.l1raUpdateInterval = 25;
-    c.trainSteps = 400;
-    c.trainBatchSize = 16;
-    c.trainSeqLen = 128;
-    c.trainLr = 2e-3;
-    c.trainWarmup = 20;
-    c.trainMinLrRatio = 0.1;
-    c.evalEvery = 50;
-    c.evalBatches = 0;
-    c.checkpointEvery = 100;
-    c.checkpointKeepBest = true;
+    c.adapter.rank = 8;
+    c.adapter.alpha = 16;
+    c.adapter.dropout = 0.05;
+    c.l1ra.lambda = 0.1;
+    c.l1ra.etaC = 0.02;   // the best of the configurations in docs/study (0.1 moved 20 % of the ranks per reallocation)
+    c.l1ra.updateInterval = 25;
+    c.train.steps = 400;
+    c.train.batchSize = 16;
+    c.train.seqLen = 128;
+    c.train.lr = 2e-3;
+    c.train.warmup = 20;
+    c.train.minLrRatio = 0.1;
+    c.eval.every = 50;
+    c.eval.batches = 0;
+    c.checkpoint.every = 100;
+    c.checkpoint.keepBest = true;
     // One question of each family in the task, answered as the adapter learns (the Samples panel).
-    c.samplesPrompts = {"What is the capital of France?", "What does the acronym CPU stand for?", "Define the word: river"};
-    c.samplesEvery = 100;
-    c.samplesMaxNewTokens = 24;
+    c.samples.prompts = {"What is the capital of France?", "What does the acronym CPU stand for?", "Define the word: river"};
+    c.samples.every = 100;
+    c.samples.maxNewTokens = 24;
     c.seed = 1;
     return c;
 }
@@ -181,21 +181,21 @@ void pretrainDemoModel(const std::string& dataDir, const std::string& outModelDi
     // 3. Pretraining: every weight, on the corpus.
     RunConfig r;
     r.name = "Demo base model pretraining";
-    r.model = init;
-    r.dataTrain = corpus;
-    r.dataVal = fileExists(corpusVal) ? corpusVal : "";
+    r.model.path = init;
+    r.data.train = corpus;
+    r.data.val = fileExists(corpusVal) ? corpusVal : "";
     r.method = Method::Full;
-    r.trainSteps = o.steps;
-    r.trainBatchSize = o.batchSize;
-    r.trainSeqLen = o.seqLen;
-    r.trainLr = o.lr;
-    r.trainWarmup = std::max(1, o.steps / 20);
-    r.trainWeightDecay = 0.1;
-    r.trainMinLrRatio = 0.1;
-    r.trainBeta2 = 0.95;
-    r.evalEvery = std::max(1, o.steps / 6);
-    r.evalBatches = 20;
-    r.checkpointEvery = std::max(1, o.steps / 6);
+    r.train.steps = o.steps;
+    r.train.batchSize = o.batchSize;
+    r.train.seqLen = o.seqLen;
+    r.train.lr = o.lr;
+    r.train.warmup = std::max(1, o.steps / 20);
+    r.train.weightDecay = 0.1;
+    r.train.minLrRatio = 0.1;
+    r.train.beta2 = 0.95;
+    r.eval.every = std::max(1, o.steps / 6);
+    r.eval.batches = 20;
+    r.checkpoint.every = std::max(1, o.steps / 6);
     r.seed = o.seed;
     r.threads = o.threads;
     fs::remove_all(runDir, ec);

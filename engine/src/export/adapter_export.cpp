@@ -75,11 +75,11 @@ void exportPeftAdapter(const std::string& runDir, const std::string& outDir, con
         throw Error("--dtype " + options.dtype + ": the peft adapter is written in f32 (--dtype applies to merged and GGUF exports)");
     const ExportSource s = resolveExportSource(runDir, options);
     if (s.method == Method::Full) throw Error(s.runDir + ": a full fine-tuning run has no adapter; export it with --format merged");
-    const LlamaConfig base = loadLlamaConfig(s.config.model);
+    const LlamaConfig base = loadLlamaConfig(s.config.model.path);
     torch::NoGradGuard noGrad;
     const auto adapters = loadAdapterSet(s.checkpoint, base, torch::kCPU);
-    const int r0 = s.config.adapterRank;
-    const double alpha = s.config.adapterAlpha;
+    const int r0 = s.config.adapter.rank;
+    const double alpha = s.config.adapter.alpha;
 
     std::vector<std::pair<std::string, torch::Tensor>> tensors, gates;
     json rankPattern = json::object(), alphaPattern = json::object();
@@ -94,11 +94,11 @@ void exportPeftAdapter(const std::string& runDir, const std::string& outDir, con
     }
     const json config = {{"peft_type", "LORA"},
                          {"task_type", "CAUSAL_LM"},
-                         {"base_model_name_or_path", s.config.model},
+                         {"base_model_name_or_path", s.config.model.path},
                          {"r", r0},
                          {"lora_alpha", alpha},
-                         {"lora_dropout", s.config.adapterDropout},
-                         {"target_modules", s.config.adapterTargets},
+                         {"lora_dropout", s.config.adapter.dropout},
+                         {"target_modules", s.config.adapter.targets},
                          {"bias", "none"},
                          {"fan_in_fan_out", false},
                          {"inference_mode", true},
@@ -122,7 +122,7 @@ void exportPeftAdapter(const std::string& runDir, const std::string& outDir, con
 std::string exportMergedModel(const std::string& runDir, const std::string& outDir, const ExportOptions& options) {
     if (options.maxShardBytes < 1) throw Error("the shard size limit must be positive");
     const ExportSource s = resolveExportSource(runDir, options);
-    const ModelFolder folder(s.config.model);
+    const ModelFolder folder(s.config.model.path);
     const torch::ScalarType outDtype = options.dtype.empty() ? storedDtypeOf(folder) : parseComputeDtype(options.dtype);
     torch::NoGradGuard noGrad;
     std::string note;

@@ -44,11 +44,11 @@ std::unique_ptr<LlamaModel> loadMergedModel(const ExportSource& s, const ModelFo
                                             std::string* note) {
     // Merge in fp32. A run that trained on a quantised base learnt its adapter against the dequantised weights:
     // those are the ones merged into.
-    const BaseWeightFormat base = baseWeightFormat(s.config.modelBaseDtype, s.config.modelDoubleQuant);
+    const BaseWeightFormat base = baseWeightFormat(s.config.model.baseDtype, s.config.model.doubleQuant);
     auto model = std::make_unique<LlamaModel>(folder, torch::kCPU, torch::kFloat32, base);
     model->dequantizeBase();
     if (note && base.format != kernels::WeightFormat::Dense)
-        *note = "the run trained on a " + s.config.modelBaseDtype + " base: merged into its dequantised weights, stored as " + storedAs;
+        *note = "the run trained on a " + s.config.model.baseDtype + " base: merged into its dequantised weights, stored as " + storedAs;
     if (s.method == Method::Full) {
         const SafetensorsFile trained(s.checkpoint + "/trainable.safetensors");
         for (auto& [name, t] : model->namedParameters()) t.copy_(loadTensor(trained.tensor(name), torch::kFloat32));

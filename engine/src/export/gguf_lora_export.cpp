@@ -15,12 +15,12 @@ void exportGgufLora(const std::string& runDir, const std::string& outFile, const
     const ExportSource s = resolveExportSource(runDir, options);
     if (s.method == Method::Full) throw Error(s.runDir + ": a full fine-tuning run has no adapter; export it with --format gguf");
     checkGgufTarget(outFile, options.force);
-    const LlamaConfig base = loadLlamaConfig(s.config.model);
+    const LlamaConfig base = loadLlamaConfig(s.config.model.path);
     torch::NoGradGuard noGrad;
     const auto adapters = loadAdapterSet(s.checkpoint, base, torch::kCPU);
     // One alpha for the file: llama.cpp scales each pair by alpha / r_i (r_i = that pair's rank), so B carries
     // the rest of the module's training scale s_i: (alpha / r_i) · (s_i · r_i / alpha) = s_i.
-    const double alpha = s.config.adapterAlpha > 0 ? s.config.adapterAlpha : 1.0;
+    const double alpha = s.config.adapter.alpha > 0 ? s.config.adapter.alpha : 1.0;
     gguf::Writer w;
     w.addString("general.architecture", ggufArchitecture(base));
     w.addString("general.type", "adapter");

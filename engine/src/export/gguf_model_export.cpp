@@ -107,7 +107,7 @@ std::string exportGgufModel(const std::string& runDir, const std::string& outFil
     const TensorType type = parseGgufType(options.dtype, "f16", {"f16", "bf16", "q8_0", "f32"}, "gguf");
     const ExportSource s = resolveExportSource(runDir, options);
     checkGgufTarget(outFile, options.force);
-    const ModelFolder folder(s.config.model);
+    const ModelFolder folder(s.config.model.path);
     const LlamaConfig& c = folder.config();
     const text::GgufVocabulary vocabulary = text::readGgufVocabulary(folder.dir(), c.vocabSize);
     torch::NoGradGuard noGrad;

@@ -65,7 +65,7 @@ RunFiles RunFiles::create(const std::string& dir, const RunConfig& config) {
     fs::create_directories(dir, ec);
     if (ec) throw Error("cannot create run folder " + dir + ": " + ec.message());
     writeTextFileAtomically(dir + "/config.json", runConfigToJson(config) + "\n");
-    return RunFiles(dir, config.loggingTensorboard);
+    return RunFiles(dir, config.logging.tensorboard);
 }
 
 RunFiles RunFiles::reopen(const std::string& dir, int64_t step) {
@@ -90,7 +90,7 @@ RunFiles RunFiles::reopen(const std::string& dir, int64_t step) {
     fs::remove(dir + "/summary.json", ec);
     // A resumed run writes a new event file: TensorBoard reads a folder's event files as one run.
     const std::string configPath = dir + "/config.json";
-    const bool tensorboard = fileExists(configPath) && parseRunConfig(readTextFile(configPath), configPath).loggingTensorboard;
+    const bool tensorboard = fileExists(configPath) && parseRunConfig(readTextFile(configPath), configPath).logging.tensorboard;
     return RunFiles(dir, tensorboard);
 }
 

@@ -164,13 +164,13 @@ std::unique_ptr<MethodRun> prepareRun(const BenchmarkOptions& o, const std::stri
     s.adapter.alpha = 2.0 * o.rank;
     s.adapter.dropout = o.dropout;
     s.adapter.targets = std::vector<std::string>(kProjectionNames.begin(), kProjectionNames.end());
-    s.steps = o.steps + o.warmup;
-    s.batchSize = o.batch;
-    s.lr = full ? 1e-4 : 1e-3;
+    s.train.steps = o.steps + o.warmup;
+    s.train.batchSize = o.batch;
+    s.train.lr = full ? 1e-4 : 1e-3;
     s.seed = o.seed;
     s.autocast = precision;
     s.allocator.threshold = 1e-6;
-    s.gradientCheckpointing = o.gradientCheckpointing;
+    s.train.gradientCheckpointing = o.gradientCheckpointing;
     run->trainer = std::make_unique<Trainer>(std::move(model), s, std::move(data), TokenDataset{});
     run->trainer->setProcessGroup(group);
     r.worldSize = run->trainer->worldSize();

@@ -18,20 +18,20 @@ namespace l1ra {
 
 MemoryPlanRequest memoryPlanRequest(const RunConfig& c) {
     MemoryPlanRequest r;
-    setModelShape(r, loadLlamaConfig(c.model));
+    setModelShape(r, loadLlamaConfig(c.model.path));
     r.method = c.method;
-    r.baseDtype = c.modelBaseDtype;
-    r.doubleQuant = c.modelDoubleQuant;
-    r.gradientCheckpointing = c.trainGradientCheckpointing;
-    r.seqLen = c.trainSeqLen;
-    r.batchSize = c.trainBatchSize;
-    r.gradAccum = c.trainGradAccum;
-    r.rank = c.adapterRank;
-    r.targets = c.adapterTargets;
-    r.dropout = c.adapterDropout;
+    r.baseDtype = c.model.baseDtype;
+    r.doubleQuant = c.model.doubleQuant;
+    r.gradientCheckpointing = c.train.gradientCheckpointing;
+    r.seqLen = c.train.seqLen;
+    r.batchSize = c.train.batchSize;
+    r.gradAccum = c.train.gradAccum;
+    r.rank = c.adapter.rank;
+    r.targets = c.adapter.targets;
+    r.dropout = c.adapter.dropout;
     // A CUDA device is planned for as named even on a machine without one (to ask whether a card would do).
     r.device = c.device.rfind("cuda", 0) == 0 ? c.device : resolveDevice(c.device);
-    r.precision = resolvePrecision(c.trainPrecision, torch::Device(r.device)) == torch::kBFloat16 ? "bf16" : "f32";
+    r.precision = resolvePrecision(c.train.precision, torch::Device(r.device)) == torch::kBFloat16 ? "bf16" : "f32";
     return r;
 }
 

@@ -235,7 +235,7 @@ CheckpointState loadCheckpoint(const std::string& checkpointDir, Trainer& traine
     } catch (const json::exception& e) {
         throw Error(statePath + ": " + e.what());
     }
-    int64_t samples = state.step * trainer.settings().gradAccum * trainer.settings().batchSize;   // before it was recorded
+    int64_t samples = state.step * trainer.settings().train.gradAccum * trainer.settings().train.batchSize;   // before it was recorded
     try {
         if (s.contains("data")) samples = s.at("data").value("samples_consumed", samples);
     } catch (const json::exception& e) {

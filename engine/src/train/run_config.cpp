@@ -27,8 +27,11 @@ const std::vector<std::string>& projectionNames() {
 
 namespace {
 
+// A field's place in the nested RunConfig: a function returning a reference to it (a captureless lambda, made
+// by L1RA_FIELD(train.lr)), so that one table can reach into every section.
 template <class T>
-using Member = T RunConfig::*;
+using Member = T& (*)(RunConfig&);
+#define L1RA_FIELD(path) +[](RunConfig& c) -> auto& { return c.path; }
 using AnyMember = std::variant<Member<int>, Member<double>, Member<bool>, Member<std::string>,
                                Member<std::vector<std::string>>, Member<uint64_t>, Member<Method>>;
 
@@ -55,129 +58,129 @@ std::vector<Binding> makeBindings() {
     };
     const auto& projections = projectionNames();
     std::vector<Binding> b = {
-        {f("model", K::Path, 0, 0, "Hugging Face model folder (config.json, safetensors, tokenizer.json or tokenizer.model)."), &RunConfig::model},
+        {f("model", K::Path, 0, 0, "Hugging Face model folder (config.json, safetensors, tokenizer.json or tokenizer.model)."), L1RA_FIELD(model.path)},
         {f("model.base_dtype", K::Choice, 0, 0,
            "Frozen base weights: bf16 keeps them unquantised in the compute dtype; int8 (per row) or nf4 (4-bit NormalFloat, "
            "blocks of 64) quantises the projections at load, about 1/2 or 1/4 of bf16's memory.",
            false, {"bf16", "int8", "nf4"}),
-         &RunConfig::modelBaseDtype},
+         L1RA_FIELD(model.baseDtype)},
         {f("model.double_quant", K::Boolean, 0, 0, "nf4: quantise each block's absmax too (8-bit, a scale per 256 blocks)."),
-         &RunConfig::modelDoubleQuant},
-        {f("name", K::Text, 0, 0, "Optional label for this run in run lists."), &RunConfig::name},
-        {f("data.train", K::Path, 0, 0, "Training data: .txt, or JSONL with text, alpaca, chat or ShareGPT records."), &RunConfig::dataTrain},
-        {f("data.val", K::Path, 0, 0, "Validation data file; empty holds out data.val_fraction of the training data."), &RunConfig::dataVal},
+         L1RA_FIELD(model.doubleQuant)},
+        {f("name", K::Text, 0, 0, "Optional label for this run in run lists."), L1RA_FIELD(name)},
+        {f("data.train", K::Path, 0, 0, "Training data: .txt, or JSONL with text, alpaca, chat or ShareGPT records."), L1RA_FIELD(data.train)},
+        {f("data.val", K::Path, 0, 0, "Validation data file; empty holds out data.val_fraction of the training data."), L1RA_FIELD(data.val)},
         {f("data.format", K::Choice, 0, 0, "Data format; auto detects it from the file.", false,
            {"auto", "text", "jsonl", "alpaca", "chat", "sharegpt"}),
-         &RunConfig::dataFormat},
+         L1RA_FIELD(data.format)},
         {f("data.template", K::Choice, 0, 0,
            "How instructions and conversations become text: auto = the model's own chat template (the plain ### format "
            "when it has none or it cannot be used), a family's template, or plain.", false,
            {"auto", "llama3", "llama2", "mistral", "chatml", "plain"}),
-         &RunConfig::dataTemplate},
+         L1RA_FIELD(data.chatTemplate)},
 
         {f("data.val_fraction", K::Real, 0, 0.5, "Share of training records held out for validation when data.val is empty."),
-         &RunConfig::dataValFraction},
+         L1RA_FIELD(data.valFraction)},
         {f("method", K::Choice, 0, 0, "l1ra: gated LoRA with rank reallocation; lora: plain LoRA; full: every weight trained.", false,
            {"l1ra", "lora", "full"}),
-         &RunConfig::method},
-        {f("adapter.rank", K::Integer, 1, 4096, "Initial rank r0 of every adapter."), &RunConfig::adapterRank},
-        {f("adapter.alpha", K::Real, 1e-6, 1e6, "LoRA alpha; the adapter scale is alpha / r0 and stays fixed."), &RunConfig::adapterAlpha},
-        {f("adapter.dropout", K::Real, 0, 0.95, "Dropout on the adapter input."), &RunConfig::adapterDropout},
-        {f("adapter.targets", K::TextList, 0, 0, "Projections that get adapters.", false, projections), &RunConfig::adapterTargets},
-        {f("l1ra.lambda", K::Real, 0, 100, "L1 strength: gates shrink by eta_c * lambda after each step.", true), &RunConfig::l1raLambda},
-        {f("l1ra.eta_c", K::Real, 0, 100, "Learning rate of the gates (constant, no weight decay).", true), &RunConfig::l1raEtaC},
-        {f("l1ra.update_interval", K::Integer, 0, kBig, "Steps between reallocations; 0 = l1ra.interval_share * train.steps."), &RunConfig::l1raUpdateInterval},
+         L1RA_FIELD(method)},
+        {f("adapter.rank", K::Integer, 1, 4096, "Initial rank r0 of every adapter."), L1RA_FIELD(adapter.rank)},
+        {f("adapter.alpha", K::Real, 1e-6, 1e6, "LoRA alpha; the adapter scale is alpha / r0 and stays fixed."), L1RA_FIELD(adapter.alpha)},
+        {f("adapter.dropout", K::Real, 0, 0.95, "Dropout on the adapter input."), L1RA_FIELD(adapter.dropout)},
+        {f("adapter.targets", K::TextList, 0, 0, "Projections that get adapters.", false, projections), L1RA_FIELD(adapter.targets)},
+        {f("l1ra.lambda", K::Real, 0, 100, "L1 strength: gates shrink by eta_c * lambda after each step.", true), L1RA_FIELD(l1ra.lambda)},
+        {f("l1ra.eta_c", K::Real, 0, 100, "Learning rate of the gates (constant, no weight decay).", true), L1RA_FIELD(l1ra.etaC)},
+        {f("l1ra.update_interval", K::Integer, 0, kBig, "Steps between reallocations; 0 = l1ra.interval_share * train.steps."), L1RA_FIELD(l1ra.updateInterval)},
         {f("l1ra.interval_share", K::Real, 1e-6, 1, "Share of train.steps between reallocations when l1ra.update_interval is 0 (the reference code: 0.1)."),
-         &RunConfig::l1raIntervalShare},
+         L1RA_FIELD(l1ra.intervalShare)},
         {f("l1ra.threshold", K::Real, -1, 1, "Gates below this are pruned; negative = derived from the lambda in force by l1ra.threshold_rule."),
-         &RunConfig::l1raThreshold},
+         L1RA_FIELD(l1ra.threshold)},
         {f("l1ra.threshold_rule", K::Choice, 0, 0, "Derived threshold: eta_c = eta_c * lambda + 1e-6 (a gate one more shrink would zero); lr = train.lr * lambda + 1e-6 (the reference code).",
            false, {"eta_c", "lr"}),
-         &RunConfig::l1raThresholdRule},
-        {f("l1ra.reassign", K::Boolean, 0, 0, "Hand pruned ranks to other adapters (off = prune only)."), &RunConfig::l1raReassign},
-        {f("l1ra.exclude_pruned", K::Boolean, 0, 0, "Adapters that lost ranks in a round receive none in it."), &RunConfig::l1raExcludePruned},
-        {f("l1ra.budget", K::Integer, 0, kBig, "Total rank over all adapters; 0 = rank x number of adapters."), &RunConfig::l1raBudget},
-        {f("l1ra.warmup_share", K::Real, 0, 1, "No reallocation before this share of train.steps."), &RunConfig::l1raWarmupShare},
-        {f("l1ra.cooldown_share", K::Real, 0, 1, "No reallocation in this final share of train.steps (AdaLoRA's final phase)."), &RunConfig::l1raCooldownShare},
+         L1RA_FIELD(l1ra.thresholdRule)},
+        {f("l1ra.reassign", K::Boolean, 0, 0, "Hand pruned ranks to other adapters (off = prune only)."), L1RA_FIELD(l1ra.reassign)},
+        {f("l1ra.exclude_pruned", K::Boolean, 0, 0, "Adapters that lost ranks in a round receive none in it."), L1RA_FIELD(l1ra.excludePruned)},
+        {f("l1ra.budget", K::Integer, 0, kBig, "Total rank over all adapters; 0 = rank x number of adapters."), L1RA_FIELD(l1ra.budget)},
+        {f("l1ra.warmup_share", K::Real, 0, 1, "No reallocation before this share of train.steps."), L1RA_FIELD(l1ra.warmupShare)},
+        {f("l1ra.cooldown_share", K::Real, 0, 1, "No reallocation in this final share of train.steps (AdaLoRA's final phase)."), L1RA_FIELD(l1ra.cooldownShare)},
         {f("l1ra.cooldown_shrink", K::Boolean, 0, 0, "Keep shrinking the gates in the cool-down (off: the L1 shrink stops with the last reallocation)."),
-         &RunConfig::l1raCooldownShrink},
+         L1RA_FIELD(l1ra.cooldownShrink)},
         {f("l1ra.max_move_share", K::Real, 0, 1, "At most this share of the budget is pruned (and handed out) per reallocation, the lowest gates first; 1 = no cap."),
-         &RunConfig::l1raMaxMoveShare},
+         L1RA_FIELD(l1ra.maxMoveShare)},
         {f("l1ra.new_rank_init", K::Choice, 0, 0, "A new rank's A row: fresh = N(0,1)/r0; donor = the direction of a rank pruned in the same round from an adapter reading the same input (fresh when none).",
            false, {"fresh", "donor"}),
-         &RunConfig::l1raNewRankInit},
+         L1RA_FIELD(l1ra.newRankInit)},
         {f("l1ra.keep_strongest", K::Boolean, 0, 0, "An adapter whose gates are all under the threshold keeps its strongest rank (off: its last rank, as the reference code)."),
-         &RunConfig::l1raKeepStrongest},
+         L1RA_FIELD(l1ra.keepStrongest)},
         {f("l1ra.dead_rank_receives", K::Boolean, 0, 0, "A rank-1 adapter whose only gate is under the threshold can still receive ranks (off: it counts as pruned, as the reference code)."),
-         &RunConfig::l1raDeadRankReceives},
+         L1RA_FIELD(l1ra.deadRankReceives)},
         {f("l1ra.order_by_survivors", K::Boolean, 0, 0, "Candidates are ordered by their smallest surviving gate (off: smallest gate before pruning, as the reference code)."),
-         &RunConfig::l1raOrderBySurvivors},
+         L1RA_FIELD(l1ra.orderBySurvivors)},
         {f("l1ra.fallback_to_all", K::Boolean, 0, 0, "When every adapter lost ranks, all become candidates (off: the freed ranks are dropped, as the reference code)."),
-         &RunConfig::l1raFallbackToAll},
+         L1RA_FIELD(l1ra.fallbackToAll)},
         {f("l1ra.reset_optimizer", K::Boolean, 0, 0, "Reset every adapter's Adam moments and step count at each reallocation that moves ranks (the reference code)."),
-         &RunConfig::l1raResetOptimizer},
-        {f("train.steps", K::Integer, 1, kBig, "Optimizer steps."), &RunConfig::trainSteps},
-        {f("train.batch_size", K::Integer, 1, 65536, "Sequences per micro-batch."), &RunConfig::trainBatchSize},
-        {f("train.seq_len", K::Integer, 2, 1 << 20, "Tokens per sequence (longer records are cut)."), &RunConfig::trainSeqLen},
-        {f("train.grad_accum", K::Integer, 1, 65536, "Micro-batches per optimizer step."), &RunConfig::trainGradAccum},
-        {f("train.lr", K::Real, 0, 10, "Peak learning rate of A and B (cosine schedule).", true), &RunConfig::trainLr},
-        {f("train.weight_decay", K::Real, 0, 10, "AdamW weight decay on A and B."), &RunConfig::trainWeightDecay},
-        {f("train.beta1", K::Real, 0, 0.999999, "Adam beta1."), &RunConfig::trainBeta1},
-        {f("train.beta2", K::Real, 0, 0.999999999, "Adam beta2."), &RunConfig::trainBeta2},
-        {f("train.eps", K::Real, 1e-30, 1, "Adam epsilon.", true), &RunConfig::trainEps},
-        {f("train.warmup", K::Integer, 0, kBig, "Steps of linear warmup before the cosine decay."), &RunConfig::trainWarmup},
-        {f("train.min_lr_ratio", K::Real, 0, 1, "Final learning rate as a share of train.lr."), &RunConfig::trainMinLrRatio},
-        {f("train.max_grad_norm", K::Real, 0, 1e9, "Gradient clipping norm; 0 = no clipping."), &RunConfig::trainMaxGradNorm},
+         L1RA_FIELD(l1ra.resetOptimizer)},
+        {f("train.steps", K::Integer, 1, kBig, "Optimizer steps."), L1RA_FIELD(train.steps)},
+        {f("train.batch_size", K::Integer, 1, 65536, "Sequences per micro-batch."), L1RA_FIELD(train.batchSize)},
+        {f("train.seq_len", K::Integer, 2, 1 << 20, "Tokens per sequence (longer records are cut)."), L1RA_FIELD(train.seqLen)},
+        {f("train.grad_accum", K::Integer, 1, 65536, "Micro-batches per optimizer step."), L1RA_FIELD(train.gradAccum)},
+        {f("train.lr", K::Real, 0, 10, "Peak learning rate of A and B (cosine schedule).", true), L1RA_FIELD(train.lr)},
+        {f("train.weight_decay", K::Real, 0, 10, "AdamW weight decay on A and B."), L1RA_FIELD(train.weightDecay)},
+        {f("train.beta1", K::Real, 0, 0.999999, "Adam beta1."), L1RA_FIELD(train.beta1)},
+        {f("train.beta2", K::Real, 0, 0.999999999, "Adam beta2."), L1RA_FIELD(train.beta2)},
+        {f("train.eps", K::Real, 1e-30, 1, "Adam epsilon.", true), L1RA_FIELD(train.eps)},
+        {f("train.warmup", K::Integer, 0, kBig, "Steps of linear warmup before the cosine decay."), L1RA_FIELD(train.warmup)},
+        {f("train.min_lr_ratio", K::Real, 0, 1, "Final learning rate as a share of train.lr."), L1RA_FIELD(train.minLrRatio)},
+        {f("train.max_grad_norm", K::Real, 0, 1e9, "Gradient clipping norm; 0 = no clipping."), L1RA_FIELD(train.maxGradNorm)},
         {f("train.precision", K::Choice, 0, 0, "auto: bf16 autocast where it is faster (CUDA, CPUs with bf16), else f32.", false,
            {"auto", "f32", "bf16"}),
-         &RunConfig::trainPrecision},
+         L1RA_FIELD(train.precision)},
         {f("train.gradient_checkpointing", K::Boolean, 0, 0,
            "Keep only each decoder layer's input and recompute its activations in the backward pass: far less memory, "
            "about a third more compute."),
-         &RunConfig::trainGradientCheckpointing},
+         L1RA_FIELD(train.gradientCheckpointing)},
         {f("train.on_divergence", K::Choice, 0, 0,
            "A step whose loss or gradient is NaN or infinite: stop = end the run (the last good checkpoint stays); "
            "skip = drop the step (no update) and lower the learning rate by train.divergence_lr_factor.", false,
            {"stop", "skip"}),
-         &RunConfig::trainOnDivergence},
+         L1RA_FIELD(train.onDivergence)},
         {f("train.divergence_lr_factor", K::Real, 1e-6, 1, "train.on_divergence skip: the learning rate is multiplied by this at each skipped step."),
-         &RunConfig::trainDivergenceLrFactor},
+         L1RA_FIELD(train.divergenceLrFactor)},
         {f("train.divergence_max_skips", K::Integer, 1, 1000000, "train.on_divergence skip: the run stops after this many skipped steps in a row."),
-         &RunConfig::trainDivergenceMaxSkips},
-        {f("eval.every", K::Integer, 0, kBig, "Steps between validation passes; 0 = only at the end."), &RunConfig::evalEvery},
-        {f("eval.batches", K::Integer, 0, kBig, "Validation batches per pass; 0 = all."), &RunConfig::evalBatches},
+         L1RA_FIELD(train.divergenceMaxSkips)},
+        {f("eval.every", K::Integer, 0, kBig, "Steps between validation passes; 0 = only at the end."), L1RA_FIELD(eval.every)},
+        {f("eval.batches", K::Integer, 0, kBig, "Validation batches per pass; 0 = all."), L1RA_FIELD(eval.batches)},
         {f("eval.patience", K::Integer, 0, 1000000,
            "Early stopping: the run ends after this many evaluations in a row without a better validation loss, keeping "
            "the best checkpoint; 0 = never."),
-         &RunConfig::evalPatience},
+         L1RA_FIELD(eval.patience)},
         {f("eval.min_delta", K::Real, 0, 1e9, "Early stopping: a validation loss counts as better when it is lower than the best by more than this."),
-         &RunConfig::evalMinDelta},
+         L1RA_FIELD(eval.minDelta)},
         {f("samples.prompts", K::Texts, 0, 0,
            "Instructions the model answers with the adapter as it trains (formatted like the training data), shown in the "
            "log and the Samples panel and kept in samples.jsonl."),
-         &RunConfig::samplesPrompts},
-        {f("samples.every", K::Integer, 0, kBig, "Steps between samples; 0 = only at the end."), &RunConfig::samplesEvery},
-        {f("samples.max_new_tokens", K::Integer, 1, 4096, "Longest answer per prompt, in tokens."), &RunConfig::samplesMaxNewTokens},
+         L1RA_FIELD(samples.prompts)},
+        {f("samples.every", K::Integer, 0, kBig, "Steps between samples; 0 = only at the end."), L1RA_FIELD(samples.every)},
+        {f("samples.max_new_tokens", K::Integer, 1, 4096, "Longest answer per prompt, in tokens."), L1RA_FIELD(samples.maxNewTokens)},
         {f("samples.temperature", K::Real, 0, 10, "Sampling temperature; 0 = greedy (the same answer for the same weights)."),
-         &RunConfig::samplesTemperature},
-        {f("checkpoint.every", K::Integer, 0, kBig, "Steps between checkpoints; 0 = only on stop and at the end."), &RunConfig::checkpointEvery},
-        {f("checkpoint.keep", K::Integer, 1, 100000, "Newest checkpoints kept on disk."), &RunConfig::checkpointKeep},
+         L1RA_FIELD(samples.temperature)},
+        {f("checkpoint.every", K::Integer, 0, kBig, "Steps between checkpoints; 0 = only on stop and at the end."), L1RA_FIELD(checkpoint.every)},
+        {f("checkpoint.keep", K::Integer, 1, 100000, "Newest checkpoints kept on disk."), L1RA_FIELD(checkpoint.keep)},
         {f("checkpoint.keep_best", K::Boolean, 0, 0,
            "Also keep the checkpoint with the best validation loss (in best/, exported with --checkpoint best); always on "
            "with eval.patience."),
-         &RunConfig::checkpointKeepBest},
-        {f("log.every", K::Integer, 1, kBig, "Steps between lines in metrics.jsonl."), &RunConfig::logEvery},
+         L1RA_FIELD(checkpoint.keepBest)},
+        {f("log.every", K::Integer, 1, kBig, "Steps between lines in metrics.jsonl."), L1RA_FIELD(log.every)},
         {f("logging.tensorboard", K::Boolean, 0, 0,
            "Also write the metrics and the rank heatmap at each reallocation to a TensorBoard event file in the run folder "
            "(events.out.tfevents.*)."),
-         &RunConfig::loggingTensorboard},
-        {f("seed", K::Integer, 0, 0, "Seed for initialisation, data order and dropout."), &RunConfig::seed},
-        {f("device", K::Text, 0, 0, "auto, cpu, cuda or cuda:N."), &RunConfig::device},
-        {f("threads", K::Integer, 0, 4096, "CPU threads; 0 = all cores."), &RunConfig::threads},
+         L1RA_FIELD(logging.tensorboard)},
+        {f("seed", K::Integer, 0, 0, "Seed for initialisation, data order and dropout."), L1RA_FIELD(seed)},
+        {f("device", K::Text, 0, 0, "auto, cpu, cuda or cuda:N."), L1RA_FIELD(device)},
+        {f("threads", K::Integer, 0, 4096, "CPU threads; 0 = all cores."), L1RA_FIELD(threads)},
     };
-    const RunConfig defaults;
+    RunConfig defaults;
     for (auto& binding : b) {
-        std::visit([&](auto member) { binding.field.defaultJson = json(defaults.*member).dump(); }, binding.member);
+        std::visit([&](auto member) { binding.field.defaultJson = json(member(defaults)).dump(); }, binding.member);
     }
     return b;
 }
@@ -209,24 +212,24 @@ void assign(RunConfig& c, const Binding& b, const json& v, const std::string& so
     };
     std::visit(
         [&](auto member) {
-            using T = std::decay_t<decltype(c.*member)>;
+            using T = std::decay_t<decltype(member(c))>;
             if constexpr (std::is_same_v<T, int>) {
                 if (!v.is_number_integer()) throw bad("must be an integer");
                 const auto x = v.get<int64_t>();
                 checkRange(double(x));
                 if (x < std::numeric_limits<int>::min() || x > std::numeric_limits<int>::max()) throw bad("is out of range");
-                c.*member = int(x);
+                member(c) = int(x);
             } else if constexpr (std::is_same_v<T, uint64_t>) {
                 if (!v.is_number_unsigned()) throw bad("must be a non-negative integer");
-                c.*member = v.get<uint64_t>();
+                member(c) = v.get<uint64_t>();
             } else if constexpr (std::is_same_v<T, double>) {
                 if (!v.is_number()) throw bad("must be a number");
                 const double x = v.get<double>();
                 checkRange(x);
-                c.*member = x;
+                member(c) = x;
             } else if constexpr (std::is_same_v<T, bool>) {
                 if (!v.is_boolean()) throw bad("must be true or false");
-                c.*member = v.get<bool>();
+                member(c) = v.get<bool>();
             } else if constexpr (std::is_same_v<T, std::string>) {
                 if (!v.is_string()) throw bad("must be a string");
                 const std::string s = v.get<std::string>();
@@ -239,10 +242,10 @@ void assign(RunConfig& c, const Binding& b, const json& v, const std::string& so
                     }
                     if (!ok) throw bad("is '" + s + "', not one of " + list);
                 }
-                c.*member = s;
+                member(c) = s;
             } else if constexpr (std::is_same_v<T, Method>) {
                 if (!v.is_string()) throw bad("must be a string");
-                if (!parseMethod(v.get<std::string>(), &(c.*member)))
+                if (!parseMethod(v.get<std::string>(), &(member(c))))
                     throw bad("is '" + v.get<std::string>() + "', not one of l1ra, lora, full");
             } else {
                 if (!v.is_array()) throw bad("must be a list");
@@ -263,14 +266,15 @@ void assign(RunConfig& c, const Binding& b, const json& v, const std::string& so
                     if (!seen.insert(s).second) throw bad("names '" + s + "' twice");
                     items.push_back(s);
                 }
-                c.*member = items;
+                member(c) = items;
             }
         },
         b.member);
 }
 
 json valueOf(const RunConfig& c, const Binding& b) {
-    return std::visit([&](auto member) { return json(c.*member); }, b.member);
+    // The accessors take a RunConfig& to serve reading and writing alike; this only reads.
+    return std::visit([&](auto member) { return json(member(const_cast<RunConfig&>(c))); }, b.member);
 }
 
 const std::set<std::string>& sections() {
@@ -304,7 +308,7 @@ RunConfig parseWithBase(const std::string& jsonText, const std::string& source, 
             assign(c, binding(it.key(), source), it.value(), source);
         }
     }
-    for (std::string* p : {&c.model, &c.dataTrain, &c.dataVal}) *p = resolvePath(*p, baseDir);
+    for (std::string* p : {&c.model.path, &c.data.train, &c.data.val}) *p = resolvePath(*p, baseDir);
     return c;
 }
 
@@ -414,68 +418,68 @@ void validateRunConfig(const RunConfig& c) {
         RunConfig scratch;
         assign(scratch, b, valueOf(c, b), "run config");
     }
-    if (c.model.empty()) throw Error("run config: 'model' is empty: choose a model folder");
-    if (c.dataTrain.empty()) throw Error("run config: 'data.train' is empty: choose a training data file");
-    if (c.method != Method::Full && c.adapterTargets.empty()) throw Error("run config: 'adapter.targets' is empty: choose at least one projection");
-    if (c.dataVal.empty() && c.dataValFraction <= 0 && c.evalEvery > 0)
+    if (c.model.path.empty()) throw Error("run config: 'model' is empty: choose a model folder");
+    if (c.data.train.empty()) throw Error("run config: 'data.train' is empty: choose a training data file");
+    if (c.method != Method::Full && c.adapter.targets.empty()) throw Error("run config: 'adapter.targets' is empty: choose at least one projection");
+    if (c.data.val.empty() && c.data.valFraction <= 0 && c.eval.every > 0)
         throw Error("run config: 'data.val_fraction' is 0 and no 'data.val' is given, but 'eval.every' asks for evaluation");
     if (c.device != "auto" && c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
         throw Error("run config: 'device' is '" + c.device + "', not one of auto, cpu, cuda, cuda:N");
-    if (c.evalPatience > 0 && c.evalEvery == 0)
-        throw Error("run config: 'eval.patience' is " + std::to_string(c.evalPatience) +
+    if (c.eval.patience > 0 && c.eval.every == 0)
+        throw Error("run config: 'eval.patience' is " + std::to_string(c.eval.patience) +
                     ", but 'eval.every' is 0 (evaluation only at the end): early stopping needs evaluations during the run");
-    if (c.evalPatience > 0 && c.dataVal.empty() && c.dataValFraction <= 0)
+    if (c.eval.patience > 0 && c.data.val.empty() && c.data.valFraction <= 0)
         throw Error("run config: 'eval.patience' asks for early stopping, but there is no validation data ('data.val' is empty and "
                     "'data.val_fraction' is 0)");
-    if (c.checkpointKeepBest && c.dataVal.empty() && c.dataValFraction <= 0)
+    if (c.checkpoint.keepBest && c.data.val.empty() && c.data.valFraction <= 0)
         throw Error("run config: 'checkpoint.keep_best' needs validation data ('data.val' is empty and 'data.val_fraction' is 0)");
-    if (c.method == Method::Full && c.modelBaseDtype != "bf16")
-        throw Error("run config: 'model.base_dtype' is '" + c.modelBaseDtype +
+    if (c.method == Method::Full && c.model.baseDtype != "bf16")
+        throw Error("run config: 'model.base_dtype' is '" + c.model.baseDtype +
                     "', but method 'full' trains the base weights themselves: a quantised base needs adapters "
                     "(method lora or l1ra), or base_dtype bf16");
 }
 
 int effectiveUpdateInterval(const RunConfig& c) {
-    if (c.l1raUpdateInterval > 0) return c.l1raUpdateInterval;
-    return std::max(1, int(std::lround(c.trainSteps * c.l1raIntervalShare)));
+    if (c.l1ra.updateInterval > 0) return c.l1ra.updateInterval;
+    return std::max(1, int(std::lround(c.train.steps * c.l1ra.intervalShare)));
 }
 
 double effectiveThreshold(const RunConfig& c, double lambda) {
-    if (c.l1raThreshold >= 0) return c.l1raThreshold;
-    const double rate = c.l1raThresholdRule == "lr" ? c.trainLr : c.l1raEtaC;
+    if (c.l1ra.threshold >= 0) return c.l1ra.threshold;
+    const double rate = c.l1ra.thresholdRule == "lr" ? c.train.lr : c.l1ra.etaC;
     return rate * lambda + 1e-6;
 }
 
-double effectiveThreshold(const RunConfig& c) { return effectiveThreshold(c, c.l1raLambda); }
+double effectiveThreshold(const RunConfig& c) { return effectiveThreshold(c, c.l1ra.lambda); }
 
 bool reallocatesAfterStep(const RunConfig& c, int64_t step) {
-    if (c.method != Method::L1RA || step <= 0 || step >= c.trainSteps || step % effectiveUpdateInterval(c) != 0) return false;
-    const int64_t first = std::llround(c.l1raWarmupShare * c.trainSteps);
-    const int64_t last = c.trainSteps - std::llround(c.l1raCooldownShare * c.trainSteps);
+    if (c.method != Method::L1RA || step <= 0 || step >= c.train.steps || step % effectiveUpdateInterval(c) != 0) return false;
+    const int64_t first = std::llround(c.l1ra.warmupShare * c.train.steps);
+    const int64_t last = c.train.steps - std::llround(c.l1ra.cooldownShare * c.train.steps);
     return step >= first && step <= last;
 }
 
 bool shrinksAtStep(const RunConfig& c, int64_t step) {
-    if (c.l1raCooldownShare <= 0 || c.l1raCooldownShrink) return true;
-    return step <= c.trainSteps - std::llround(c.l1raCooldownShare * c.trainSteps);
+    if (c.l1ra.cooldownShare <= 0 || c.l1ra.cooldownShrink) return true;
+    return step <= c.train.steps - std::llround(c.l1ra.cooldownShare * c.train.steps);
 }
 
 int64_t nextReallocationStep(const RunConfig& c, int64_t step) {
-    for (int64_t s = step + 1; s < c.trainSteps; ++s)
+    for (int64_t s = step + 1; s < c.train.steps; ++s)
         if (reallocatesAfterStep(c, s)) return s;
     return 0;
 }
 
 int maxPrunedPerReallocation(const RunConfig& c, int budget) {
-    if (c.l1raMaxMoveShare >= 1) return -1;
-    return int(std::floor(c.l1raMaxMoveShare * budget));
+    if (c.l1ra.maxMoveShare >= 1) return -1;
+    return int(std::floor(c.l1ra.maxMoveShare * budget));
 }
 
-bool keepsBestCheckpoint(const RunConfig& c) { return c.checkpointKeepBest || c.evalPatience > 0; }
+bool keepsBestCheckpoint(const RunConfig& c) { return c.checkpoint.keepBest || c.eval.patience > 0; }
 
 bool samplesAfterStep(const RunConfig& c, int64_t step) {
-    if (c.samplesPrompts.empty() || step <= 0) return false;
-    return step >= c.trainSteps || (c.samplesEvery > 0 && step % c.samplesEvery == 0);
+    if (c.samples.prompts.empty() || step <= 0) return false;
+    return step >= c.train.steps || (c.samples.every > 0 && step % c.samples.every == 0);
 }
 
 static std::string shellQuote(const std::string& s) {

@@ -27,7 +27,7 @@ Trainer::Trainer(std::unique_ptr<LlamaModel> model, const TrainerSettings& setti
     // A training step interleaves fp32 matrix products (OpenBLAS) with many element-wise ops (OpenMP): OpenBLAS's
     // spinning threads then fight OpenMP's, and one BLAS thread measured ~35 % faster in f32 (docs/performance.md).
     if (model_->device().is_cpu()) setBlasThreads(1);
-    model_->setGradientCheckpointing(settings_.gradientCheckpointing);
+    model_->setGradientCheckpointing(settings_.train.gradientCheckpointing);
     if (settings_.method == Method::Full) {
         // Every weight trains; norms without weight decay.
         for (auto& [name, t] : model_->namedParameters()) {
@@ -63,7 +63,7 @@ int Trainer::worldSize() const { return group_ ? group_->size() : 1; }
 int Trainer::rank() const { return group_ ? group_->rank() : 0; }
 
 int64_t Trainer::samplesBefore(int64_t step) const {
-    return positionSamples_ + (step - positionStep_) * settings_.gradAccum * worldSize() * settings_.batchSize;
+    return positionSamples_ + (step - positionStep_) * settings_.train.gradAccum * worldSize() * settings_.train.batchSize;
 }
 
 void Trainer::setDataPosition(int64_t step, int64_t samples) {
@@ -111,7 +111,7 @@ torch::Tensor Trainer::batchLoss(const Batch& batch, double normaliser) {
 
 StepResult Trainer::step(int step, double lambda) {
     StepResult r;
-    const int micro = settings_.gradAccum;
+    const int micro = settings_.train.gradAccum;
     // Everything random in a step depends on (seed, step) only: dropout masks are hashed from them (see
     // setDropoutStream), so a resumed run repeats the step exactly.
     // Data-parallel, micro-batch m of the global batch is cut into one slice per process, in rank order: the
@@ -119,8 +119,8 @@ StepResult Trainer::step(int step, double lambda) {
     const int world = worldSize();
     std::vector<Batch> batches;
     for (int m = 0; m < micro; ++m) {
-        const int64_t first = samplesBefore(step) + (int64_t(m) * world + rank()) * settings_.batchSize;
-        batches.push_back(makeBatch(train_, order_.range(first, settings_.batchSize), settings_.padId));
+        const int64_t first = samplesBefore(step) + (int64_t(m) * world + rank()) * settings_.train.batchSize;
+        batches.push_back(makeBatch(train_, order_.range(first, settings_.train.batchSize), settings_.padId));
         r.lossTokens += batches.back().lossTokens;
         r.inputTokens += batches.back().inputTokens;
     }
@@ -164,20 +164,20 @@ StepResult Trainer::step(int step, double lambda) {
     applyGradientPoison(step, params);
     r.loss = lossSum.item<double>();
     r.gradNorm = gradientNorm(params);   // its sum of squares is the one finiteness check over all gradients
-    r.lr = lrScale_ * scheduledLearningRate(settings_.lr, step, settings_.steps, settings_.warmup, settings_.minLrRatio);
+    r.lr = lrScale_ * scheduledLearningRate(settings_.train.lr, step, settings_.train.steps, settings_.train.warmup, settings_.train.minLrRatio);
     if (!std::isfinite(r.loss) || !std::isfinite(r.gradNorm)) {
         r.nonFinite = std::isfinite(r.loss) ? firstNonFiniteGradient(params) : "loss";
         for (TrainableTensor* p : params) p->value.mutable_grad() = torch::Tensor();
         r.timings.optimizer = monotonicSeconds() - t3;
         return r;
     }
-    clipGradients(params, r.gradNorm, settings_.maxGradNorm);
+    clipGradients(params, r.gradNorm, settings_.train.maxGradNorm);
     OptimizerSettings o;
     o.lr = r.lr;
-    o.weightDecay = settings_.weightDecay;
-    o.beta1 = settings_.beta1;
-    o.beta2 = settings_.beta2;
-    o.eps = settings_.eps;
+    o.weightDecay = settings_.train.weightDecay;
+    o.beta1 = settings_.train.beta1;
+    o.beta2 = settings_.train.beta2;
+    o.eps = settings_.train.eps;
     o.gateLr = settings_.etaC;
     updating_ = true;
     adamwStep(params, o);
@@ -197,15 +197,15 @@ EvalEvent Trainer::evaluate(int64_t stepNumber) {
     double sum = 0;
     const int64_t n = int64_t(val_.sequences.size());
     int batchesDone = 0;
-    for (int64_t first = 0; first < n; first += settings_.batchSize) {
+    for (int64_t first = 0; first < n; first += settings_.train.batchSize) {
         if (settings_.evalBatches > 0 && batchesDone >= settings_.evalBatches) break;
         // Data-parallel, the processes take turns at the batches and the sums are added up below.
-        if ((first / settings_.batchSize) % worldSize() != rank()) {
+        if ((first / settings_.train.batchSize) % worldSize() != rank()) {
             ++batchesDone;
             continue;
         }
         std::vector<int64_t> idx;
-        for (int64_t i = first; i < std::min(n, first + settings_.batchSize); ++i) idx.push_back(i);
+        for (int64_t i = first; i < std::min(n, first + settings_.train.batchSize); ++i) idx.push_back(i);
         const Batch b = makeBatch(val_, idx, settings_.padId);
         AutocastScope autocast(settings_.autocast, model_->device());
         sum += batchLoss(b, 1.0).item<double>();

@@ -4,6 +4,7 @@
 // events and files.
 #include "train/adapters.h"
 #include "l1ra/method.h"
+#include "l1ra/run_config.h"
 #include "l1ra/training_events.h"
 #include "model/llama_model.h"
 #include "train/optimizer.h"
@@ -18,15 +19,7 @@ namespace l1ra {
 struct TrainerSettings {
     Method method = Method::L1RA;
     AdapterSpec adapter;
-    int steps = 100;
-    int batchSize = 4;
-    int gradAccum = 1;
-    double lr = 2e-4;
-    double weightDecay = 0.0;
-    double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-    int warmup = 0;
-    double minLrRatio = 0.0;
-    double maxGradNorm = 1.0;
+    TrainSettings train;            // the run config's train section as it is (steps, batch, optimizer, schedule)
     double etaC = 2e-2;
     AllocatorOptions allocator;     // its threshold and maxPruned are given per reallocation
     AdapterSet::NewRankInit newRankInit = AdapterSet::NewRankInit::Fresh;
@@ -35,7 +28,6 @@ struct TrainerSettings {
     uint64_t seed = 42;
     torch::ScalarType autocast = torch::kFloat32;   // kFloat32 = none
     int64_t padId = 0;
-    bool gradientCheckpointing = false;   // the model recomputes each layer's activations in the backward pass
 };
 
 struct StepTimings {

@@ -24,17 +24,17 @@ std::vector<SampleEvent> TrainingSamples::generate(Trainer& trainer, int64_t ste
             if (adapters) adapters->setTraining(true);
         }
     } restore{adapters};
-    for (std::size_t i = 0; i < config_.samplesPrompts.size(); ++i) {
+    for (std::size_t i = 0; i < config_.samples.prompts.size(); ++i) {
         const double t0 = monotonicSeconds();
         SampleEvent e;
         e.step = step;
         e.index = int(i);
-        e.prompt = config_.samplesPrompts[i];
+        e.prompt = config_.samples.prompts[i];
         const std::string text = format_->instructionPrompt(e.prompt, "");
         const std::vector<int64_t> ids = tokenizer_->encode(text, format_->tokenizerAddsSpecialTokens());
         GenerationOptions options;
-        options.maxNewTokens = config_.samplesMaxNewTokens;
-        options.temperature = config_.samplesTemperature;
+        options.maxNewTokens = config_.samples.maxNewTokens;
+        options.temperature = config_.samples.temperature;
         options.seed = config_.seed * 1000003ULL + uint64_t(step) * 131ULL + uint64_t(i);
         std::vector<int64_t> answer;
         {

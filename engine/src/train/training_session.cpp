@@ -89,7 +89,7 @@ struct TrainingSession::Impl {
     }
     void checkpoint() {
         if (!writer()) return;
-        CheckpointEvent e{state.step, saveCheckpoint(runDir, *trainer, state, config.checkpointKeep)};
+        CheckpointEvent e{state.step, saveCheckpoint(runDir, *trainer, state, config.checkpoint.keep)};
         if (sink) sink->onCheckpoint(e);
     }
     bool checkpointOrWarn();
@@ -131,12 +131,12 @@ void checkNewRunFolder(const std::string& dir) {
 // ", weights 1.2 GiB (nf4), gradient checkpointing" for the model line of the log; nothing for the defaults.
 std::string describeMemorySettings(const RunConfig& c, const LlamaModel& model) {
     std::string text;
-    if (c.modelBaseDtype != "bf16") {
+    if (c.model.baseDtype != "bf16") {
         char buf[64];
-        std::snprintf(buf, sizeof(buf), ", weights %.2f GiB (%s)", double(model.weightBytes()) / double(1 << 30), c.modelBaseDtype.c_str());
+        std::snprintf(buf, sizeof(buf), ", weights %.2f GiB (%s)", double(model.weightBytes()) / double(1 << 30), c.model.baseDtype.c_str());
         text += buf;
     }
-    if (c.trainGradientCheckpointing) text += ", gradient checkpointing";
+    if (c.train.gradientCheckpointing) text += ", gradient checkpointing";
     return text;
 }
 
@@ -164,7 +164,7 @@ TrainingSession::TrainingSession(const RunConfig& config, const std::string& run
     if (processes.rank == 0) checkNewRunFolder(runDir);   // the others may find it already made by rank 0
     impl_->processes = processes;
     impl_->config = config;
-    impl_->config.model = resolveModelFolder(config.model);   // the run records the snapshot it trained on
+    impl_->config.model.path = resolveModelFolder(config.model.path);   // the run records the snapshot it trained on
     impl_->runDir = runDir;
     impl_->sink = sink;
 }
@@ -189,7 +189,7 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(const std::string& runD
     auto impl = std::make_unique<Impl>();
     impl->config = parseRunConfig(readTextFile(configPath), configPath);
     // A run from before data.template trained with the plain format: resuming must tokenize its data the same way.
-    impl->config.dataTemplate = trainedTemplateChoice(runDir);
+    impl->config.data.chatTemplate = trainedTemplateChoice(runDir);
     for (const std::string& assignment : settings) {
         const std::string key = assignment.substr(0, assignment.find('='));
         const auto& allowed = resumableSettingKeys();
@@ -271,18 +271,18 @@ bool TrainingSession::Impl::prepare() {
     joinProcesses();
     device = resolveDevice(config.device);
     const torch::Device dev(device);
-    const torch::ScalarType precision = resolvePrecision(config.trainPrecision, dev);
+    const torch::ScalarType precision = resolvePrecision(config.train.precision, dev);
     if (dev.is_cpu()) applyCpuMemoryLimitFromEnvironment();
 
     // Model: frozen weights in the compute dtype (or quantised); full fine-tuning keeps fp32 master weights.
-    ModelFolder folder(config.model);
+    ModelFolder folder(config.model.path);
     std::vector<int64_t> stopIds = endOfSequenceIds(folder);   // for samples: as LanguageModel stops
     const torch::ScalarType weightDtype = config.method != Method::Full && precision == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
-    const BaseWeightFormat base = baseWeightFormat(config.modelBaseDtype, config.modelDoubleQuant);
+    const BaseWeightFormat base = baseWeightFormat(config.model.baseDtype, config.model.doubleQuant);
     auto model = std::make_unique<LlamaModel>(folder, dev, weightDtype, base);
-    if (folder.tokenizerPath().empty()) throw Error(config.model + ": no tokenizer.json or tokenizer.model; training needs the model's tokenizer");
-    auto tokenizer = loadTokenizer(config.model);
-    log("model " + config.model + ": " + std::to_string(folder.config().numLayers) + " layers, " +
+    if (folder.tokenizerPath().empty()) throw Error(config.model.path + ": no tokenizer.json or tokenizer.model; training needs the model's tokenizer");
+    auto tokenizer = loadTokenizer(config.model.path);
+    log("model " + config.model.path + ": " + std::to_string(folder.config().numLayers) + " layers, " +
         formatCount(model->parameterCount()) + " parameters, on " + describeDevice(device) + ", " +
         (precision == torch::kBFloat16 ? "bf16 autocast" : "f32") + describeMemorySettings(config, *model));
     log("tokenizer " + tokenizer->path() + " (" + tokenizer->kind() + ")");
@@ -291,76 +291,65 @@ bool TrainingSession::Impl::prepare() {
     // Data: tokenised once for the whole run.
     std::string format;
     std::vector<DataRecord> trainRecords, valRecords;
-    ResolvedPromptFormat prompts = resolvePromptFormat(config.model, config.dataTemplate, *tokenizer);
+    ResolvedPromptFormat prompts = resolvePromptFormat(config.model.path, config.data.chatTemplate, *tokenizer);
     log("prompt format: " + prompts.format->description());
     if (!prompts.warning.empty()) log(prompts.warning, LogEvent::Level::Warning);
-    auto records = readDataRecords(config.dataTrain, config.dataFormat, &format, prompts.format.get());
-    if (!config.dataVal.empty()) {
+    auto records = readDataRecords(config.data.train, config.data.format, &format, prompts.format.get());
+    if (!config.data.val.empty()) {
         trainRecords = std::move(records);
         // Detected on its own: a validation file need not share the training file's format, but it is worth saying.
         std::string valFormat;
-        valRecords = readDataRecords(config.dataVal, config.dataFormat, &valFormat, prompts.format.get());
+        valRecords = readDataRecords(config.data.val, config.data.format, &valFormat, prompts.format.get());
         if (valFormat != format)
-            log("data.val " + config.dataVal + " is " + valFormat + " while data.train is " + format +
+            log("data.val " + config.data.val + " is " + valFormat + " while data.train is " + format +
                     ": the validation loss measures another kind of text than the one trained on",
                 LogEvent::Level::Warning);
     } else {
-        splitRecords(std::move(records), config.dataValFraction, config.seed, &trainRecords, &valRecords);
+        splitRecords(std::move(records), config.data.valFraction, config.seed, &trainRecords, &valRecords);
     }
-    TokenDataset train = tokenizeRecords(trainRecords, *tokenizer, config.trainSeqLen);
-    TokenDataset val = tokenizeRecords(valRecords, *tokenizer, config.trainSeqLen);
-    log("data " + config.dataTrain + " (" + format + "): " + std::to_string(train.sequences.size()) + " training sequences (" +
+    TokenDataset train = tokenizeRecords(trainRecords, *tokenizer, config.train.seqLen);
+    TokenDataset val = tokenizeRecords(valRecords, *tokenizer, config.train.seqLen);
+    log("data " + config.data.train + " (" + format + "): " + std::to_string(train.sequences.size()) + " training sequences (" +
         formatCount(train.trainedTokens) + " trained tokens), " + std::to_string(val.sequences.size()) + " validation sequences" +
         (train.skippedRecords ? ", " + std::to_string(train.skippedRecords) + " records skipped (nothing left to train after cutting to train.seq_len)" : ""));
     if (train.sequences.empty())
-        throw Error(config.dataTrain + ": no usable training sequences" +
+        throw Error(config.data.train + ": no usable training sequences" +
                     (train.skippedRecords ? " (every record was skipped: nothing left to train after cutting to train.seq_len " +
-                                                std::to_string(config.trainSeqLen) + ")"
+                                                std::to_string(config.train.seqLen) + ")"
                                           : ""));
     if (val.sequences.empty() && keepsBestCheckpoint(config))
-        throw Error((config.dataVal.empty() ? config.dataTrain + " (the held-out data.val_fraction)" : config.dataVal) +
+        throw Error((config.data.val.empty() ? config.data.train + " (the held-out data.val_fraction)" : config.data.val) +
                     ": no usable validation sequences, but " +
-                    (config.evalPatience > 0 ? "'eval.patience' asks for early stopping" : "'checkpoint.keep_best' asks for the best checkpoint"));
-    if (val.sequences.empty() && (!config.dataVal.empty() || config.dataValFraction > 0))
-        log((config.dataVal.empty() ? config.dataTrain + " (the held-out data.val_fraction)" : config.dataVal) +
+                    (config.eval.patience > 0 ? "'eval.patience' asks for early stopping" : "'checkpoint.keep_best' asks for the best checkpoint"));
+    if (val.sequences.empty() && (!config.data.val.empty() || config.data.valFraction > 0))
+        log((config.data.val.empty() ? config.data.train + " (the held-out data.val_fraction)" : config.data.val) +
                 ": no usable validation sequences; the run will not be evaluated",
             LogEvent::Level::Warning);
 
     TrainerSettings s;
     s.method = config.method;
-    s.adapter.rank = config.adapterRank;
-    s.adapter.alpha = config.adapterAlpha;
-    s.adapter.dropout = config.adapterDropout;
-    s.adapter.targets = config.adapterTargets;
-    s.steps = config.trainSteps;
-    s.batchSize = config.trainBatchSize;
-    s.gradAccum = config.trainGradAccum;
-    s.lr = config.trainLr;
-    s.weightDecay = config.trainWeightDecay;
-    s.beta1 = config.trainBeta1;
-    s.beta2 = config.trainBeta2;
-    s.eps = config.trainEps;
-    s.warmup = config.trainWarmup;
-    s.minLrRatio = config.trainMinLrRatio;
-    s.maxGradNorm = config.trainMaxGradNorm;
-    s.etaC = config.l1raEtaC;
-    s.allocator.reassign = config.l1raReassign;
-    s.allocator.excludePruned = config.l1raExcludePruned;
-    s.allocator.keepStrongest = config.l1raKeepStrongest;
-    s.allocator.deadSingleRankReceives = config.l1raDeadRankReceives;
-    s.allocator.orderBySurvivors = config.l1raOrderBySurvivors;
-    s.allocator.fallBackToAll = config.l1raFallbackToAll;
-    s.newRankInit = config.l1raNewRankInit == "donor" ? AdapterSet::NewRankInit::Donor : AdapterSet::NewRankInit::Fresh;
-    s.resetOptimizer = config.l1raResetOptimizer;
-    s.evalBatches = config.evalBatches;
+    s.adapter.rank = config.adapter.rank;
+    s.adapter.alpha = config.adapter.alpha;
+    s.adapter.dropout = config.adapter.dropout;
+    s.adapter.targets = config.adapter.targets;
+    s.train = config.train;
+    s.etaC = config.l1ra.etaC;
+    s.allocator.reassign = config.l1ra.reassign;
+    s.allocator.excludePruned = config.l1ra.excludePruned;
+    s.allocator.keepStrongest = config.l1ra.keepStrongest;
+    s.allocator.deadSingleRankReceives = config.l1ra.deadRankReceives;
+    s.allocator.orderBySurvivors = config.l1ra.orderBySurvivors;
+    s.allocator.fallBackToAll = config.l1ra.fallbackToAll;
+    s.newRankInit = config.l1ra.newRankInit == "donor" ? AdapterSet::NewRankInit::Donor : AdapterSet::NewRankInit::Fresh;
+    s.resetOptimizer = config.l1ra.resetOptimizer;
+    s.evalBatches = config.eval.batches;
     s.seed = config.seed;
     s.autocast = precision;
     s.padId = tokenizer->eosId() >= 0 ? tokenizer->eosId() : 0;
-    s.gradientCheckpointing = config.trainGradientCheckpointing;
     if (stopAsked()) return false;
     trainer = std::make_unique<Trainer>(std::move(model), s, std::move(train), std::move(val));
     trainer->setProcessGroup(group);
-    if (!config.samplesPrompts.empty() && writer()) {
+    if (!config.samples.prompts.empty() && writer()) {
         auto addStop = [&](int64_t id) {
             if (id >= 0 && std::find(stopIds.begin(), stopIds.end(), id) == stopIds.end()) stopIds.push_back(id);
         };
@@ -374,11 +363,11 @@ bool TrainingSession::Impl::prepare() {
         const std::string ckpt = newestCheckpoint(runDir);
         state = loadCheckpoint(ckpt, *trainer);
         trainer->setLearningRateScale(state.lrScale);
-        if (state.step >= config.trainSteps)
-            throw Error(runDir + ": the run already finished its " + std::to_string(config.trainSteps) + " steps");
-        if (state.stoppedEarly && config.evalPatience > 0 && state.evalsSinceBest >= config.evalPatience)
+        if (state.step >= config.train.steps)
+            throw Error(runDir + ": the run already finished its " + std::to_string(config.train.steps) + " steps");
+        if (state.stoppedEarly && config.eval.patience > 0 && state.evalsSinceBest >= config.eval.patience)
             throw Error(runDir + ": the run stopped early at step " + std::to_string(state.step) + " (no better validation loss in " +
-                        std::to_string(state.evalsSinceBest) + " evaluations; eval.patience " + std::to_string(config.evalPatience) +
+                        std::to_string(state.evalsSinceBest) + " evaluations; eval.patience " + std::to_string(config.eval.patience) +
                         "); to train on, resume with --set eval.patience=0 or a larger patience");
         state.stoppedEarly = false;
         if (writer()) {
@@ -391,8 +380,8 @@ bool TrainingSession::Impl::prepare() {
         if (state.pendingBudget > 0)
             log("a budget of " + std::to_string(state.pendingBudget) + " requested before the stop " + budgetTiming());
     } else {
-        state.lambda = config.l1raLambda;
-        state.budget = config.l1raBudget > 0 ? config.l1raBudget : trainer->initialBudget();
+        state.lambda = config.l1ra.lambda;
+        state.budget = config.l1ra.budget > 0 ? config.l1ra.budget : trainer->initialBudget();
         if (trainer->gated() && state.budget < int(trainer->adapters().adapters().size()))
             throw Error("run config: 'l1ra.budget' (" + std::to_string(state.budget) + ") is below the number of adapters (" +
                         std::to_string(trainer->adapters().adapters().size()) + "): every adapter keeps at least one rank");
@@ -402,9 +391,9 @@ bool TrainingSession::Impl::prepare() {
     }
     if (group) {
         checkSameModel(*group, trainer->trainables(), trainer->adapterRanks(), "at the start (a resumed run needs its run folder shared)");
-        log("data-parallel over " + std::to_string(group->size()) + " processes: " + std::to_string(group->size() * config.trainBatchSize * config.trainGradAccum) +
-            " sequences per step (" + std::to_string(group->size()) + " x train.batch_size " + std::to_string(config.trainBatchSize) +
-            (config.trainGradAccum > 1 ? " x train.grad_accum " + std::to_string(config.trainGradAccum) : "") + ")");
+        log("data-parallel over " + std::to_string(group->size()) + " processes: " + std::to_string(group->size() * config.train.batchSize * config.train.gradAccum) +
+            " sequences per step (" + std::to_string(group->size()) + " x train.batch_size " + std::to_string(config.train.batchSize) +
+            (config.train.gradAccum > 1 ? " x train.grad_accum " + std::to_string(config.train.gradAccum) : "") + ")");
     }
     log(std::to_string(trainer->trainableParameterCount()) + " trainable parameters (" + methodName(config.method) + ")");
     return true;
@@ -544,7 +533,7 @@ void TrainingSession::Impl::stopOutOfMemory(const std::string& what) {
 }
 
 void TrainingSession::Impl::loop() {
-    const int total = config.trainSteps;
+    const int total = config.train.steps;
     double sessionSeconds = 0;
     while (state.step < total) {
         if (writer()) takeCommandFiles();
@@ -564,16 +553,16 @@ void TrainingSession::Impl::loop() {
         if (r.nonFinite.empty()) reportStep(r, lambda, seconds, sessionSeconds);
 
         if (trainer->gated() && reallocatesAfterStep(config, state.step)) reallocate();
-        if (config.evalEvery > 0 && state.step % config.evalEvery == 0 && state.step < total) evaluate();
+        if (config.eval.every > 0 && state.step % config.eval.every == 0 && state.step < total) evaluate();
         // Samples at their interval, and at an early stop (the run's last word); the end of the run samples in run().
         if (samples && ((samplesAfterStep(config, state.step) && state.step < total) || state.stoppedEarly)) writeSamples();
         if (state.stoppedEarly) break;
-        if (config.checkpointEvery > 0 && state.step % config.checkpointEvery == 0 && state.step < total) checkpointOrWarn();
+        if (config.checkpoint.every > 0 && state.step % config.checkpoint.every == 0 && state.step < total) checkpointOrWarn();
     }
 }
 
 void TrainingSession::Impl::reportStep(const StepResult& r, double lambda, double seconds, double sessionSeconds) {
-    const int total = config.trainSteps;
+    const int total = config.train.steps;
     state.lastLoss = r.loss;
     state.divergedInARow = 0;
     StepEvent e;
@@ -594,7 +583,7 @@ void TrainingSession::Impl::reportStep(const StepResult& r, double lambda, doubl
     e.totalRank = trainer->hasAdapters() ? trainer->adapters().totalRank() : 0;
     e.budget = state.budget;
     e.threshold = threshold();
-    if (state.step % config.logEvery == 0 || state.step == total) files->appendMetrics(stepEventToJson(e));
+    if (state.step % config.log.every == 0 || state.step == total) files->appendMetrics(stepEventToJson(e));
     if (sink) sink->onStep(e);
 }
 
@@ -603,13 +592,13 @@ void TrainingSession::Impl::reportStep(const StepResult& r, double lambda, doubl
 // good one is what a resume starts from.
 void TrainingSession::Impl::divergedStep(const StepResult& r) {
     const int64_t step = state.step + 1;
-    const bool skip = config.trainOnDivergence == "skip" && state.divergedInARow < config.trainDivergenceMaxSkips;
+    const bool skip = config.train.onDivergence == "skip" && state.divergedInARow < config.train.divergenceMaxSkips;
     const std::string what = r.nonFinite == "loss" ? "the loss is NaN or infinite"
                                                    : "the gradient of '" + r.nonFinite + "' holds NaN or infinite values";
     DivergenceEvent e{step, r.nonFinite, skip ? "skip" : "stop", state.lrScale, state.divergedInARow + 1};
     if (skip) {
         state.divergedInARow += 1;
-        state.lrScale *= config.trainDivergenceLrFactor;
+        state.lrScale *= config.train.divergenceLrFactor;
         trainer->setLearningRateScale(state.lrScale);
         e.lrScale = state.lrScale;
     }
@@ -618,7 +607,7 @@ void TrainingSession::Impl::divergedStep(const StepResult& r) {
     if (skip) {
         log("step " + std::to_string(step) + " skipped: " + what + "; no update, the learning rate is now " +
                 formatNumber(state.lrScale) + " x its schedule (" + std::to_string(state.divergedInARow) + " of at most " +
-                std::to_string(config.trainDivergenceMaxSkips) + " skipped in a row)",
+                std::to_string(config.train.divergenceMaxSkips) + " skipped in a row)",
             LogEvent::Level::Warning);
         return;
     }
@@ -663,7 +652,7 @@ std::string TrainingSession::Impl::lastGoodCheckpoint() const { return newestChe
 // After each evaluation of a run that keeps its best checkpoint: a validation loss lower than the best by more than
 // eval.min_delta becomes the best (and is saved to best/); otherwise it counts towards eval.patience.
 void TrainingSession::Impl::trackBest(const EvalEvent& e) {
-    if (state.bestStep == 0 || e.loss < state.bestStepLoss - config.evalMinDelta) {
+    if (state.bestStep == 0 || e.loss < state.bestStepLoss - config.eval.minDelta) {
         state.bestStep = state.step;
         state.bestStepLoss = e.loss;
         state.evalsSinceBest = 0;
@@ -678,14 +667,14 @@ void TrainingSession::Impl::trackBest(const EvalEvent& e) {
         return;
     }
     state.evalsSinceBest += 1;
-    if (config.evalPatience > 0 && state.evalsSinceBest >= config.evalPatience && state.step < config.trainSteps) {
+    if (config.eval.patience > 0 && state.evalsSinceBest >= config.eval.patience && state.step < config.train.steps) {
         state.stoppedEarly = true;
         control(ControlKind::EarlyStop, double(state.step),
-                "no validation loss lower than " + formatNumber(state.bestStepLoss) + " - " + formatNumber(config.evalMinDelta) + " in " +
+                "no validation loss lower than " + formatNumber(state.bestStepLoss) + " - " + formatNumber(config.eval.minDelta) + " in " +
                     std::to_string(state.evalsSinceBest) + " evaluations; the best checkpoint is step " + std::to_string(state.bestStep));
         log("early stopping at step " + std::to_string(state.step) + ": the validation loss has not improved on step " +
             std::to_string(state.bestStep) + "'s " + formatNumber(state.bestStepLoss) + " in " + std::to_string(state.evalsSinceBest) +
-            " evaluations (eval.patience " + std::to_string(config.evalPatience) + "); the best checkpoint is " + bestCheckpoint(runDir));
+            " evaluations (eval.patience " + std::to_string(config.eval.patience) + "); the best checkpoint is " + bestCheckpoint(runDir));
     }
 }
 
@@ -745,7 +734,7 @@ RunSummary TrainingSession::Impl::run() {
         }
         emitState(RunState::Running, describeDevice(device));
         loop();
-        const bool finished = state.step >= config.trainSteps || state.stoppedEarly;
+        const bool finished = state.step >= config.train.steps || state.stoppedEarly;
         if (!finished) emitState(RunState::Stopping, "stopping at step " + std::to_string(state.step));
         if (finished) {
             if (!state.stoppedEarly) {   // early stopping has just evaluated (and sampled) this step
