@@ -37,16 +37,27 @@ public:
     int exitCode() const { return exitCode_; }
     QString failure() const { return failure_; }
 
-Q_SIGNALS:
-    void finished(int exitCode);
-
-private:
+    // One line of a script.
     struct Command {
         int line = 0;
         QString name;
         QStringList args;
         QString rest;   // everything after the name, for free text
     };
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    // One command of the language (studio_script_commands.cpp): its name, how many arguments it needs at least,
+    // and what it does; false with `error` set when it fails.
+    struct CommandSpec {
+        const char* name;
+        int minArgs;
+        bool (*run)(StudioScript& script, const Command& command, QString* error);
+    };
+    static const std::vector<CommandSpec>& commands();
+    static const CommandSpec* findCommand(const QString& name);
 
     void step();
     bool execute(const Command& command, QString* error);
