@@ -6,6 +6,9 @@
 #include "l1ra/error.h"
 #include "l1ra/run_tables.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 namespace l1ra::ui {
 
 RunExporter::RunExporter(QObject* parent) : QObject(parent) {
@@ -14,6 +17,29 @@ RunExporter::RunExporter(QObject* parent) : QObject(parent) {
 }
 
 bool RunExporter::isBusy() const { return job_->isRunning(); }
+
+QString RunExporter::refusal(Kind kind, const QString& source, bool sourceIsTraining) const {
+    const QString what = describe(kind);
+    if (source.isEmpty()) return tr("Train or open a run first: the %1 comes from the current run.").arg(what);
+    if (readsCheckpoint(kind) && sourceIsTraining)
+        return tr("The run is still training. Export the %1 once it has finished or stopped.").arg(what);
+    if (isBusy()) return tr("Another export is still running.");
+    return {};
+}
+
+QString RunExporter::suggestedPath(Kind kind, const QString& runsRoot, const QString& source) {
+    const QString exportsDir = QDir(runsRoot).absoluteFilePath(QStringLiteral("../exports"));
+    const QString base = QDir::cleanPath(exportsDir) + QLatin1Char('/') + QFileInfo(QDir::cleanPath(source)).fileName();
+    switch (kind) {
+        case Kind::PeftAdapter: return base + QStringLiteral("-peft");
+        case Kind::MergedModel: return base + QStringLiteral("-merged");
+        case Kind::GgufLora: return base + QStringLiteral("-lora.gguf");
+        case Kind::GgufModel: return base + QStringLiteral("-model.gguf");
+        case Kind::MetricsCsv: return base + QStringLiteral("-metrics.csv");
+        case Kind::RankHistoryCsv: return base + QStringLiteral("-ranks.csv");
+    }
+    return base;
+}
 
 QString RunExporter::describe(Kind kind) {
     switch (kind) {

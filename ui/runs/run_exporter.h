@@ -1,7 +1,8 @@
 #pragma once
 // The Export menu's work, one export at a time on a worker thread: the peft adapter, the merged model and the
 // two llama.cpp GGUF files (l1ra::exportPeftAdapter / exportMergedModel / exportGgufLora / exportGgufModel, which
-// read the run's newest checkpoint) and the two CSV files (written here from the run record).
+// read the run's newest checkpoint) and the two CSV files (l1ra::exportMetricsCsv / exportRankHistoryCsv, from the
+// run record). It also says when an export cannot start and where one goes by default.
 #include <QObject>
 #include <QString>
 
@@ -22,6 +23,11 @@ public:
     // False while another export runs.
     bool start(Kind kind, const QString& source, const QString& target, bool force, bool fromBest = false);
     bool isBusy() const;
+    // Why an export of `source` cannot start now, "" when it can: no run to export, a checkpoint export while
+    // that run still trains, another export running.
+    QString refusal(Kind kind, const QString& source, bool sourceIsTraining) const;
+    // Where an export of `source` goes unless the user chooses: <runs root>/../exports/<run>-<kind suffix>.
+    static QString suggestedPath(Kind kind, const QString& runsRoot, const QString& source);
 
     static QString describe(Kind kind);          // "peft adapter", ...
     static bool writesFolder(Kind kind);         // adapter and merged model: a folder; GGUF and CSVs: a file

@@ -1,3 +1,5 @@
+// MainWindow, part 1 of 3: its state and behaviour — wiring to the controller, runs started, opened and
+// finished, feedback (main_window_layout.cpp builds the widgets, main_window_exports.cpp runs the Export menu).
 #include "shell/main_window.h"
 
 #include "shell/background_job.h"
@@ -62,13 +64,6 @@ QString recordTitle(const l1ra::RunRecord& record, const QString& source) {
     return folderName(source);
 }
 
-bool existsAndNotEmpty(const QString& path) {
-    const QFileInfo info(path);
-    if (!info.exists()) return false;
-    if (!info.isDir()) return true;
-    return !QDir(path).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
-}
-
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent, const QString& runsRoot) : QMainWindow(parent) {
@@ -110,215 +105,6 @@ MainWindow::MainWindow(QWidget* parent, const QString& runsRoot) : QMainWindow(p
 }
 
 MainWindow::~MainWindow() = default;
-
-// ---------------------------------------------------------------------------------------------------------
-// Layout
-
-void MainWindow::buildPages() {
-    pages_ = new QTabWidget(this);
-    pages_->setObjectName(QStringLiteral("studioPages"));
-    pages_->setDocumentMode(true);
-    pages_->addTab(buildSetupPage(), tr("Setup"));
-    pages_->addTab(buildTrainingPage(), tr("Training"));
-    pages_->addTab(buildRunsPage(), tr("Runs"));
-    // Compare: two runs side by side, or a sweep's perplexity against the swept value.
-    compareTabs_ = new QTabWidget(pages_);
-    compareTabs_->setObjectName(QStringLiteral("compareTabs"));
-    compareTabs_->setDocumentMode(true);
-    comparison_ = new RunComparison(compareTabs_);
-    compareTabs_->addTab(comparison_, tr("Two runs"));
-    sweepView_ = new SweepView(compareTabs_);
-    compareTabs_->addTab(sweepView_, tr("Sweep"));
-    pages_->addTab(compareTabs_, tr("Compare"));
-    tryIt_ = new TryItPanel(pages_);
-    pages_->addTab(tryIt_, tr("Try it"));
-    setCentralWidget(pages_);
-}
-
-QWidget* MainWindow::buildSetupPage() {
-    auto* page = new QWidget(this);
-    auto* layout = new QVBoxLayout(page);
-    layout->setContentsMargins(0, 0, 0, 0);
-    form_ = new RunConfigForm(page);
-    form_->setDatasetPreviewFunction([](const std::string& path, const std::string& format, const std::string& model,
-                                        const std::string& chatTemplate) {
-        return l1ra::previewDataset(path, format, 5, model, chatTemplate);
-    });
-    layout->addWidget(form_, 1);
-    // The one thing to do on this page, where the eye ends up after filling it in.
-    auto* bar = new QHBoxLayout;
-    bar->setContentsMargins(8, 4, 8, 8);
-    bar->addStretch(1);
-    auto* startButton = new QToolButton(page);
-    startButton->setObjectName(QStringLiteral("setupStartButton"));
-    startButton->setDefaultAction(actions_.start);
-    startButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    startButton->setMinimumHeight(32);
-    bar->addWidget(startButton);
-    layout->addLayout(bar);
-    return page;
-}
-
-QWidget* MainWindow::buildTrainingPage() {
-    trainingPage_ = new QMainWindow(this);
-    trainingPage_->setObjectName(QStringLiteral("trainingPage"));
-    trainingPage_->setWindowFlags(Qt::Widget);   // a page, not a window: its docks stay on this tab
-    trainingPage_->setDockNestingEnabled(true);
-    auto* page = new QWidget(trainingPage_);
-    auto* layout = new QVBoxLayout(page);
-    layout->setContentsMargins(4, 4, 4, 4);
-    liveHeader_ = new QLabel(page);
-    liveHeader_->setObjectName(QStringLiteral("liveHeader"));
-    liveHeader_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(liveHeader_);
-    // The rank map is the point of the studio: it gets the most room; the curves sit under it.
-    auto* split = new QSplitter(Qt::Vertical, page);
-    heatmap_ = new RankHeatmap(split);
-    heatmap_->setObjectName(QStringLiteral("liveHeatmap"));
-    curves_ = new MetricsCurves(split);
-    curves_->setObjectName(QStringLiteral("liveCurves"));
-    split->addWidget(heatmap_);
-    split->addWidget(curves_);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    layout->addWidget(split, 1);
-    trainingPage_->setCentralWidget(page);
-    return trainingPage_;
-}
-
-QWidget* MainWindow::buildRunsPage() {
-    auto* split = new QSplitter(Qt::Horizontal, this);
-    history_ = new RunHistoryList(split);
-    runView_ = new RunView(split);
-    split->addWidget(history_);
-    split->addWidget(runView_);
-    split->setStretchFactor(0, 0);
-    split->setStretchFactor(1, 1);
-    split->setSizes({430, 1000});
-    return split;
-}
-
-void MainWindow::buildDocks() {
-    const auto dock = [](QMainWindow* owner, const QString& objectName, const QString& title, QWidget* content, Qt::DockWidgetArea area) {
-        auto* d = new QDockWidget(title, owner);
-        d->setObjectName(objectName);   // saveState() finds docks by name
-        d->setWidget(content);
-        d->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-        owner->addDockWidget(area, d);
-        return d;
-    };
-    knobs_ = new LiveKnobs(this);
-    knobs_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);   // the budget dock takes the height
-    knobs_->setLambdaEnabled(false);
-    knobs_->setBudgetEnabled(false);
-    budget_ = new BudgetPanel(this);
-    reallocations_ = new ReallocationLog(this);
-    log_ = new LogPane(this);
-    knobsDock_ = dock(trainingPage_, QStringLiteral("dockLiveControls"), tr("Live controls"), knobs_, Qt::RightDockWidgetArea);
-    budgetDock_ = dock(trainingPage_, QStringLiteral("dockBudget"), tr("Budget"), budget_, Qt::RightDockWidgetArea);
-    reallocationsDock_ = dock(trainingPage_, QStringLiteral("dockReallocations"), tr("Reallocations"), reallocations_, Qt::RightDockWidgetArea);
-    samples_ = new SamplesPanel(this);
-    samplesDock_ = dock(trainingPage_, QStringLiteral("dockSamples"), tr("Samples"), samples_, Qt::RightDockWidgetArea);
-    // Samples share the reallocations' place: both are read now and then, not watched.
-    trainingPage_->tabifyDockWidget(reallocationsDock_, samplesDock_);
-    reallocationsDock_->raise();
-    logDock_ = dock(this, QStringLiteral("dockLog"), tr("Log"), log_, Qt::BottomDockWidgetArea);
-    trainingPage_->resizeDocks({knobsDock_, budgetDock_, reallocationsDock_}, {120, 300, 260}, Qt::Vertical);
-    trainingPage_->resizeDocks({knobsDock_}, {430}, Qt::Horizontal);
-    resizeDocks({logDock_}, {130}, Qt::Vertical);
-}
-
-QList<QDockWidget*> MainWindow::docks() const { return {knobsDock_, budgetDock_, reallocationsDock_, logDock_, samplesDock_}; }
-
-void MainWindow::buildMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(actions_.newRun);
-    file->addAction(actions_.openRun);
-    recentMenu_ = file->addMenu(tr("Recent &runs"));
-    recentMenu_->setObjectName(QStringLiteral("recentRunsMenu"));
-    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
-    file->addSeparator();
-    file->addAction(actions_.loadConfig);
-    file->addAction(actions_.saveConfig);
-    file->addSeparator();
-    file->addAction(actions_.runsFolder);
-    file->addSeparator();
-    file->addAction(actions_.quit);
-
-    QMenu* run = menuBar()->addMenu(tr("&Run"));
-    for (QAction* a : {actions_.start, actions_.pause, actions_.resume, actions_.stop}) run->addAction(a);
-    run->addSeparator();
-    run->addAction(actions_.checkpoint);
-    run->addAction(actions_.resumeRun);
-
-    QMenu* exports = menuBar()->addMenu(tr("E&xport"));
-    exports->setObjectName(QStringLiteral("exportMenu"));
-    exports->addAction(actions_.exportAdapter);
-    exports->addAction(actions_.exportMerged);
-    exports->addAction(actions_.exportGgufLora);
-    exports->addAction(actions_.exportGgufModel);
-    exports->addAction(actions_.exportFromBest);
-    exports->addSeparator();
-    exports->addAction(actions_.exportHeatmap);
-    exports->addAction(actions_.exportMetrics);
-    exports->addAction(actions_.exportRanks);
-
-    viewMenu_ = menuBar()->addMenu(tr("&View"));
-    const QStringList pageNames{tr("&Setup"), tr("&Training"), tr("&Runs"), tr("&Compare"), tr("Try &it")};
-    for (int i = 0; i < pageNames.size(); ++i) {
-        QAction* go = viewMenu_->addAction(pageNames[i]);
-        go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
-        connect(go, &QAction::triggered, this, [this, i] { pages_->setCurrentIndex(i); });
-    }
-    viewMenu_->addSeparator();
-    for (QDockWidget* d : docks()) {
-        viewMenu_->addAction(d->toggleViewAction());
-        // The live docks live on the Training page: showing one goes there.
-        if (d != logDock_)
-            connect(d->toggleViewAction(), &QAction::triggered, this, [this](bool shown) {
-                if (shown) showPage(Page::Training);
-            });
-    }
-    QMenu* theme = viewMenu_->addMenu(tr("T&heme"));
-    auto* themes = new QActionGroup(theme);
-    const QString current = settings::theme();
-    for (const auto& [key, label] : {std::pair{QStringLiteral("auto"), tr("Follow the desktop")},
-                                     std::pair{QStringLiteral("light"), tr("Light")}, std::pair{QStringLiteral("dark"), tr("Dark")}}) {
-        QAction* a = theme->addAction(label);
-        a->setCheckable(true);
-        a->setChecked(key == current);
-        themes->addAction(a);
-        connect(a, &QAction::triggered, this, [key = key] {
-            settings::setTheme(key);
-            if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance())) applyStudioTheme(*app);
-        });
-    }
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(actions_.about);
-    help->addAction(actions_.aboutQt);
-}
-
-void MainWindow::buildToolBar() {
-    toolBar_ = addToolBar(tr("Training"));
-    toolBar_->setObjectName(QStringLiteral("mainToolBar"));
-    toolBar_->setMovable(false);
-    toolBar_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    toolBar_->setIconSize(QSize(18, 18));
-    for (QAction* a : {actions_.start, actions_.pause, actions_.resume, actions_.stop, actions_.checkpoint}) toolBar_->addAction(a);
-    toolBar_->addSeparator();
-    toolBar_->addAction(actions_.openRun);
-    toolBar_->addAction(actions_.exportAdapter);
-}
-
-void MainWindow::restoreLayout() {
-    const QByteArray geometry = settings::windowGeometry();
-    if (!geometry.isEmpty()) restoreGeometry(geometry);
-    const QByteArray state = settings::windowState();
-    if (!state.isEmpty()) restoreState(state);
-    const QByteArray trainingState = settings::trainingPageState();
-    if (!trainingState.isEmpty()) trainingPage_->restoreState(trainingState);
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Wiring
@@ -533,11 +319,11 @@ void MainWindow::confirmStop() {
 void MainWindow::askResumeRun() {
     // The current run when it is a stopped one; otherwise ask for the folder.
     QString dir;
-    if (!currentIsLive_ && runView_->hasRecord() && runView_->record().hasSummary &&
+    if (!current_.isLive() && runView_->hasRecord() && runView_->record().hasSummary &&
         runView_->record().summary.state == l1ra::RunState::Stopped)
         dir = QString::fromStdString(runView_->record().dir);
-    else if (currentIsLive_ && controller_->state() == l1ra::RunState::Stopped)
-        dir = liveRunDir_;
+    else if (current_.isLive() && controller_->state() == l1ra::RunState::Stopped)
+        dir = current_.liveDir();
     if (dir.isEmpty()) dir = prompts_.openFolder(this, tr("Resume a stopped run"), runsRoot_);
     if (!dir.isEmpty()) resumeStoppedRun(dir);
 }
@@ -562,16 +348,13 @@ void MainWindow::resumeStoppedRun(const QString& dir) {
 }
 
 void MainWindow::runStarted(const QString& runDir) {
-    liveRunDir_ = runDir;
-    currentIsLive_ = true;
-    liveHasSnapshot_ = false;
+    current_.startLive(runDir);
     lastHighlightMs_ = -1;
     heatmap_->clear();
     budget_->clear();
     curves_->clear();
     reallocations_->clear();
     samples_->clear();
-    currentHasBest_ = false;
     const l1ra::RunConfig& config = controller_->config();
     samples_->setPromptCount(int(config.samples.prompts.size()));
     reallocations_->setInterval(l1ra::effectiveUpdateInterval(config));
@@ -614,9 +397,8 @@ void MainWindow::applyRecordToLiveView(const l1ra::RunRecord& record) {
 void MainWindow::snapshotReceived(const l1ra::RankSnapshot& snapshot) {
     latestSnapshot_ = snapshot;
     snapshotThrottle_->request();
-    if (!liveHasSnapshot_) {
+    if (current_.takeFirstLiveSnapshot()) {
         // The budget is known once the adapters exist: one rank per adapter at least.
-        liveHasSnapshot_ = true;
         const int adapters = int(std::count(snapshot.targeted.begin(), snapshot.targeted.end(), true));
         knobs_->setBudgetRange(adapters, std::max(adapters, snapshot.budget * 8));
         knobs_->setCurrent(knobs_->lambda(), snapshot.budget);
@@ -643,7 +425,7 @@ void MainWindow::runStateChanged(l1ra::RunState state, const QString& detail) {
     const bool live = controller_->acceptsLiveChanges();
     knobs_->setLambdaEnabled(live && gated);
     knobs_->setBudgetEnabled(live && gated);
-    if (!liveRunDir_.isEmpty()) history_->setLiveRun(liveRunDir_, TrainingController::stateText(state));
+    if (!current_.liveDir().isEmpty()) history_->setLiveRun(current_.liveDir(), TrainingController::stateText(state));
     if (state == l1ra::RunState::Stopping && closeRequested_)
         statusBar()->showMessage(tr("Stopping\u2026 the window closes once the checkpoint is saved"));
     updateActions();
@@ -654,7 +436,7 @@ void MainWindow::runFinished(const l1ra::RunSummary& summary) {
     // The last step and ranks, not the ones a throttle interval ago.
     stepThrottle_->flushNow();
     snapshotThrottle_->flushNow();
-    if (currentIsLive_) currentHasBest_ = !summary.bestCheckpoint.empty();
+    current_.liveRunEnded(!summary.bestCheckpoint.empty());
     switch (summary.state) {
         case l1ra::RunState::Finished:
             logInfo(tr("run finished%4: %1 steps, loss %2%3")
@@ -715,18 +497,17 @@ void MainWindow::openRun(const QString& dir) {
                                                       return;
                                                   }
                                                   const QString title = recordTitle(*record, dir);
-                                                  currentHasBest_ = !record->bestCheckpoint.empty();
+                                                  current_.open(dir, !record->bestCheckpoint.empty());
                                                   runView_->setRecord(std::move(*record), title);
-                                                  openedSource_ = QDir::cleanPath(dir);
-                                                  currentIsLive_ = false;
-                                                  settings::addRecentRun(openedSource_);
-                                                  history_->selectDir(openedSource_);
+                                                  const QString opened = current_.openedSource();
+                                                  settings::addRecentRun(opened);
+                                                  history_->selectDir(opened);
                                                   showPage(Page::Runs);
-                                                  logInfo(tr("opened %1").arg(openedSource_));
+                                                  logInfo(tr("opened %1").arg(opened));
                                                   updateActions();
                                                   updateTitle();
                                                   updateTryIt();
-                                                  Q_EMIT runOpened(openedSource_);
+                                                  Q_EMIT runOpened(opened);
                                               });
     if (!started) {
         const QString error = tr("Another run is still being read; try again in a moment");
@@ -737,129 +518,22 @@ void MainWindow::openRun(const QString& dir) {
     status_->setBusy(tr("Reading %1\u2026").arg(folderName(dir)));
 }
 
-QString MainWindow::currentRunSource() const { return currentIsLive_ ? liveRunDir_ : openedSource_; }
+QString MainWindow::currentRunSource() const { return current_.source(); }
 
 QString MainWindow::currentRecordDir() const {
-    if (currentIsLive_) return liveRunDir_;
+    if (current_.isLive()) return current_.liveDir();
     return runView_->hasRecord() ? QString::fromStdString(runView_->record().dir) : QString();
 }
 
 QString MainWindow::currentRunTitle() const {
-    if (currentIsLive_) {
+    if (current_.isLive()) {
         const std::string& name = controller_->config().name;
-        return name.empty() ? folderName(liveRunDir_) : QString::fromStdString(name);
+        return name.empty() ? folderName(current_.liveDir()) : QString::fromStdString(name);
     }
     return runView_->hasRecord() ? runView_->title() : QString();
 }
 
-RankHeatmap* MainWindow::currentHeatmap() const { return currentIsLive_ ? heatmap_ : runView_->heatmap(); }
-
-// ---------------------------------------------------------------------------------------------------------
-// Exports
-
-QString MainWindow::suggestedExportPath(RunExporter::Kind kind) const {
-    const QString exportsDir = QDir(runsRoot_).absoluteFilePath(QStringLiteral("../exports"));
-    const QString base = QDir::cleanPath(exportsDir) + QLatin1Char('/') + folderName(currentRunSource());
-    switch (kind) {
-        case RunExporter::Kind::PeftAdapter: return base + QStringLiteral("-peft");
-        case RunExporter::Kind::MergedModel: return base + QStringLiteral("-merged");
-        case RunExporter::Kind::GgufLora: return base + QStringLiteral("-lora.gguf");
-        case RunExporter::Kind::GgufModel: return base + QStringLiteral("-model.gguf");
-        case RunExporter::Kind::MetricsCsv: return base + QStringLiteral("-metrics.csv");
-        case RunExporter::Kind::RankHistoryCsv: return base + QStringLiteral("-ranks.csv");
-    }
-    return base;
-}
-
-bool MainWindow::confirmReplace(const QString& path) {
-    return prompts_.confirm(this, tr("Replace?"), tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(path)));
-}
-
-bool MainWindow::exportRun(RunExporter::Kind kind, const QString& target) {
-    const QString source = currentRunSource();
-    const QString what = RunExporter::describe(kind);
-    if (source.isEmpty()) {
-        reportError(tr("Export"), tr("Train or open a run first: the %1 comes from the current run.").arg(what));
-        return false;
-    }
-    if (RunExporter::readsCheckpoint(kind) && currentIsLive_ && controller_->isActive()) {
-        reportError(tr("Export"), tr("The run is still training. Export the %1 once it has finished or stopped.").arg(what));
-        return false;
-    }
-    if (exporter_->isBusy()) {
-        reportError(tr("Export"), tr("Another export is still running."));
-        return false;
-    }
-    QString path = target;
-    if (path.isEmpty()) {
-        const QString suffix = RunExporter::fileSuffix(kind);
-        const QString filter = suffix.isEmpty()            ? tr("Folder (*)")
-                               : suffix == QLatin1String("gguf") ? tr("GGUF file (*.gguf)")
-                                                                 : tr("CSV file (*.csv)");
-        path = prompts_.savePath(this, tr("Export %1").arg(what), suggestedExportPath(kind), filter);
-        if (path.isEmpty()) return false;
-        if (!suffix.isEmpty() && QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
-    }
-    bool force = false;
-    if (existsAndNotEmpty(path)) {
-        if (!confirmReplace(path)) return false;
-        force = true;
-    }
-    const QString parent = QFileInfo(path).absolutePath();
-    if (!QDir().mkpath(parent)) {
-        reportError(tr("Export"), tr("Cannot create the folder %1").arg(parent));
-        return false;
-    }
-    const bool fromBest = RunExporter::readsCheckpoint(kind) && actions_.exportFromBest->isChecked() && currentHasBest_;
-    if (fromBest) logInfo(tr("exporting the %1 from the best checkpoint").arg(what));
-    return exporter_->start(kind, source, path, force, fromBest);
-}
-
-void MainWindow::exportFinishedHandler(RunExporter::Kind kind, const QString& target, const QString& error) {
-    status_->setBusy({});
-    updateActions();
-    if (!error.isEmpty()) {
-        if (!closeRequested_) reportError(tr("Export %1").arg(RunExporter::describe(kind)), error);
-        else log_->appendError(error);
-    } else {
-        logInfo(tr("%1 exported to %2").arg(RunExporter::describe(kind), target));
-        statusBar()->showMessage(tr("Exported the %1 to %2").arg(RunExporter::describe(kind), target), 10000);
-    }
-    Q_EMIT exportFinished(error.isEmpty(), target);
-    if (closeRequested_) close();
-}
-
-bool MainWindow::exportHeatmapImage(const QString& target) {
-    RankHeatmap* heatmap = currentHeatmap();
-    if (!heatmap->hasSnapshot()) {
-        reportError(tr("Export heatmap"), tr("There is no rank map to save yet."));
-        return false;
-    }
-    QString path = target;
-    if (path.isEmpty()) {
-        path = prompts_.savePath(this, tr("Export heatmap image"), suggestedExportPath(RunExporter::Kind::MetricsCsv).replace(QStringLiteral("-metrics.csv"), QStringLiteral("-heatmap.png")),
-                                 tr("PNG image (*.png);;PDF document (*.pdf)"));
-        if (path.isEmpty()) return false;
-    }
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix.isEmpty()) path += QStringLiteral(".png");
-    else if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf")) {
-        reportError(tr("Export heatmap"), tr("%1: choose a .png or .pdf file name").arg(path));
-        return false;
-    }
-    if (QFileInfo::exists(path) && target.isEmpty() && !confirmReplace(path)) return false;
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    // A heatmap on a hidden page has no useful size of its own.
-    const int width = std::max(heatmap->width(), 900), height = std::max(heatmap->height(), 560);
-    if (!heatmap->saveImage(path, width, height)) {
-        reportError(tr("Export heatmap"), tr("Cannot write %1").arg(path));
-        Q_EMIT exportFinished(false, path);
-        return false;
-    }
-    logInfo(tr("heatmap saved to %1").arg(path));
-    Q_EMIT exportFinished(true, path);
-    return true;
-}
+RankHeatmap* MainWindow::currentHeatmap() const { return current_.isLive() ? heatmap_ : runView_->heatmap(); }
 
 // ---------------------------------------------------------------------------------------------------------
 // Feedback
@@ -874,10 +548,10 @@ void MainWindow::logInfo(const QString& text) { log_->appendMessage(LogPane::Lev
 void MainWindow::updateActions() {
     StudioActions::Context context;
     context.hasRun = !currentRunSource().isEmpty();
-    context.runIsTraining = currentIsLive_ && controller_->isActive();
+    context.runIsTraining = current_.isLive() && controller_->isActive();
     context.hasHeatmap = currentHeatmap()->hasSnapshot();
     context.exporting = exporter_->isBusy();
-    context.hasBestCheckpoint = currentHasBest_;
+    context.hasBestCheckpoint = current_.hasBestCheckpoint();
     actions_.updateEnabled(*controller_, context);
 }
 
@@ -886,7 +560,7 @@ void MainWindow::updateTitle() {
     const QString run = currentRunTitle();
     if (!run.isEmpty()) {
         title = run + QStringLiteral(" \u2014 ") + title;
-        if (currentIsLive_ && controller_->state() != l1ra::RunState::Idle)
+        if (current_.isLive() && controller_->state() != l1ra::RunState::Idle)
             title = QStringLiteral("[%1] ").arg(TrainingController::stateText(controller_->state())) + title;
     }
     setWindowTitle(title);
@@ -894,9 +568,9 @@ void MainWindow::updateTitle() {
 
 void MainWindow::updateTryIt() {
     if (tryIt_->isGenerating()) return;
-    if (currentIsLive_ && !liveRunDir_.isEmpty()) tryIt_->setRun(QString::fromStdString(controller_->config().model.path), liveRunDir_, currentRunTitle());
-    else if (!currentIsLive_ && runView_->hasRecord())
-        tryIt_->setRun(QString::fromStdString(runView_->record().config.model.path), openedSource_, currentRunTitle());
+    if (current_.isLive() && !current_.liveDir().isEmpty()) tryIt_->setRun(QString::fromStdString(controller_->config().model.path), current_.liveDir(), currentRunTitle());
+    else if (!current_.isLive() && runView_->hasRecord())
+        tryIt_->setRun(QString::fromStdString(runView_->record().config.model.path), current_.openedSource(), currentRunTitle());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -5,6 +5,7 @@
 // toolbar; every engine conversation goes through the TrainingController; slow work (exports, reading run
 // records, generation) runs on worker threads so the window never freezes.
 #include "runs/run_exporter.h"
+#include "shell/current_run.h"
 #include "shell/studio_actions.h"
 #include "shell/user_prompts.h"
 
@@ -93,7 +94,7 @@ public:
     QString currentRunSource() const;          // the folder the user opened or the live run's folder
     QString currentRecordDir() const;          // where its run record lives (l1ra_run/ inside an export)
     QString currentRunTitle() const;
-    bool currentRunIsLive() const { return currentIsLive_; }
+    bool currentRunIsLive() const { return current_.isLive(); }
     bool isLoadingRun() const;
     void openSweep(const QString& dir);        // a `l1ra sweep` folder, on the Compare page (asynchronous)
 
@@ -179,7 +180,6 @@ private:
     QDockWidget* budgetDock_ = nullptr;
     QDockWidget* reallocationsDock_ = nullptr;
     QDockWidget* samplesDock_ = nullptr;
-    bool currentHasBest_ = false;   // the current run kept a best checkpoint: Export ▸ From the best checkpoint
     QDockWidget* logDock_ = nullptr;
     QLabel* liveHeader_ = nullptr;
 
@@ -191,10 +191,7 @@ private:
     l1ra::RankSnapshot latestSnapshot_;
     qint64 lastHighlightMs_ = -1;   // outlines need a moment to be seen: not more than one per kHighlightGapMs
 
-    QString liveRunDir_;          // the run the controller trains (or trained last)
-    QString openedSource_;        // the folder opened in the explorer
-    bool currentIsLive_ = false;  // which of the two is the current run
-    bool liveHasSnapshot_ = false;
+    CurrentRun current_;          // the live run or the opened one: what exports and "Try it" use
     bool closeRequested_ = false; // the window closes once the run has stopped / the export is done
     std::optional<l1ra::RunRecord> resumePrefill_;   // history of a run being resumed, shown when it starts
 };
