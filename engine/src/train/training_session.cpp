@@ -1,4 +1,5 @@
 #include "l1ra/training_session.h"
+#include "train/training_session_impl.h"
 
 #include "train/checkpoint.h"
 #include "model/cpu_memory_meter.h"
@@ -32,92 +33,6 @@
 
 namespace l1ra {
 
-struct TrainingSession::Impl {
-    RunConfig config;
-    std::string runDir;
-    TrainingEventSink* sink = nullptr;
-    bool resuming = false;
-    ProcessGroupSetup processes;         // one process unless data-parallel
-    std::shared_ptr<ProcessGroup> group;  // joined in prepare(); null for one process
-    // Rank 0 writes the run folder and checkpoints, samples and reports; the other processes only train.
-    bool writer() const { return processes.rank == 0; }
-
-    // Commands from other threads, read at step boundaries.
-    std::mutex mutex;
-    std::condition_variable wake;
-    bool paused = false;
-    bool stopRequested = false;
-    bool checkpointRequested = false;
-    std::optional<double> pendingLambda;
-    std::optional<int> pendingBudget;
-
-    // Worker-thread state.
-    std::unique_ptr<Trainer> trainer;
-    std::unique_ptr<TrainingSamples> samples;   // null without samples.prompts
-    std::optional<RunFiles> files;
-    CheckpointState state;
-    std::string device;
-    int64_t trainStepsThisSession = 0;
-    double smoothedTokensPerSecond = 0;
-
-    RunSummary run();
-    bool prepare();   // false when a stop arrived before training started
-    bool stopAsked() {
-        std::lock_guard<std::mutex> lock(mutex);
-        return stopRequested;
-    }
-    void loop();
-    void emitState(RunState s, const std::string& detail = "") {
-        if (sink) sink->onState(s, detail);
-    }
-    void log(const std::string& text, LogEvent::Level level = LogEvent::Level::Info) {
-        if (sink) sink->onLog({level, text});
-    }
-    void control(ControlKind kind, double value, const std::string& detail = "") {
-        ControlEvent e{state.step, kind, value, detail};
-        files->appendEvent(controlEventToJson(e));
-        if (sink) sink->onControl(e);
-    }
-    // The prune threshold the next reallocation uses: it follows the λ in force.
-    double threshold() const { return trainer->gated() ? effectiveThreshold(config, state.lambda) : 0.0; }
-    void snapshot() {
-        if (!trainer->hasAdapters()) return;
-        RankSnapshot s = trainer->snapshot(state.step, state.budget);
-        s.threshold = threshold();
-        files->appendRanks(rankSnapshotToJson(s));
-        if (sink) sink->onSnapshot(s);
-    }
-    void checkpoint() {
-        if (!writer()) return;
-        CheckpointEvent e{state.step, saveCheckpoint(runDir, *trainer, state, config.checkpoint.keep)};
-        if (sink) sink->onCheckpoint(e);
-    }
-    bool checkpointOrWarn();
-    void finalCheckpoint();
-    std::string lastGoodCheckpoint() const;
-    void evaluate() {
-        EvalEvent e = trainer->evaluate(state.step);
-        if (e.tokens == 0) return;
-        state.lastValLoss = e.loss;
-        if (state.bestValLoss == 0 || e.loss < state.bestValLoss) state.bestValLoss = e.loss;
-        files->appendMetrics(evalEventToJson(e));
-        if (sink) sink->onEval(e);
-        if (keepsBestCheckpoint(config)) trackBest(e);
-    }
-    void trackBest(const EvalEvent& e);
-    void writeSamples();
-    bool handleControls();   // false when the run should stop
-    bool agreeOnControls(bool goOn);
-    void takeCommandFiles();
-    void joinProcesses();
-    StepResult trainStep(double lambda);
-    void reportStep(const StepResult& r, double lambda, double seconds, double sessionSeconds);
-    void divergedStep(const StepResult& r);
-    [[noreturn]] void stopOutOfMemory(const std::string& what);
-    void takeBudgetRequest(int budget);
-    void reallocate();
-    std::string budgetTiming() const;
-};
 
 namespace {
 
@@ -128,29 +43,9 @@ void checkNewRunFolder(const std::string& dir) {
         throw Error("run folder " + dir + " already exists and is not empty (choose a new folder, or resume the run there)");
 }
 
-// ", weights 1.2 GiB (nf4), gradient checkpointing" for the model line of the log; nothing for the defaults.
-std::string describeMemorySettings(const RunConfig& c, const LlamaModel& model) {
-    std::string text;
-    if (c.model.baseDtype != "bf16") {
-        char buf[64];
-        std::snprintf(buf, sizeof(buf), ", weights %.2f GiB (%s)", double(model.weightBytes()) / double(1 << 30), c.model.baseDtype.c_str());
-        text += buf;
-    }
-    if (c.train.gradientCheckpointing) text += ", gradient checkpointing";
-    return text;
-}
-
 std::string formatNumber(double x) {
     std::ostringstream s;
     s << x;
-    return s.str();
-}
-
-std::string formatCount(int64_t n) {
-    std::ostringstream s;
-    if (n >= 1000000) s << double(n) / 1e6 << " M";
-    else if (n >= 1000) s << double(n) / 1e3 << " k";
-    else s << n;
     return s.str();
 }
 
@@ -262,150 +157,6 @@ void TrainingSession::setBudget(int budget) {
 }
 
 RunSummary TrainingSession::run() { return impl_->run(); }
-
-bool TrainingSession::Impl::prepare() {
-    emitState(RunState::Preparing, resuming ? "resuming" : "loading");
-    // Processes on one machine share its cores.
-    setThreadCount(config.threads > 0 || processes.localWorldSize <= 1 ? config.threads
-                                                                       : std::max(1, defaultThreadCount() / processes.localWorldSize));
-    joinProcesses();
-    device = resolveDevice(config.device);
-    const torch::Device dev(device);
-    const torch::ScalarType precision = resolvePrecision(config.train.precision, dev);
-    if (dev.is_cpu()) applyCpuMemoryLimitFromEnvironment();
-
-    // Model: frozen weights in the compute dtype (or quantised); full fine-tuning keeps fp32 master weights.
-    ModelFolder folder(config.model.path);
-    std::vector<int64_t> stopIds = endOfSequenceIds(folder);   // for samples: as LanguageModel stops
-    const torch::ScalarType weightDtype = config.method != Method::Full && precision == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
-    const BaseWeightFormat base = baseWeightFormat(config.model.baseDtype, config.model.doubleQuant);
-    auto model = std::make_unique<LlamaModel>(folder, dev, weightDtype, base);
-    if (folder.tokenizerPath().empty()) throw Error(config.model.path + ": no tokenizer.json or tokenizer.model; training needs the model's tokenizer");
-    auto tokenizer = loadTokenizer(config.model.path);
-    log("model " + config.model.path + ": " + std::to_string(folder.config().numLayers) + " layers, " +
-        formatCount(model->parameterCount()) + " parameters, on " + describeDevice(device) + ", " +
-        (precision == torch::kBFloat16 ? "bf16 autocast" : "f32") + describeMemorySettings(config, *model));
-    log("tokenizer " + tokenizer->path() + " (" + tokenizer->kind() + ")");
-    if (stopAsked()) return false;   // loading a large model takes a while: a stop should not wait for the data too
-
-    // Data: tokenised once for the whole run.
-    std::string format;
-    std::vector<DataRecord> trainRecords, valRecords;
-    ResolvedPromptFormat prompts = resolvePromptFormat(config.model.path, config.data.chatTemplate, *tokenizer);
-    log("prompt format: " + prompts.format->description());
-    if (!prompts.warning.empty()) log(prompts.warning, LogEvent::Level::Warning);
-    auto records = readDataRecords(config.data.train, config.data.format, &format, prompts.format.get());
-    if (!config.data.val.empty()) {
-        trainRecords = std::move(records);
-        // Detected on its own: a validation file need not share the training file's format, but it is worth saying.
-        std::string valFormat;
-        valRecords = readDataRecords(config.data.val, config.data.format, &valFormat, prompts.format.get());
-        if (valFormat != format)
-            log("data.val " + config.data.val + " is " + valFormat + " while data.train is " + format +
-                    ": the validation loss measures another kind of text than the one trained on",
-                LogEvent::Level::Warning);
-    } else {
-        splitRecords(std::move(records), config.data.valFraction, config.seed, &trainRecords, &valRecords);
-    }
-    TokenDataset train = tokenizeRecords(trainRecords, *tokenizer, config.train.seqLen);
-    TokenDataset val = tokenizeRecords(valRecords, *tokenizer, config.train.seqLen);
-    log("data " + config.data.train + " (" + format + "): " + std::to_string(train.sequences.size()) + " training sequences (" +
-        formatCount(train.trainedTokens) + " trained tokens), " + std::to_string(val.sequences.size()) + " validation sequences" +
-        (train.skippedRecords ? ", " + std::to_string(train.skippedRecords) + " records skipped (nothing left to train after cutting to train.seq_len)" : ""));
-    if (train.sequences.empty())
-        throw Error(config.data.train + ": no usable training sequences" +
-                    (train.skippedRecords ? " (every record was skipped: nothing left to train after cutting to train.seq_len " +
-                                                std::to_string(config.train.seqLen) + ")"
-                                          : ""));
-    if (val.sequences.empty() && keepsBestCheckpoint(config))
-        throw Error((config.data.val.empty() ? config.data.train + " (the held-out data.val_fraction)" : config.data.val) +
-                    ": no usable validation sequences, but " +
-                    (config.eval.patience > 0 ? "'eval.patience' asks for early stopping" : "'checkpoint.keep_best' asks for the best checkpoint"));
-    if (val.sequences.empty() && (!config.data.val.empty() || config.data.valFraction > 0))
-        log((config.data.val.empty() ? config.data.train + " (the held-out data.val_fraction)" : config.data.val) +
-                ": no usable validation sequences; the run will not be evaluated",
-            LogEvent::Level::Warning);
-
-    TrainerSettings s;
-    s.method = config.method;
-    s.adapter.rank = config.adapter.rank;
-    s.adapter.alpha = config.adapter.alpha;
-    s.adapter.dropout = config.adapter.dropout;
-    s.adapter.targets = config.adapter.targets;
-    s.train = config.train;
-    s.etaC = config.l1ra.etaC;
-    s.allocator.reassign = config.l1ra.reassign;
-    s.allocator.excludePruned = config.l1ra.excludePruned;
-    s.allocator.keepStrongest = config.l1ra.keepStrongest;
-    s.allocator.deadSingleRankReceives = config.l1ra.deadRankReceives;
-    s.allocator.orderBySurvivors = config.l1ra.orderBySurvivors;
-    s.allocator.fallBackToAll = config.l1ra.fallbackToAll;
-    s.newRankInit = config.l1ra.newRankInit == "donor" ? AdapterSet::NewRankInit::Donor : AdapterSet::NewRankInit::Fresh;
-    s.resetOptimizer = config.l1ra.resetOptimizer;
-    s.evalBatches = config.eval.batches;
-    s.seed = config.seed;
-    s.autocast = precision;
-    s.padId = tokenizer->eosId() >= 0 ? tokenizer->eosId() : 0;
-    if (stopAsked()) return false;
-    trainer = std::make_unique<Trainer>(std::move(model), s, std::move(train), std::move(val));
-    trainer->setProcessGroup(group);
-    if (!config.samples.prompts.empty() && writer()) {
-        auto addStop = [&](int64_t id) {
-            if (id >= 0 && std::find(stopIds.begin(), stopIds.end(), id) == stopIds.end()) stopIds.push_back(id);
-        };
-        addStop(tokenizer->eosId());
-        for (const std::string& token : prompts.format->endOfTurnTokens()) addStop(tokenizer->tokenId(token));
-        samples = std::make_unique<TrainingSamples>(config, tokenizer, std::shared_ptr<const PromptFormat>(prompts.format.release()),
-                                                    stopIds);
-    }
-
-    if (resuming) {
-        const std::string ckpt = newestCheckpoint(runDir);
-        state = loadCheckpoint(ckpt, *trainer);
-        trainer->setLearningRateScale(state.lrScale);
-        if (state.step >= config.train.steps)
-            throw Error(runDir + ": the run already finished its " + std::to_string(config.train.steps) + " steps");
-        if (state.stoppedEarly && config.eval.patience > 0 && state.evalsSinceBest >= config.eval.patience)
-            throw Error(runDir + ": the run stopped early at step " + std::to_string(state.step) + " (no better validation loss in " +
-                        std::to_string(state.evalsSinceBest) + " evaluations; eval.patience " + std::to_string(config.eval.patience) +
-                        "); to train on, resume with --set eval.patience=0 or a larger patience");
-        state.stoppedEarly = false;
-        if (writer()) {
-            files.emplace(RunFiles::reopen(runDir, state.step));
-            removeBestCheckpointsAfter(runDir, state.step);
-        } else {
-            files.emplace(RunFiles::none());
-        }
-        log("resumed from " + ckpt + " at step " + std::to_string(state.step));
-        if (state.pendingBudget > 0)
-            log("a budget of " + std::to_string(state.pendingBudget) + " requested before the stop " + budgetTiming());
-    } else {
-        state.lambda = config.l1ra.lambda;
-        state.budget = config.l1ra.budget > 0 ? config.l1ra.budget : trainer->initialBudget();
-        if (trainer->gated() && state.budget < int(trainer->adapters().adapters().size()))
-            throw Error("run config: 'l1ra.budget' (" + std::to_string(state.budget) + ") is below the number of adapters (" +
-                        std::to_string(trainer->adapters().adapters().size()) + "): every adapter keeps at least one rank");
-        if (!trainer->gated()) state.budget = trainer->initialBudget();
-        files.emplace(writer() ? RunFiles::create(runDir, config) : RunFiles::none());
-        snapshot();
-    }
-    if (group) {
-        checkSameModel(*group, trainer->trainables(), trainer->adapterRanks(), "at the start (a resumed run needs its run folder shared)");
-        log("data-parallel over " + std::to_string(group->size()) + " processes: " + std::to_string(group->size() * config.train.batchSize * config.train.gradAccum) +
-            " sequences per step (" + std::to_string(group->size()) + " x train.batch_size " + std::to_string(config.train.batchSize) +
-            (config.train.gradAccum > 1 ? " x train.grad_accum " + std::to_string(config.train.gradAccum) : "") + ")");
-    }
-    log(std::to_string(trainer->trainableParameterCount()) + " trainable parameters (" + methodName(config.method) + ")");
-    return true;
-}
-
-// Data-parallel: waits for every process of the run (the rendezvous) before anything loads.
-void TrainingSession::Impl::joinProcesses() {
-    if (!processes.distributed()) return;
-    log("data-parallel: rank " + std::to_string(processes.rank) + " of " + std::to_string(processes.worldSize) + ", joining at " +
-        processes.masterAddress + ":" + std::to_string(processes.masterPort));
-    group = std::make_shared<ProcessGroup>(processes);
-}
 
 // Data-parallel, at each step boundary: rank 0's λ and pending budget become everyone's, and a stop asked of any
 // process (a Ctrl-C reaches them all) stops all of them at the same step.
