@@ -42,22 +42,25 @@ struct Binding {
 
 constexpr double kBig = 1e9;
 
-std::vector<Binding> makeBindings() {
+// One row of the field table (its default is filled in from RunConfig{} by makeBindings).
+RunConfigField f(std::string key, FieldKind kind, double min, double max, std::string help, bool log = false,
+                 std::vector<std::string> choices = {}) {
+    RunConfigField r;
+    r.key = std::move(key);
+    r.kind = kind;
+    r.min = min;
+    r.max = max;
+    r.help = std::move(help);
+    r.logScale = log;
+    r.choices = std::move(choices);
+    return r;
+}
+
+// The model folder, the run's name, the data and the method.
+std::vector<Binding> modelAndDataFields() {
     using K = FieldKind;
-    auto f = [](std::string key, K kind, double min, double max, std::string help, bool log = false,
-                std::vector<std::string> choices = {}) {
-        RunConfigField r;
-        r.key = std::move(key);
-        r.kind = kind;
-        r.min = min;
-        r.max = max;
-        r.help = std::move(help);
-        r.logScale = log;
-        r.choices = std::move(choices);
-        return r;
-    };
     const auto& projections = projectionNames();
-    std::vector<Binding> b = {
+    return {
         {f("model", K::Path, 0, 0, "Hugging Face model folder (config.json, safetensors, tokenizer.json or tokenizer.model)."), L1RA_FIELD(model.path)},
         {f("model.base_dtype", K::Choice, 0, 0,
            "Frozen base weights: bf16 keeps them unquantised in the compute dtype; int8 (per row) or nf4 (4-bit NormalFloat, "
@@ -83,10 +86,25 @@ std::vector<Binding> makeBindings() {
         {f("method", K::Choice, 0, 0, "l1ra: gated LoRA with rank reallocation; lora: plain LoRA; full: every weight trained.", false,
            {"l1ra", "lora", "full"}),
          L1RA_FIELD(method)},
+    };
+}
+
+// The adapters every targeted projection gets.
+std::vector<Binding> adapterFields() {
+    using K = FieldKind;
+    const auto& projections = projectionNames();
+    return {
         {f("adapter.rank", K::Integer, 1, 4096, "Initial rank r0 of every adapter."), L1RA_FIELD(adapter.rank)},
         {f("adapter.alpha", K::Real, 1e-6, 1e6, "LoRA alpha; the adapter scale is alpha / r0 and stays fixed."), L1RA_FIELD(adapter.alpha)},
         {f("adapter.dropout", K::Real, 0, 0.95, "Dropout on the adapter input."), L1RA_FIELD(adapter.dropout)},
         {f("adapter.targets", K::TextList, 0, 0, "Projections that get adapters.", false, projections), L1RA_FIELD(adapter.targets)},
+    };
+}
+
+// L1RA: the gates' L1 penalty, the reallocation schedule and the reference code's switches.
+std::vector<Binding> l1raFields() {
+    using K = FieldKind;
+    return {
         {f("l1ra.lambda", K::Real, 0, 100, "L1 strength: gates shrink by eta_c * lambda after each step.", true), L1RA_FIELD(l1ra.lambda)},
         {f("l1ra.eta_c", K::Real, 0, 100, "Learning rate of the gates (constant, no weight decay).", true), L1RA_FIELD(l1ra.etaC)},
         {f("l1ra.update_interval", K::Integer, 0, kBig, "Steps between reallocations; 0 = l1ra.interval_share * train.steps."), L1RA_FIELD(l1ra.updateInterval)},
@@ -119,6 +137,13 @@ std::vector<Binding> makeBindings() {
          L1RA_FIELD(l1ra.fallbackToAll)},
         {f("l1ra.reset_optimizer", K::Boolean, 0, 0, "Reset every adapter's Adam moments and step count at each reallocation that moves ranks (the reference code)."),
          L1RA_FIELD(l1ra.resetOptimizer)},
+    };
+}
+
+// The training loop: steps, batches, optimizer, schedule, precision, divergence.
+std::vector<Binding> trainFields() {
+    using K = FieldKind;
+    return {
         {f("train.steps", K::Integer, 1, kBig, "Optimizer steps."), L1RA_FIELD(train.steps)},
         {f("train.batch_size", K::Integer, 1, 65536, "Sequences per micro-batch."), L1RA_FIELD(train.batchSize)},
         {f("train.seq_len", K::Integer, 2, 1 << 20, "Tokens per sequence (longer records are cut)."), L1RA_FIELD(train.seqLen)},
@@ -147,6 +172,13 @@ std::vector<Binding> makeBindings() {
          L1RA_FIELD(train.divergenceLrFactor)},
         {f("train.divergence_max_skips", K::Integer, 1, 1000000, "train.on_divergence skip: the run stops after this many skipped steps in a row."),
          L1RA_FIELD(train.divergenceMaxSkips)},
+    };
+}
+
+// Evaluation, samples, checkpoints and logs: what the run records as it goes.
+std::vector<Binding> recordFields() {
+    using K = FieldKind;
+    return {
         {f("eval.every", K::Integer, 0, kBig, "Steps between validation passes; 0 = only at the end."), L1RA_FIELD(eval.every)},
         {f("eval.batches", K::Integer, 0, kBig, "Validation batches per pass; 0 = all."), L1RA_FIELD(eval.batches)},
         {f("eval.patience", K::Integer, 0, 1000000,
@@ -174,10 +206,25 @@ std::vector<Binding> makeBindings() {
            "Also write the metrics and the rank heatmap at each reallocation to a TensorBoard event file in the run folder "
            "(events.out.tfevents.*)."),
          L1RA_FIELD(logging.tensorboard)},
+    };
+}
+
+// Seed, device and threads.
+std::vector<Binding> runtimeFields() {
+    using K = FieldKind;
+    return {
         {f("seed", K::Integer, 0, 0, "Seed for initialisation, data order and dropout."), L1RA_FIELD(seed)},
         {f("device", K::Text, 0, 0, "auto, cpu, cuda or cuda:N."), L1RA_FIELD(device)},
         {f("threads", K::Integer, 0, 4096, "CPU threads; 0 = all cores."), L1RA_FIELD(threads)},
     };
+}
+
+std::vector<Binding> makeBindings() {
+    std::vector<Binding> b;
+    for (auto section : {modelAndDataFields, adapterFields, l1raFields, trainFields, recordFields, runtimeFields}) {
+        std::vector<Binding> rows = section();
+        b.insert(b.end(), rows.begin(), rows.end());
+    }
     RunConfig defaults;
     for (auto& binding : b) {
         std::visit([&](auto member) { binding.field.defaultJson = json(member(defaults)).dump(); }, binding.member);

@@ -239,12 +239,10 @@ static void forEachLine(const std::string& path, const std::function<void(const 
     }
 }
 
-RunRecord loadRunRecord(const std::string& runDir) {
-    RunRecord r;
-    r.dir = runDir;
-    const std::string configPath = runDir + "/config.json";
-    if (!fileExists(configPath)) throw Error(runDir + ": not a run folder (no config.json)");
-    r.config = parseRunConfig(readTextFile(configPath), configPath);
+namespace {
+
+// metrics.jsonl: a step per line, evaluations (val_loss) and divergences (event) between them.
+void readMetrics(const std::string& runDir, RunRecord& r) {
     forEachLine(runDir + "/metrics.jsonl", [&](const json& j) {
         if (j.contains("event")) {
             if (j.at("event") == "divergence")
@@ -279,28 +277,35 @@ RunRecord loadRunRecord(const std::string& runDir) {
         e.threshold = j.value("threshold", 0.0);
         r.steps.push_back(e);
     });
-    forEachLine(runDir + "/ranks.jsonl", [&](const json& j) { r.snapshots.push_back(snapshotFrom(j)); });
+}
+
+ReallocationEvent reallocationFrom(const json& j) {
+    ReallocationEvent e;
+    e.step = j.at("step").get<int64_t>();
+    e.budget = j.value("budget", 0);
+    e.pruned = j.value("pruned", 0);
+    e.added = j.value("added", 0);
+    e.budgetChanged = j.value("budget_changed", false);
+    e.lambda = j.value("lambda", 0.0);
+    e.threshold = j.value("threshold", 0.0);
+    e.capped = j.value("capped", 0);
+    e.pingPong = j.value("ping_pong", 0);
+    e.hasRankAges = true;
+    for (const auto& m : j.at("moves")) {
+        e.moves.push_back({m.at("layer").get<int>(), m.at("projection").get<int>(), m.at("before").get<int>(),
+                           m.at("after").get<int>(), m.value("pruned", 0), m.value("added", 0), {}});
+        if (m.contains("pruned_born")) e.moves.back().prunedBorn = m.at("pruned_born").get<std::vector<int64_t>>();
+        else e.hasRankAges = false;   // recorded before rank ages were
+    }
+    return e;
+}
+
+// events.jsonl: reallocations and live controls.
+void readEvents(const std::string& runDir, RunRecord& r) {
     forEachLine(runDir + "/events.jsonl", [&](const json& j) {
         const std::string type = j.value("type", "");
         if (type == "reallocation") {
-            ReallocationEvent e;
-            e.step = j.at("step").get<int64_t>();
-            e.budget = j.value("budget", 0);
-            e.pruned = j.value("pruned", 0);
-            e.added = j.value("added", 0);
-            e.budgetChanged = j.value("budget_changed", false);
-            e.lambda = j.value("lambda", 0.0);
-            e.threshold = j.value("threshold", 0.0);
-            e.capped = j.value("capped", 0);
-            e.pingPong = j.value("ping_pong", 0);
-            e.hasRankAges = true;
-            for (const auto& m : j.at("moves")) {
-                e.moves.push_back({m.at("layer").get<int>(), m.at("projection").get<int>(), m.at("before").get<int>(),
-                                   m.at("after").get<int>(), m.value("pruned", 0), m.value("added", 0), {}});
-                if (m.contains("pruned_born")) e.moves.back().prunedBorn = m.at("pruned_born").get<std::vector<int64_t>>();
-                else e.hasRankAges = false;   // recorded before rank ages were
-            }
-            r.reallocations.push_back(std::move(e));
+            r.reallocations.push_back(reallocationFrom(j));
         } else if (type == "control") {
             // A kind this version does not know (a newer writer's) is left out of the record.
             ControlKind kind;
@@ -308,6 +313,9 @@ RunRecord loadRunRecord(const std::string& runDir) {
                 r.controls.push_back({j.at("step").get<int64_t>(), kind, j.value("value", 0.0), j.value("detail", "")});
         }
     });
+}
+
+void readSamples(const std::string& runDir, RunRecord& r) {
     forEachLine(runDir + "/samples.jsonl", [&](const json& j) {
         SampleEvent e;
         e.step = j.at("step").get<int64_t>();
@@ -319,41 +327,65 @@ RunRecord loadRunRecord(const std::string& runDir) {
         e.seconds = j.value("seconds", 0.0);
         r.samples.push_back(std::move(e));
     });
+}
+
+// summary.json, written when the run ended; absent while it trains.
+void readSummary(const std::string& runDir, RunRecord& r) {
+    const std::string summaryPath = runDir + "/summary.json";
+    if (!fileExists(summaryPath)) return;
+    try {
+        const json j = json::parse(readTextFile(summaryPath));
+        r.hasSummary = true;
+        r.summary.runDir = runDir;
+        r.summary.state = parseRunState(j.value("state", ""), summaryPath);
+        r.summary.steps = j.value("steps", int64_t(0));
+        r.summary.finalLoss = j.value("final_loss", 0.0);
+        r.summary.bestValLoss = j.value("best_val_loss", 0.0);
+        r.summary.finalValLoss = j.value("final_val_loss", 0.0);
+        r.summary.wallSeconds = j.value("wall_s", 0.0);
+        r.summary.trainableParameters = j.value("trainable_parameters", int64_t(0));
+        r.summary.error = j.value("error", "");
+        r.summary.stoppedEarly = j.value("stopped_early", false);
+        r.summary.worldSize = j.value("world_size", 1);
+        r.summary.bestStep = j.value("best_step", int64_t(0));
+        r.summary.bestCheckpoint = j.value("best_checkpoint", "");
+    } catch (const json::exception& e) {
+        throw Error(summaryPath + ": " + e.what());
+    }
+}
+
+// checkpoints/step-N folders that hold a state.json, oldest first.
+std::vector<std::string> listCheckpoints(const std::string& runDir) {
+    std::vector<std::string> found;
+    const std::string ckpt = runDir + "/checkpoints";
+    if (!isDirectory(ckpt)) return found;
+    for (const auto& entry : std::filesystem::directory_iterator(ckpt))
+        if (entry.is_directory() && entry.path().filename().string().rfind("step-", 0) == 0 &&
+            fileExists(entry.path().string() + "/state.json"))
+            found.push_back(entry.path().string());
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+}  // namespace
+
+RunRecord loadRunRecord(const std::string& runDir) {
+    RunRecord r;
+    r.dir = runDir;
+    const std::string configPath = runDir + "/config.json";
+    if (!fileExists(configPath)) throw Error(runDir + ": not a run folder (no config.json)");
+    r.config = parseRunConfig(readTextFile(configPath), configPath);
+    readMetrics(runDir, r);
+    forEachLine(runDir + "/ranks.jsonl", [&](const json& j) { r.snapshots.push_back(snapshotFrom(j)); });
+    readEvents(runDir, r);
+    readSamples(runDir, r);
     // Reallocation events carry the snapshot after them: the one in ranks.jsonl at that step.
     for (auto& e : r.reallocations) {
         for (const auto& s : r.snapshots)
             if (s.step == e.step) e.after = s;
     }
-    const std::string summaryPath = runDir + "/summary.json";
-    if (fileExists(summaryPath)) {
-        try {
-            const json j = json::parse(readTextFile(summaryPath));
-            r.hasSummary = true;
-            r.summary.runDir = runDir;
-            r.summary.state = parseRunState(j.value("state", ""), summaryPath);
-            r.summary.steps = j.value("steps", int64_t(0));
-            r.summary.finalLoss = j.value("final_loss", 0.0);
-            r.summary.bestValLoss = j.value("best_val_loss", 0.0);
-            r.summary.finalValLoss = j.value("final_val_loss", 0.0);
-            r.summary.wallSeconds = j.value("wall_s", 0.0);
-            r.summary.trainableParameters = j.value("trainable_parameters", int64_t(0));
-            r.summary.error = j.value("error", "");
-            r.summary.stoppedEarly = j.value("stopped_early", false);
-            r.summary.worldSize = j.value("world_size", 1);
-            r.summary.bestStep = j.value("best_step", int64_t(0));
-            r.summary.bestCheckpoint = j.value("best_checkpoint", "");
-        } catch (const json::exception& e) {
-            throw Error(summaryPath + ": " + e.what());
-        }
-    }
-    const std::string ckpt = runDir + "/checkpoints";
-    if (isDirectory(ckpt)) {
-        for (const auto& entry : std::filesystem::directory_iterator(ckpt))
-            if (entry.is_directory() && entry.path().filename().string().rfind("step-", 0) == 0 &&
-                fileExists(entry.path().string() + "/state.json"))
-                r.checkpoints.push_back(entry.path().string());
-        std::sort(r.checkpoints.begin(), r.checkpoints.end());
-    }
+    readSummary(runDir, r);
+    r.checkpoints = listCheckpoints(runDir);
     r.bestCheckpoint = bestCheckpoint(runDir);
     return r;
 }
