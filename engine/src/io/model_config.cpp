@@ -103,20 +103,9 @@ void parseRopeScaling(const json& rs, const std::string& name, const std::string
     }
 }
 
-}  // namespace
-
-LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& source) {
-    json j;
-    try {
-        j = json::parse(jsonText);
-    } catch (const std::exception& e) {
-        throw Error(source + ": not valid JSON: " + e.what());
-    }
-    if (!j.is_object()) throw Error(source + ": not a JSON object");
-    Reader r{j, source};
-    LlamaConfig c;
-    c.rawJson = jsonText;
-
+// model_type and architectures: one of the supported families.
+void readArchitecture(const Reader& r, LlamaConfig& c) {
+    const json& j = r.j;
     if (!r.has("model_type") || !j["model_type"].is_string()) throw r.error("model_type", "is missing");
     c.modelType = j["model_type"].get<std::string>();
     const Architecture* arch = findArchitecture(c.modelType);
@@ -131,7 +120,11 @@ LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& sou
         if (!known) throw r.error("architectures", "is '" + name + "': supported are " + supportedList(true));
         c.architecture = name;
     }
+}
 
+// Sizes, token ids and the checkpoint's dtype.
+void readShape(const Reader& r, LlamaConfig& c) {
+    const json& j = r.j;
     c.vocabSize = r.positive("vocab_size");
     c.hiddenSize = r.positive("hidden_size");
     c.intermediateSize = r.positive("intermediate_size");
@@ -159,8 +152,11 @@ LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& sou
     // transformers 5 names the checkpoint dtype "dtype", 4.x "torch_dtype".
     for (const char* key : {"torch_dtype", "dtype"})
         if (r.has(key) && j[key].is_string()) c.torchDtype = j[key].get<std::string>();
+}
 
-    // Features that change the computation: implement them or refuse them, never ignore them.
+// Features that change the computation: implement them or refuse them, never ignore them.
+void readComputeFeatures(const Reader& r, LlamaConfig& c) {
+    const json& j = r.j;
     if (r.has("hidden_act")) {
         const std::string act = j["hidden_act"].is_string() ? j["hidden_act"].get<std::string>() : "?";
         if (act != "silu") throw r.error("hidden_act", "is '" + act + "': only 'silu' is supported");
@@ -190,8 +186,13 @@ LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& sou
         // configs never carry one that matters.
         if (c.modelType == "mistral") c.slidingWindow = j["sliding_window"].get<int64_t>();
     }
-    // RoPE scaling: transformers 4.x writes it as "rope_scaling" beside a top-level "rope_theta"; transformers 5
-    // writes one "rope_parameters" object that holds rope_theta and the scaling fields together.
+}
+
+// RoPE scaling: transformers 4.x writes it as "rope_scaling" beside a top-level "rope_theta"; transformers 5
+// writes one "rope_parameters" object that holds rope_theta and the scaling fields together.
+void readRope(const Reader& r, LlamaConfig& c) {
+    const json& j = r.j;
+    const std::string& source = r.source;
     if (r.has("rope_parameters")) {
         if (!j["rope_parameters"].is_object()) throw r.error("rope_parameters", "must be an object");
         Reader pr{j["rope_parameters"], source};
@@ -202,6 +203,26 @@ LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& sou
         if (!j["rope_scaling"].is_object()) throw r.error("rope_scaling", "must be an object or null");
         parseRopeScaling(j["rope_scaling"], "rope_scaling", source, c);
     }
+}
+
+}  // namespace
+
+LlamaConfig parseLlamaConfig(const std::string& jsonText, const std::string& source) {
+    json j;
+    try {
+        j = json::parse(jsonText);
+    } catch (const std::exception& e) {
+        throw Error(source + ": not valid JSON: " + e.what());
+    }
+    if (!j.is_object()) throw Error(source + ": not a JSON object");
+    Reader r{j, source};
+    LlamaConfig c;
+    c.rawJson = jsonText;
+
+    readArchitecture(r, c);
+    readShape(r, c);
+    readComputeFeatures(r, c);
+    readRope(r, c);
     return c;
 }
 

@@ -58,6 +58,88 @@ int64_t TensorView::numel() const {
     return n;
 }
 
+namespace {
+
+// The JSON header after the 8-byte little-endian length, checked against the file's size.
+nlohmann::json readHeader(const std::uint8_t* bytes, std::size_t fileSize, const std::string& path, std::uint64_t* headerLen) {
+    auto fail = [&](const std::string& why) { return Error(path + ": " + why); };
+    std::uint64_t length = 0;
+    for (int i = 7; i >= 0; --i) length = (length << 8) | bytes[i];
+    if (length == 0) throw fail("header length is 0");
+    if (length > kMaxHeaderBytes) throw fail("header length " + std::to_string(length) + " bytes is absurd (limit 100 MiB)");
+    if (length > fileSize - 8)
+        throw fail("header length " + std::to_string(length) + " runs past the end of the file (" + std::to_string(fileSize) +
+                   " bytes)");
+    const std::string headerText(reinterpret_cast<const char*>(bytes + 8), std::size_t(length));
+    nlohmann::json header;
+    try {
+        header = nlohmann::json::parse(headerText);
+    } catch (const std::exception& e) {
+        throw fail(std::string("header is not valid JSON: ") + e.what());
+    }
+    if (!header.is_object()) throw fail("header is not a JSON object");
+    *headerLen = length;
+    return header;
+}
+
+// One tensor's entry: dtype, shape and data_offsets, each checked against the data that follows the header.
+TensorView tensorFrom(const std::string& name, const nlohmann::json& entry, const std::uint8_t* data, std::uint64_t dataSize,
+                      const std::string& path, std::pair<std::uint64_t, std::uint64_t>* range) {
+    auto bad = [&](const std::string& why) { return Error(path + ": tensor '" + name + "': " + why); };
+    if (!entry.is_object()) throw bad("entry is not an object");
+    for (auto f = entry.begin(); f != entry.end(); ++f)
+        if (f.key() != "dtype" && f.key() != "shape" && f.key() != "data_offsets") throw bad("unexpected field '" + f.key() + "'");
+    if (!entry.contains("dtype") || !entry["dtype"].is_string()) throw bad("missing dtype");
+    if (!entry.contains("shape") || !entry["shape"].is_array()) throw bad("missing shape");
+    if (!entry.contains("data_offsets") || !entry["data_offsets"].is_array() || entry["data_offsets"].size() != 2)
+        throw bad("data_offsets must be [begin, end]");
+    TensorView view;
+    view.name = name;
+    const std::string dt = entry["dtype"].get<std::string>();
+    if (!parseDType(dt, &view.dtype)) throw bad("unknown dtype '" + dt + "'");
+    std::uint64_t numel = 1;
+    for (const auto& d : entry["shape"]) {
+        if (!d.is_number_unsigned()) throw bad("shape has a non-integer or negative dimension");
+        const std::uint64_t dim = d.get<std::uint64_t>();
+        if (dim != 0 && numel > std::numeric_limits<std::uint64_t>::max() / dim / 8) throw bad("shape is absurdly large");
+        numel *= dim;
+        view.shape.push_back(int64_t(dim));
+    }
+    const auto& off = entry["data_offsets"];
+    if (!off[0].is_number_unsigned() || !off[1].is_number_unsigned()) throw bad("data_offsets must be non-negative integers");
+    const std::uint64_t begin = off[0].get<std::uint64_t>(), end = off[1].get<std::uint64_t>();
+    if (begin > end) throw bad("data_offsets begin " + std::to_string(begin) + " > end " + std::to_string(end));
+    if (end > dataSize)
+        throw bad("data_offsets end " + std::to_string(end) + " is past the end of the data (" + std::to_string(dataSize) +
+                  " bytes; file truncated?)");
+    const std::uint64_t expected = numel * dtypeSize(view.dtype);
+    if (end - begin != expected)
+        throw bad("holds " + std::to_string(end - begin) + " bytes but " + dt + " with this shape needs " + std::to_string(expected));
+    view.data = data + begin;
+    view.nbytes = std::size_t(expected);
+    *range = {begin, end};
+    return view;
+}
+
+// Overlapping tensors would alias each other's bytes: refuse them.
+void checkNoOverlap(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges, const std::vector<std::string>& names,
+                    const std::string& path) {
+    std::vector<std::size_t> order(ranges.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return ranges[a] < ranges[b]; });
+    std::uint64_t coveredTo = 0;
+    std::size_t coveredBy = 0;
+    for (std::size_t i : order) {
+        const auto& r = ranges[i];
+        if (r.first == r.second) continue;  // empty tensors occupy no bytes
+        if (r.first < coveredTo) throw Error(path + ": tensors '" + names[coveredBy] + "' and '" + names[i] + "' overlap");
+        coveredTo = r.second;
+        coveredBy = i;
+    }
+}
+
+}  // namespace
+
 SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
     auto fail = [&](const std::string& why) { return Error(path + ": " + why); };
     int fd = ::open(path.c_str(), O_RDONLY);
@@ -81,92 +163,28 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
     try {
         const auto* bytes = static_cast<const std::uint8_t*>(map_);
         std::uint64_t headerLen = 0;
-        for (int i = 7; i >= 0; --i) headerLen = (headerLen << 8) | bytes[i];
-        if (headerLen == 0) throw fail("header length is 0");
-        if (headerLen > kMaxHeaderBytes)
-            throw fail("header length " + std::to_string(headerLen) + " bytes is absurd (limit 100 MiB)");
-        if (headerLen > mapSize_ - 8)
-            throw fail("header length " + std::to_string(headerLen) + " runs past the end of the file (" +
-                       std::to_string(mapSize_) + " bytes)");
-        const std::string headerText(reinterpret_cast<const char*>(bytes + 8), std::size_t(headerLen));
-        nlohmann::json header;
-        try {
-            header = nlohmann::json::parse(headerText);
-        } catch (const std::exception& e) {
-            throw fail(std::string("header is not valid JSON: ") + e.what());
-        }
-        if (!header.is_object()) throw fail("header is not a JSON object");
-
+        const nlohmann::json header = readHeader(bytes, mapSize_, path, &headerLen);
         const std::uint8_t* data = bytes + 8 + headerLen;
         const std::uint64_t dataSize = mapSize_ - 8 - headerLen;
         std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
         std::vector<std::string> rangeNames;
-
         for (auto it = header.begin(); it != header.end(); ++it) {
             const std::string& name = it.key();
-            const auto& entry = it.value();
             if (name == "__metadata__") {
-                if (!entry.is_object()) throw fail("__metadata__ is not an object");
-                for (auto m = entry.begin(); m != entry.end(); ++m) {
+                if (!it.value().is_object()) throw fail("__metadata__ is not an object");
+                for (auto m = it.value().begin(); m != it.value().end(); ++m) {
                     if (!m.value().is_string()) throw fail("__metadata__ value '" + m.key() + "' is not a string");
                     metadata_[m.key()] = m.value().get<std::string>();
                 }
                 continue;
             }
-            auto bad = [&](const std::string& why) { return fail("tensor '" + name + "': " + why); };
-            if (!entry.is_object()) throw bad("entry is not an object");
-            for (auto f = entry.begin(); f != entry.end(); ++f)
-                if (f.key() != "dtype" && f.key() != "shape" && f.key() != "data_offsets")
-                    throw bad("unexpected field '" + f.key() + "'");
-            if (!entry.contains("dtype") || !entry["dtype"].is_string()) throw bad("missing dtype");
-            if (!entry.contains("shape") || !entry["shape"].is_array()) throw bad("missing shape");
-            if (!entry.contains("data_offsets") || !entry["data_offsets"].is_array() || entry["data_offsets"].size() != 2)
-                throw bad("data_offsets must be [begin, end]");
-            TensorView view;
-            view.name = name;
-            const std::string dt = entry["dtype"].get<std::string>();
-            if (!parseDType(dt, &view.dtype)) throw bad("unknown dtype '" + dt + "'");
-            std::uint64_t numel = 1;
-            for (const auto& d : entry["shape"]) {
-                if (!d.is_number_unsigned()) throw bad("shape has a non-integer or negative dimension");
-                const std::uint64_t dim = d.get<std::uint64_t>();
-                if (dim != 0 && numel > std::numeric_limits<std::uint64_t>::max() / dim / 8)
-                    throw bad("shape is absurdly large");
-                numel *= dim;
-                view.shape.push_back(int64_t(dim));
-            }
-            const auto& off = entry["data_offsets"];
-            if (!off[0].is_number_unsigned() || !off[1].is_number_unsigned())
-                throw bad("data_offsets must be non-negative integers");
-            const std::uint64_t begin = off[0].get<std::uint64_t>(), end = off[1].get<std::uint64_t>();
-            if (begin > end) throw bad("data_offsets begin " + std::to_string(begin) + " > end " + std::to_string(end));
-            if (end > dataSize)
-                throw bad("data_offsets end " + std::to_string(end) + " is past the end of the data (" +
-                          std::to_string(dataSize) + " bytes; file truncated?)");
-            const std::uint64_t expected = numel * dtypeSize(view.dtype);
-            if (end - begin != expected)
-                throw bad("holds " + std::to_string(end - begin) + " bytes but " + dt + " with this shape needs " +
-                          std::to_string(expected));
-            view.data = data + begin;
-            view.nbytes = std::size_t(expected);
-            ranges.emplace_back(begin, end);
+            std::pair<std::uint64_t, std::uint64_t> range;
+            TensorView view = tensorFrom(name, it.value(), data, dataSize, path, &range);
+            ranges.push_back(range);
             rangeNames.push_back(name);
             tensors_.emplace(name, std::move(view));
         }
-        // Overlapping tensors would alias each other's bytes: refuse them.
-        std::vector<std::size_t> order(ranges.size());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::sort(order.begin(), order.end(), [&](auto a, auto b) { return ranges[a] < ranges[b]; });
-        std::uint64_t coveredTo = 0;
-        std::size_t coveredBy = 0;
-        for (std::size_t i : order) {
-            const auto& r = ranges[i];
-            if (r.first == r.second) continue;  // empty tensors occupy no bytes
-            if (r.first < coveredTo)
-                throw fail("tensors '" + rangeNames[coveredBy] + "' and '" + rangeNames[i] + "' overlap");
-            coveredTo = r.second;
-            coveredBy = i;
-        }
+        checkNoOverlap(ranges, rangeNames, path);
     } catch (...) {
         ::munmap(map_, mapSize_);
         map_ = nullptr;
