@@ -78,63 +78,49 @@ std::vector<std::string> withoutOption(const std::vector<std::string>& args, con
     return out;
 }
 
-int runLocalWorkers(const std::vector<std::string>& args, int nproc, std::ostream& err, const std::string& rank0Output, int graceSeconds) {
-    const std::string exe = selfExecutable();
-    const int port = freeLoopbackPort();
-    std::vector<std::string> baseEnvironment;
-    for (char** e = environ; *e; ++e)
-        if (!isWorkerVariable(*e)) baseEnvironment.push_back(*e);
+namespace {
 
-    struct sigaction forward{}, oldInt{}, oldTerm{};
-    forward.sa_handler = rememberSignal;
-    sigemptyset(&forward.sa_mask);
-    ::sigaction(SIGINT, &forward, &oldInt);
-    ::sigaction(SIGTERM, &forward, &oldTerm);
+// Starts `exe args` as process `rank` of `nproc` with the torchrun variables set; 0 or posix_spawn's error.
+int spawnWorker(const std::string& exe, const std::vector<std::string>& args, const std::vector<std::string>& baseEnvironment,
+                int rank, int nproc, int port, const std::string& rank0Output, pid_t* pid) {
+    std::vector<std::string> environment = baseEnvironment;
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"RANK", std::to_string(rank)}, {"LOCAL_RANK", std::to_string(rank)}, {"WORLD_SIZE", std::to_string(nproc)},
+             {"LOCAL_WORLD_SIZE", std::to_string(nproc)}, {"MASTER_ADDR", "127.0.0.1"}, {"MASTER_PORT", std::to_string(port)}})
+        environment.push_back(name + "=" + value);
+    std::vector<char*> envp, argv;
+    for (auto& e : environment) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> argStrings{exe};
+    argStrings.insert(argStrings.end(), args.begin(), args.end());
+    for (auto& a : argStrings) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (rank == 0 && !rank0Output.empty())
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, rank0Output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int rc = ::posix_spawn(pid, exe.c_str(), &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    return rc;
+}
 
-    std::vector<pid_t> pids(std::size_t(nproc), -1);
-    auto stopAll = [&](int signal) {
-        for (pid_t pid : pids)
-            if (pid > 0) ::kill(pid, signal);
-    };
-    for (int rank = 0; rank < nproc; ++rank) {
-        std::vector<std::string> environment = baseEnvironment;
-        for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-                 {"RANK", std::to_string(rank)}, {"LOCAL_RANK", std::to_string(rank)}, {"WORLD_SIZE", std::to_string(nproc)},
-                 {"LOCAL_WORLD_SIZE", std::to_string(nproc)}, {"MASTER_ADDR", "127.0.0.1"}, {"MASTER_PORT", std::to_string(port)}})
-            environment.push_back(name + "=" + value);
-        std::vector<char*> envp, argv;
-        for (auto& e : environment) envp.push_back(e.data());
-        envp.push_back(nullptr);
-        std::vector<std::string> argStrings{exe};
-        argStrings.insert(argStrings.end(), args.begin(), args.end());
-        for (auto& a : argStrings) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        if (rank == 0 && !rank0Output.empty())
-            posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, rank0Output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        pid_t pid = -1;
-        const int rc = ::posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), envp.data());
-        posix_spawn_file_actions_destroy(&actions);
-        if (rc != 0) {
-            stopAll(SIGTERM);
-            for (pid_t p : pids)
-                if (p > 0) ::waitpid(p, nullptr, 0);
-            ::sigaction(SIGINT, &oldInt, nullptr);
-            ::sigaction(SIGTERM, &oldTerm, nullptr);
-            throw Error("cannot start worker process " + std::to_string(rank) + " (" + exe + "): " + std::strerror(rc));
-        }
-        pids[std::size_t(rank)] = pid;
-    }
+void signalAll(const std::vector<pid_t>& pids, int signal) {
+    for (pid_t pid : pids)
+        if (pid > 0) ::kill(pid, signal);
+}
 
+// Waits for every worker. A Ctrl-C or SIGTERM is passed on to all of them; when one fails, the others get
+// `graceSeconds` to stop on their own, then SIGTERM, then SIGKILL. The first failure's exit code, 0 if none.
+int superviseWorkers(std::vector<pid_t>& pids, std::ostream& err, int graceSeconds) {
     using Clock = std::chrono::steady_clock;
+    const int nproc = int(pids.size());
     int running = nproc, firstFailure = 0;
     Clock::time_point failedAt{};
     bool terminated = false, interrupted = false;
     while (running > 0) {
         if (const int signal = pendingSignal.exchange(0)) {
             interrupted = true;
-            stopAll(signal);
+            signalAll(pids, signal);
         }
         int status = 0;
         const pid_t pid = ::waitpid(-1, &status, WNOHANG);
@@ -157,15 +143,50 @@ int runLocalWorkers(const std::vector<std::string>& args, int nproc, std::ostrea
         }
         if (firstFailure != 0 && running > 0 && Clock::now() - failedAt > std::chrono::seconds(graceSeconds)) {
             // SIGTERM asks for a stop with a checkpoint; a process stuck in a collective does not get there.
-            stopAll(terminated ? SIGKILL : SIGTERM);
+            signalAll(pids, terminated ? SIGKILL : SIGTERM);
             if (!terminated) err << "l1ra: the other processes did not stop on their own; terminating them" << std::endl;
             terminated = true;
             failedAt = Clock::now() - std::chrono::seconds(graceSeconds) + std::chrono::seconds(10);
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    ::sigaction(SIGINT, &oldInt, nullptr);
-    ::sigaction(SIGTERM, &oldTerm, nullptr);
+    return firstFailure;
+}
+
+}  // namespace
+
+int runLocalWorkers(const std::vector<std::string>& args, int nproc, std::ostream& err, const std::string& rank0Output, int graceSeconds) {
+    const std::string exe = selfExecutable();
+    const int port = freeLoopbackPort();
+    std::vector<std::string> baseEnvironment;
+    for (char** e = environ; *e; ++e)
+        if (!isWorkerVariable(*e)) baseEnvironment.push_back(*e);
+
+    struct sigaction forward{}, oldInt{}, oldTerm{};
+    forward.sa_handler = rememberSignal;
+    sigemptyset(&forward.sa_mask);
+    ::sigaction(SIGINT, &forward, &oldInt);
+    ::sigaction(SIGTERM, &forward, &oldTerm);
+    const auto restoreSignals = [&] {
+        ::sigaction(SIGINT, &oldInt, nullptr);
+        ::sigaction(SIGTERM, &oldTerm, nullptr);
+    };
+
+    std::vector<pid_t> pids(std::size_t(nproc), -1);
+    for (int rank = 0; rank < nproc; ++rank) {
+        pid_t pid = -1;
+        const int rc = spawnWorker(exe, args, baseEnvironment, rank, nproc, port, rank0Output, &pid);
+        if (rc != 0) {
+            signalAll(pids, SIGTERM);
+            for (pid_t p : pids)
+                if (p > 0) ::waitpid(p, nullptr, 0);
+            restoreSignals();
+            throw Error("cannot start worker process " + std::to_string(rank) + " (" + exe + "): " + std::strerror(rc));
+        }
+        pids[std::size_t(rank)] = pid;
+    }
+    const int firstFailure = superviseWorkers(pids, err, graceSeconds);
+    restoreSignals();
     return firstFailure;
 }
 
