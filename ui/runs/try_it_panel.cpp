@@ -41,6 +41,26 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     prompt_->setPlaceholderText(tr("Type a prompt, e.g. \u201cWhat does the acronym ASAP stand for?\u201d (Ctrl+Enter generates)"));
     topLayout->addWidget(prompt_, 1);
 
+    QFormLayout* controls = buildControls(top);
+    topLayout->addLayout(controls);
+
+    QWidget* outputs = buildOutputs(split);
+    split->addWidget(top);
+    split->addWidget(outputs);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    layout->addWidget(split, 1);
+    status_ = new QLabel(this);
+    status_->setObjectName(QStringLiteral("tryItStatus"));
+    status_->setWordWrap(true);
+    layout->addWidget(status_);
+
+    connectRunner();
+    setRun({}, {}, {});
+}
+
+// Instruction format, length, temperature and seed, with Generate and Cancel.
+QFormLayout* TryItPanel::buildControls(QWidget* top) {
     auto* controls = new QFormLayout;
     useTemplate_ = new QCheckBox(tr("Format as an instruction"), top);
     useTemplate_->setObjectName(QStringLiteral("tryItTemplate"));
@@ -76,8 +96,11 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     buttons->addWidget(generate_);
     buttons->addWidget(cancel_);
     controls->addRow(buttons);
-    topLayout->addLayout(controls);
+    return controls;
+}
 
+// The two models' texts side by side.
+QWidget* TryItPanel::buildOutputs(QWidget* split) {
     auto* outputs = new QWidget(split);
     auto* grid = new QGridLayout(outputs);
     grid->setContentsMargins(0, 0, 0, 0);
@@ -92,16 +115,11 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
         grid->addWidget(outputs_[side], 1, side);
     }
     titles_[0]->setText(tr("<b>Base model</b>"));
-    split->addWidget(top);
-    split->addWidget(outputs);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 3);
-    layout->addWidget(split, 1);
-    status_ = new QLabel(this);
-    status_->setObjectName(QStringLiteral("tryItStatus"));
-    status_->setWordWrap(true);
-    layout->addWidget(status_);
+    return outputs;
+}
 
+// The buttons and the prompt's Ctrl+Enter start and stop the runner; its text, status and end are shown.
+void TryItPanel::connectRunner() {
     runner_ = new GenerationRunner(this);
     connect(generate_, &QPushButton::clicked, this, &TryItPanel::generate);
     connect(cancel_, &QPushButton::clicked, this, &TryItPanel::cancel);
@@ -132,7 +150,6 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
         updateButtons();
         Q_EMIT generationFinished(error.isEmpty() && !cancelled);
     });
-    setRun({}, {}, {});
 }
 
 void TryItPanel::setRun(const QString& modelDir, const QString& adapterDir, const QString& title) {

@@ -3,6 +3,7 @@
 #include <QString>
 #include <QWidget>
 
+class QFormLayout;
 class QCheckBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -47,6 +48,11 @@ Q_SIGNALS:
     void generationFinished(bool ok);
 
 private:
+    // The constructor's parts.
+    QFormLayout* buildControls(QWidget* top);
+    QWidget* buildOutputs(QWidget* split);
+    void connectRunner();
+
     void updateButtons();
     void showStatus(const QString& text, bool isError = false);
 

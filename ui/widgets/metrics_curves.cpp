@@ -90,6 +90,34 @@ MetricsCurves::MetricsCurves(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(2, 2, 2, 2);
     layout->setSpacing(2);
 
+    layout->addLayout(buildHeader());
+
+    plot_ = new QCustomPlot(this);
+    plot_->setObjectName(QStringLiteral("curvesPlot"));
+    plot_->setMinimumSize(300, 220);
+    plot_->setMouseTracking(true);
+    plot_->setAutoAddPlottableToLegend(false);
+    layout->addWidget(plot_, 1);
+
+    setUpAxisRects();
+
+    addGraphs();
+
+    setUpHover();
+    plot_->installEventFilter(this);
+
+    replotTimer_ = new QTimer(this);
+    replotTimer_->setSingleShot(true);
+    replotTimer_->setInterval(100);
+    connect(replotTimer_, &QTimer::timeout, this, &MetricsCurves::replotNow);
+
+    applyPlotStyle(plot_);
+    styleGraphs();
+    setMetric(metric_);
+}
+
+// The metric tabs and the navigation hint.
+QHBoxLayout* MetricsCurves::buildHeader() {
     auto* header = new QHBoxLayout;
     metricTabs_ = new QTabBar(this);
     metricTabs_->setObjectName(QStringLiteral("metricTabs"));
@@ -104,15 +132,10 @@ MetricsCurves::MetricsCurves(QWidget* parent) : QWidget(parent) {
     auto* hint = new QLabel(tr("drag to pan \u00b7 wheel to zoom \u00b7 double-click to fit"), this);
     hint->setObjectName(QStringLiteral("curvesHint"));
     header->addWidget(hint);
-    layout->addLayout(header);
+    return header;
+}
 
-    plot_ = new QCustomPlot(this);
-    plot_->setObjectName(QStringLiteral("curvesPlot"));
-    plot_->setMinimumSize(300, 220);
-    plot_->setMouseTracking(true);
-    plot_->setAutoAddPlottableToLegend(false);
-    layout->addWidget(plot_, 1);
-
+void MetricsCurves::setUpAxisRects() {
     // Two axis rects share the step axis: loss above (always), the chosen metric below.
     plot_->plotLayout()->clear();
     lossRect_ = new QCPAxisRect(plot_);
@@ -142,7 +165,10 @@ MetricsCurves::MetricsCurves(QWidget* parent) : QWidget(parent) {
     plot_->addLayer(kMarkerLayer, plot_->layer(QStringLiteral("grid")), QCustomPlot::limAbove);
     plot_->addLayer(kHoverLayer, plot_->layer(QStringLiteral("overlay")), QCustomPlot::limAbove);
     plot_->layer(kHoverLayer)->setMode(QCPLayer::lmBuffered);   // hover redraws only this layer
+}
 
+// The loss graphs with their legend, one graph per metric, and the two rects' shared step axis.
+void MetricsCurves::addGraphs() {
     QCPAxis* lossX = lossRect_->axis(QCPAxis::atBottom);
     QCPAxis* lossY = lossRect_->axis(QCPAxis::atLeft);
     QCPAxis* metricX = metricRect_->axis(QCPAxis::atBottom);
@@ -181,7 +207,10 @@ MetricsCurves::MetricsCurves(QWidget* parent) : QWidget(parent) {
     connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent*) { follow_ = false; });
     connect(plot_, &QCustomPlot::mouseWheel, this, [this](QWheelEvent*) { follow_ = false; });
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { resetView(); });
+}
 
+// The point and value under the mouse.
+void MetricsCurves::setUpHover() {
     tracer_ = new QCPItemTracer(plot_);
     tracer_->setLayer(kHoverLayer);
     tracer_->setStyle(QCPItemTracer::tsCircle);
@@ -193,16 +222,6 @@ MetricsCurves::MetricsCurves(QWidget* parent) : QWidget(parent) {
     hoverLabel_->setTextAlignment(Qt::AlignLeft);
     hoverLabel_->setPadding(QMargins(6, 4, 6, 4));
     hoverLabel_->setVisible(false);
-    plot_->installEventFilter(this);
-
-    replotTimer_ = new QTimer(this);
-    replotTimer_->setSingleShot(true);
-    replotTimer_->setInterval(100);
-    connect(replotTimer_, &QTimer::timeout, this, &MetricsCurves::replotNow);
-
-    applyPlotStyle(plot_);
-    styleGraphs();
-    setMetric(metric_);
 }
 
 MetricsCurves::~MetricsCurves() = default;

@@ -9,6 +9,7 @@
 
 #include <vector>
 
+class QHBoxLayout;
 class QCustomPlot;
 class QCPAxisRect;
 class QCPGraph;
@@ -72,6 +73,12 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    // The constructor's parts.
+    QHBoxLayout* buildHeader();
+    void setUpAxisRects();
+    void addGraphs();
+    void setUpHover();
+
     struct Marker {
         qint64 step;
         QString label;

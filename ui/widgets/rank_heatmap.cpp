@@ -69,6 +69,24 @@ RankHeatmap::RankHeatmap(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(2, 2, 2, 2);
     layout->setSpacing(4);
 
+    layout->addLayout(buildHeader());
+
+    plot_ = new QCustomPlot(this);
+    plot_->setObjectName(QStringLiteral("heatmapPlot"));
+    plot_->setMinimumSize(260, 160);
+    layout->addWidget(plot_, 1);
+
+    setUpAxes();
+    setUpColorMap();
+    setUpZoom();
+    setUpHighlightFade();
+    applyPlotStyle(plot_);
+    applyColors();
+    rebuild();
+}
+
+// Mode buttons on the left, the summary on the right.
+QHBoxLayout* RankHeatmap::buildHeader() {
     auto* header = new QHBoxLayout;
     header->setSpacing(2);
     modeButtons_ = new QButtonGroup(this);
@@ -100,13 +118,10 @@ RankHeatmap::RankHeatmap(QWidget* parent) : QWidget(parent) {
     summary_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     summary_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);   // may be cut in a narrow dock
     header->addWidget(summary_);
-    layout->addLayout(header);
+    return header;
+}
 
-    plot_ = new QCustomPlot(this);
-    plot_->setObjectName(QStringLiteral("heatmapPlot"));
-    plot_->setMinimumSize(260, 160);
-    layout->addWidget(plot_, 1);
-
+void RankHeatmap::setUpAxes() {
     // Projections along the top axis, read like a table header; layer 0 at the top.
     plot_->xAxis->setVisible(false);
     plot_->xAxis2->setVisible(true);
@@ -125,7 +140,9 @@ RankHeatmap::RankHeatmap(QWidget* parent) : QWidget(parent) {
     plot_->yAxis->setTicker(layerTicker);
     plot_->yAxis->grid()->setVisible(false);
     plot_->yAxis->setSubTicks(false);
+}
 
+void RankHeatmap::setUpColorMap() {
     map_ = new QCPColorMap(plot_->xAxis2, plot_->yAxis);
     map_->setInterpolate(false);
     map_->setTightBoundary(false);
@@ -147,7 +164,9 @@ RankHeatmap::RankHeatmap(QWidget* parent) : QWidget(parent) {
     plot_->addLayer(QStringLiteral("cells"), plot_->layer(QStringLiteral("main")), QCustomPlot::limAbove);
     cells_ = new HeatmapCellLayer(plot_->xAxis2, plot_->yAxis);
     cells_->setLayer(QStringLiteral("cells"));
+}
 
+void RankHeatmap::setUpZoom() {
     // Tall models: the layer axis zooms and pans; the projection axis stays put.
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->axisRect()->setRangeDrag(Qt::Vertical);
@@ -162,7 +181,9 @@ RankHeatmap::RankHeatmap(QWidget* parent) : QWidget(parent) {
         if (bounded != range) plot_->yAxis->setRange(bounded);
     });
     plot_->installEventFilter(this);
+}
 
+void RankHeatmap::setUpHighlightFade() {
     fade_ = new QVariantAnimation(this);
     fade_->setStartValue(1.0);
     fade_->setKeyValueAt(0.4, 1.0);   // hold, then fade: the eye needs a moment to find the cells
@@ -177,10 +198,6 @@ RankHeatmap::RankHeatmap(QWidget* parent) : QWidget(parent) {
         plot_->replot(QCustomPlot::rpQueuedReplot);
     });
     connect(fade_, &QVariantAnimation::finished, this, &RankHeatmap::clearHighlights);
-
-    applyPlotStyle(plot_);
-    applyColors();
-    rebuild();
 }
 
 RankHeatmap::~RankHeatmap() = default;

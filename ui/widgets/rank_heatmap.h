@@ -12,6 +12,7 @@ class QCustomPlot;
 class QCPColorMap;
 class QCPColorScale;
 class QButtonGroup;
+class QHBoxLayout;
 class QLabel;
 class QVariantAnimation;
 
@@ -73,6 +74,13 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    // The constructor's parts.
+    QHBoxLayout* buildHeader();
+    void setUpAxes();
+    void setUpColorMap();
+    void setUpZoom();
+    void setUpHighlightFade();
+
     bool validCell(int layer, int projection) const;
     bool targeted(int layer, int projection) const;
     bool baselineMatches() const;
