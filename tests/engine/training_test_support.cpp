@@ -10,24 +10,6 @@ namespace l1ra::test {
 
 using nlohmann::json;
 
-RunConfig fixtureRun(int steps) {
-    RunConfig c;
-    c.model.path = fixtureModel();
-    c.data.train = dataPath("tiny-text.txt");
-    c.train.steps = steps;
-    c.train.batchSize = 4;
-    c.train.seqLen = 64;
-    c.adapter.rank = 4;
-    c.l1ra.etaC = 0.1;
-    c.l1ra.lambda = 0.5;
-    c.l1ra.updateInterval = 10;
-    c.train.lr = 0.01;
-    c.eval.every = 20;
-    c.train.precision = "f32";
-    c.threads = 2;
-    return c;
-}
-
 void Recorder::onState(RunState s, const std::string&) {
     std::lock_guard<std::mutex> l(mutex);
     states.push_back(s);

@@ -11,8 +11,6 @@
 
 namespace l1ra::test {
 
-// L1RA on the fixture model and tiny-text.txt, rank 4 (budget 56 over 14 adapters), prunes within tens of steps.
-RunConfig fixtureRun(int steps);
 
 struct Recorder : TrainingEventSink {
     std::mutex mutex;

@@ -82,7 +82,7 @@ class TestDamagedRunFiles : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         stopped_ = tmp_.filePath(QStringLiteral("stopped")).toStdString();
-        RunConfig config = test::fixtureRun(12);
+        RunConfig config = test::fixtureRunConfig(12);
         config.eval.every = 0;
         test::Recorder rec;
         TrainingSession session(config, stopped_, &rec);
@@ -151,7 +151,7 @@ private Q_SLOTS:
     }
 
     void dataPathsThatAreNotDataFiles() {
-        RunConfig config = test::fixtureRun(2);
+        RunConfig config = test::fixtureRunConfig(2);
         config.data.train = tmp_.path().toStdString();   // a folder
         TrainingSession folder(config, tmp_.filePath(QStringLiteral("data-folder")).toStdString());
         const RunSummary a = folder.run();

@@ -81,7 +81,7 @@ AdapterSpec spec(bool gated, std::vector<std::string> targets) {
 }
 
 // The fixture run quantised to nf4 and checkpointed, reallocating every 4 steps.
-RunConfig fixtureRun(int steps) {
+RunConfig fixtureRunConfig(int steps) {
     RunConfig c = test::fixtureRunConfig(steps);
     c.l1ra.updateInterval = 4;
     c.eval.every = 6;
@@ -168,7 +168,7 @@ private Q_SLOTS:
     // Whole runs: checkpointing changes nothing in what is trained (fp32), and an nf4 + checkpointed L1RA run that
     // stops and resumes equals an uninterrupted one.
     void nf4CheckpointedRunsResumeExactly() {
-        const RunConfig c = fixtureRun(12);
+        const RunConfig c = fixtureRunConfig(12);
         RunConfig recorded = c;
         recorded.train.gradientCheckpointing = false;
         const std::string whole = tmp_.filePath("whole").toStdString(), split = tmp_.filePath("split").toStdString(),
@@ -199,7 +199,7 @@ private Q_SLOTS:
     // A step past the device's memory stops the run with a checkpoint of the last completed step and the plan's
     // advice; the run resumes with changed settings.
     void outOfMemoryStopsWithACheckpointAndAdvice() {
-        RunConfig c = fixtureRun(6);
+        RunConfig c = fixtureRunConfig(6);
         c.model.baseDtype = "bf16";
         c.train.gradientCheckpointing = false;
         c.train.batchSize = 16;

@@ -17,7 +17,7 @@
 
 using namespace l1ra;
 using nlohmann::json;
-using test::fixtureRun;
+using test::fixtureRunConfig;
 using test::Recorder;
 
 namespace {
@@ -46,7 +46,7 @@ class TestL1raSession : public QObject {
 private Q_SLOTS:
     void thePruneThresholdFollowsALiveLambda() {
         // lr 0: A and B never move, B stays 0, so gates get no gradient and only shrink, by eta_c·λ a step.
-        RunConfig c = fixtureRun(40);
+        RunConfig c = fixtureRunConfig(40);
         c.train.lr = 0;
         c.l1ra.etaC = 0.1;
         c.l1ra.lambda = 0.01;
@@ -81,7 +81,7 @@ private Q_SLOTS:
     }
 
     void aLiveBudgetSurvivesAStopUntilItIsApplied() {
-        RunConfig c = fixtureRun(40);
+        RunConfig c = fixtureRunConfig(40);
         c.l1ra.lambda = 0.01;
         const std::string dir = newRunDir();
         {
@@ -120,7 +120,7 @@ private Q_SLOTS:
     }
 
     void reallocationsOnlyBetweenWarmupAndCooldown() {
-        RunConfig c = fixtureRun(40);
+        RunConfig c = fixtureRunConfig(40);
         c.l1ra.updateInterval = 5;
         c.l1ra.warmupShare = 0.25;    // not before step 10
         c.l1ra.cooldownShare = 0.25;  // none after step 30
@@ -142,7 +142,7 @@ private Q_SLOTS:
     }
 
     void churnIsRecordedWithEveryReallocation() {
-        RunConfig c = fixtureRun(80);
+        RunConfig c = fixtureRunConfig(80);
         c.l1ra.updateInterval = 5;
         const std::string dir = newRunDir();
         TrainingSession(c, dir).run();
@@ -173,7 +173,7 @@ private Q_SLOTS:
     }
 
     void aCheckpointOfTheFirstFormatStillResumes() {
-        RunConfig c = fixtureRun(30);
+        RunConfig c = fixtureRunConfig(30);
         c.l1ra.updateInterval = 5;
         const std::string whole = newRunDir(), split = newRunDir();
         TrainingSession(c, whole).run();
@@ -216,7 +216,7 @@ private Q_SLOTS:
     }
 
     void loraFilesCarryNoThreshold() {
-        RunConfig c = fixtureRun(12);
+        RunConfig c = fixtureRunConfig(12);
         c.method = l1ra::Method::LoRA;
         const std::string dir = newRunDir();
         TrainingSession(c, dir).run();

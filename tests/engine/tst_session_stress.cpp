@@ -44,7 +44,7 @@ class TestSessionStress : public QObject {
     // One run steered by two threads issuing random commands; returns its run folder.
     std::string steeredRun(QRandomGenerator& random, int round) {
         const std::string dir = tmp_.filePath(QStringLiteral("run%1").arg(round)).toStdString();
-        RunConfig config = test::fixtureRun(30);
+        RunConfig config = test::fixtureRunConfig(30);
         config.l1ra.updateInterval = 5;
         config.checkpoint.every = 7;
         config.eval.every = 0;

@@ -19,7 +19,7 @@
 using namespace l1ra;
 using nlohmann::json;
 
-using test::fixtureRun;
+using test::fixtureRunConfig;
 using test::meanLoss;
 using test::Recorder;
 using test::deterministicRecord;
