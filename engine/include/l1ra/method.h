@@ -15,7 +15,7 @@ enum class Method {
 
 // "l1ra", "lora" or "full".
 const char* methodName(Method method);
-// The method a name spells; nullopt-like: false when the name is none of them (`method` is then unchanged).
+// The method a name spells into *method; false (and *method unchanged) when the name is none of them.
 bool parseMethod(const std::string& name, Method* method);
 // The method a name spells; throws l1ra::Error "<what>: method must be l1ra, lora or full" otherwise.
 Method methodFromName(const std::string& name, const std::string& what);
