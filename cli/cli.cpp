@@ -30,8 +30,8 @@ const std::vector<Command>& commands() {
          "           --nproc N: data-parallel over N local processes, train.batch_size each (docs/distributed.md);\n"
          "           started by torchrun or another launcher, the RANK/WORLD_SIZE/MASTER_* variables say the same",
          runTrain},
-        {"control", "steer a run training in another process (headless or data-parallel): lambda, budget, checkpoint, stop",
-         "l1ra control --run DIR [--lambda X] [--budget N] [--checkpoint] [--stop]\n"
+        {"control", "steer a run training in another process (headless or data-parallel): lambda, budget, checkpoint, pause, stop",
+         "l1ra control --run DIR [--lambda X] [--budget N] [--checkpoint] [--pause | --resume] [--stop]\n"
          "             applied at the run's next step boundary, as the studio's live controls (docs/distributed.md)",
          runControl},
         {"resume", "continue a stopped run from its newest checkpoint",

@@ -90,6 +90,7 @@ int runTrain(const Args& args, std::ostream& out, std::ostream& err) {
     for (const auto& assignment : a.all("--set")) applyRunConfigAssignment(config, assignment);
     const std::string outDir = a.value("--out").value_or(defaultRunFolder(config));
     if (auto status = launchWorkers(a, args, "train", err, outDir)) return *status;
+    stopWithTheLauncher();
     const ProcessGroupSetup processes = processGroupFromEnvironment().value_or(ProcessGroupSetup{});
     auto progress = progressFor(processes, a, out, err);
     TrainingSession session(config, outDir, progress.get(), processes);
@@ -99,6 +100,7 @@ int runTrain(const Args& args, std::ostream& out, std::ostream& err) {
 int runResume(const Args& args, std::ostream& out, std::ostream& err) {
     Arguments a("resume", args, {"--run", "--set", "--nproc"}, {"--json"});
     if (auto status = launchWorkers(a, args, "resume", err)) return *status;
+    stopWithTheLauncher();
     const ProcessGroupSetup processes = processGroupFromEnvironment().value_or(ProcessGroupSetup{});
     auto progress = progressFor(processes, a, out, err);
     auto session = TrainingSession::resume(a.required("--run"), progress.get(), a.all("--set"), processes);

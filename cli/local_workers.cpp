@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -80,13 +82,16 @@ std::vector<std::string> withoutOption(const std::vector<std::string>& args, con
 
 namespace {
 
+constexpr const char* kLauncherVariable = "L1RA_LAUNCHER_PID";
+
 // Starts `exe args` as process `rank` of `nproc` with the torchrun variables set; 0 or posix_spawn's error.
 int spawnWorker(const std::string& exe, const std::vector<std::string>& args, const std::vector<std::string>& baseEnvironment,
                 int rank, int nproc, int port, const std::string& rank0Output, pid_t* pid) {
     std::vector<std::string> environment = baseEnvironment;
     for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
              {"RANK", std::to_string(rank)}, {"LOCAL_RANK", std::to_string(rank)}, {"WORLD_SIZE", std::to_string(nproc)},
-             {"LOCAL_WORLD_SIZE", std::to_string(nproc)}, {"MASTER_ADDR", "127.0.0.1"}, {"MASTER_PORT", std::to_string(port)}})
+             {"LOCAL_WORLD_SIZE", std::to_string(nproc)}, {"MASTER_ADDR", "127.0.0.1"}, {"MASTER_PORT", std::to_string(port)},
+             {kLauncherVariable, std::to_string(::getpid())}})
         environment.push_back(name + "=" + value);
     std::vector<char*> envp, argv;
     for (auto& e : environment) envp.push_back(e.data());
@@ -188,6 +193,14 @@ int runLocalWorkers(const std::vector<std::string>& args, int nproc, std::ostrea
     const int firstFailure = superviseWorkers(pids, err, graceSeconds);
     restoreSignals();
     return firstFailure;
+}
+
+void stopWithTheLauncher() {
+    const char* launcher = std::getenv(kLauncherVariable);
+    if (!launcher) return;
+    // The kernel sends SIGTERM when the parent dies; the parent may have died before this call (then it is not ours).
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (std::to_string(::getppid()) != launcher) ::raise(SIGTERM);
 }
 
 }  // namespace l1ra::cli

@@ -14,6 +14,11 @@ namespace l1ra::cli {
 int runLocalWorkers(const std::vector<std::string>& args, int nproc, std::ostream& err, const std::string& rank0Output = "",
                     int graceSeconds = 60);
 
+// In a process runLocalWorkers started: SIGTERM (a stop with a checkpoint) when the launcher dies. A launcher killed
+// with SIGKILL cannot pass the signal on, and its workers would otherwise train on with nobody to collect them.
+// Does nothing in a process started otherwise (torchrun's workers, a plain `l1ra train`).
+void stopWithTheLauncher();
+
 // `args` without `--name VALUE` / `--name=VALUE`.
 std::vector<std::string> withoutOption(const std::vector<std::string>& args, const std::string& name);
 

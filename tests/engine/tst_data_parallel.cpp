@@ -10,6 +10,7 @@
 
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QThread>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 using namespace l1ra;
@@ -241,6 +243,44 @@ private Q_SLOTS:
         const int64_t resumedStep = after.summary.steps;
         const int64_t atKill = step - step % 5;
         QCOMPARE(samplesConsumed(after.checkpoints.back()), 4 * atKill + 2 * (resumedStep - atKill));
+    }
+
+    // The launcher of `--nproc 2` killed with SIGKILL (it cannot pass a signal on): its workers stop as after Ctrl-C,
+    // with a checkpoint and a summary, instead of training on with nobody to collect them.
+    void aKilledLauncherStopsItsWorkers() {
+        const QString run = tmp_.filePath(QStringLiteral("orphans"));
+        QProcess launcher;
+        // Output to a file: a pipe would close with the launcher and end rank 0 by SIGPIPE, which is not the point.
+        launcher.setStandardOutputFile(run + QStringLiteral(".out"));
+        launcher.start(l1raBinary(), trainArgs(run, 5000, 2) << QStringLiteral("--nproc") << QStringLiteral("2"));
+        QVERIFY(launcher.waitForStarted());
+        QElapsedTimer started;
+        started.start();
+        while (started.elapsed() < 120000 && (!std::filesystem::exists(run.toStdString() + "/metrics.jsonl") ||
+                                              test::readFile(run.toStdString() + "/metrics.jsonl").find("\"step\":6,") == std::string::npos))
+            QThread::msleep(50);
+        launcher.kill();
+        QVERIFY(launcher.waitForFinished(10000));
+        const auto workersLeft = [&] {   // processes whose command line names the run folder
+            int n = 0;
+            for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+                std::ifstream in(entry.path() / "cmdline");
+                std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                if (cmdline.find(run.toStdString()) != std::string::npos) ++n;
+            }
+            return n;
+        };
+        QElapsedTimer clock;
+        clock.start();
+        while (workersLeft() > 0 && clock.elapsed() < 60000) QThread::msleep(100);
+        QCOMPARE(workersLeft(), 0);
+        qInfo("the workers stopped %lld ms after the launcher was killed", static_cast<long long>(clock.elapsed()));
+        const RunRecord record = loadRunRecord(run.toStdString());
+        QVERIFY(record.hasSummary);
+        QCOMPARE(record.summary.state, RunState::Stopped);
+        QCOMPARE(record.summary.worldSize, 2);
+        QVERIFY(!record.checkpoints.empty());
+        QVERIFY(record.summary.steps < 5000);
     }
 
     // Stopped (Ctrl-C reaches the launcher, which passes it on) and resumed with two processes again: the record and

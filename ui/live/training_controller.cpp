@@ -2,6 +2,7 @@
 
 #include "live/training_event_queue.h"
 
+#include "l1ra/attached_run.h"
 #include "l1ra/runtime.h"
 
 #include <QMetaObject>
@@ -41,8 +42,9 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
 
 TrainingController::~TrainingController() {
     if (worker_.joinable()) {
-        // stop() also wakes a paused run; the engine checkpoints before run() returns.
-        session_->stop();
+        // A run trained here stops (waking it when paused; it checkpoints before run() returns); a followed one
+        // goes on.
+        run_->leave();
         worker_.join();
     }
 }
@@ -95,6 +97,7 @@ bool TrainingController::start(const l1ra::RunConfig& config, const QString& run
         failBeforeStart(runDir, QString::fromStdString(e.what()));
         return false;
     }
+    following_.clear();
     return launch(std::move(session), runDir);
 }
 
@@ -110,34 +113,62 @@ bool TrainingController::resumeRun(const QString& runDir) {
         failBeforeStart(runDir, QString::fromStdString(e.what()));
         return false;
     }
+    following_.clear();
     return launch(std::move(session), runDir);
 }
 
-bool TrainingController::launch(std::unique_ptr<l1ra::TrainingSession> session, const QString& runDir) {
-    session_ = std::move(session);
-    config_ = session_->config();
+bool TrainingController::attach(const QString& runDir) {
+    if (isActive()) {
+        logError(tr("A run is in progress (%1): stop it or detach before attaching to another").arg(runDir_));
+        return false;
+    }
+    std::unique_ptr<l1ra::AttachedRun> attached;
+    try {
+        attached = std::make_unique<l1ra::AttachedRun>(runDir.toStdString(), queue_.get());
+    } catch (const std::exception& e) {
+        // Nothing started and nothing failed but the attempt: the state stays as it was.
+        logError(tr("cannot attach: %1").arg(QString::fromStdString(e.what())));
+        lastError_ = QString::fromStdString(e.what());
+        return false;
+    }
+    following_ = QString::fromStdString(attached->describeProcess());
+    return launch(std::move(attached), runDir);
+}
+
+void TrainingController::detach() {
+    if (isAttached()) run_->leave();
+}
+
+bool TrainingController::launch(std::unique_ptr<l1ra::SteerableRun> run, const QString& runDir) {
+    run_ = std::move(run);
+    config_ = run_->config();
     runDir_ = runDir;
     beginRun();
     updateDevice();
     setState(l1ra::RunState::Preparing);
-    Q_EMIT runStarted(runDir_);
-    l1ra::TrainingSession* session_ptr = session_.get();
+    l1ra::SteerableRun* run_ptr = run_.get();
     TrainingEventQueue* queue = queue_.get();
-    worker_ = std::thread([session_ptr, queue] {
+    worker_ = std::thread([run_ptr, queue] {
         l1ra::RunSummary summary;
         try {
-            summary = session_ptr->run();   // reports its own errors; the catch is for the unexpected
+            summary = run_ptr->run();   // reports its own errors; the catch is for the unexpected
         } catch (const std::exception& e) {
-            summary.runDir = session_ptr->runDir();
+            summary.runDir = run_ptr->runDir();
             summary.state = l1ra::RunState::Failed;
             summary.error = e.what();
         }
         queue->push(RunEnded{std::move(summary)});   // the worker's last touch of anything shared
     });
+    // After the worker exists (isActive() holds for the slots); its events are queued, so they come after this.
+    Q_EMIT runStarted(runDir_);
     return true;
 }
 
 void TrainingController::updateDevice() {
+    if (!following_.isEmpty()) {
+        device_ = tr("followed: %1").arg(following_);   // the run's own device is the other process's business
+        return;
+    }
     try {
         const std::string device = l1ra::resolveDevice(config_.device);
         if (device.rfind("cuda", 0) == 0) {
@@ -176,33 +207,33 @@ void TrainingController::failBeforeStart(const QString& runDir, const QString& m
 void TrainingController::pause() {
     if (!canPause()) return;
     pauseRequested_ = true;
-    session_->pause();
+    run_->pause();
     Q_EMIT stateChanged(state_, tr("pausing at the next step"));
 }
 
 void TrainingController::resume() {
     if (!canResume()) return;
     pauseRequested_ = false;
-    session_->resume();
+    run_->resume();
     Q_EMIT stateChanged(state_, tr("resuming"));
 }
 
 void TrainingController::stop() {
     if (!canStop()) return;
     stopRequested_ = true;
-    session_->stop();
+    run_->stop();
     setState(l1ra::RunState::Stopping, tr("saving a checkpoint"));
 }
 
 void TrainingController::checkpointNow() {
     if (!canCheckpoint()) return;
-    session_->checkpointNow();
+    run_->checkpointNow();
 }
 
 bool TrainingController::setLambda(double lambda) {
     if (!acceptsLiveChanges()) return false;
     try {
-        session_->setLambda(lambda);
+        run_->setLambda(lambda);
     } catch (const std::exception& e) {
         logError(QString::fromStdString(e.what()));
         return false;
@@ -213,7 +244,7 @@ bool TrainingController::setLambda(double lambda) {
 bool TrainingController::setBudget(int budget) {
     if (!acceptsLiveChanges()) return false;
     try {
-        session_->setBudget(budget);
+        run_->setBudget(budget);
     } catch (const std::exception& e) {
         logError(QString::fromStdString(e.what()));
         return false;
@@ -281,8 +312,18 @@ void TrainingController::handleState(const StateChange& change) {
 
 void TrainingController::handleEnd(const RunEnded& ended) {
     if (worker_.joinable()) worker_.join();   // it pushed RunEnded as its last act: this returns at once
-    session_.reset();
+    run_.reset();
     summary_ = ended.summary;
+    if (!isEnded(summary_.state)) {   // an attached run left (or no longer followable): it goes on
+        following_.clear();
+        pauseRequested_ = stopRequested_ = false;
+        if (!summary_.error.empty()) lastError_ = QString::fromStdString(summary_.error);
+        setState(l1ra::RunState::Idle, summary_.error.empty() ? tr("detached; the run goes on in its own process")
+                                                              : QString::fromStdString(summary_.error));
+        Q_EMIT finished(summary_);
+        return;
+    }
+    following_.clear();
     if (summary_.state == l1ra::RunState::Failed && !summary_.error.empty()) lastError_ = QString::fromStdString(summary_.error);
     pauseRequested_ = stopRequested_ = false;
     setState(summary_.state, QString::fromStdString(summary_.error));

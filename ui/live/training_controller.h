@@ -1,16 +1,20 @@
 #pragma once
-// The one object that talks to the engine's training thread. It owns the TrainingSession and the worker thread
-// that runs it, forwards commands (all non-blocking: the session only records them for the next step boundary)
+// The one object that talks to the engine's training thread. It owns the run it drives and the worker thread
+// that runs it, forwards commands (all non-blocking: the run only records them for the next step boundary)
 // and turns the engine's events, which arrive on the worker thread, into Qt signals on the GUI thread.
+// The run is trained here (l1ra::TrainingSession) or by another process and followed through its run folder
+// (l1ra::AttachedRun, attach()): the signals and commands are the same.
 //
 // State machine (state()):
 //   Idle -> Preparing -> Running <-> Paused -> Stopping -> Stopped
 //                     \-> (last step) ------------------> Finished
 //   any of them -> Failed (bad config, unreadable model or data, an engine error)
+//   attached: Preparing -> Running/Paused (the followed run's) -> ... as above, or -> Idle when detach()ed
 // Finished, Stopped and Failed are "ended": start() or resumeRun() may begin the next run from there.
 // The ended state is entered only once the worker thread has returned and been joined, so a new run can start
 // the moment finished() is emitted.
 #include "l1ra/run_config.h"
+#include "l1ra/steerable_run.h"
 #include "l1ra/training_events.h"
 #include "l1ra/training_session.h"
 
@@ -32,7 +36,8 @@ class TrainingController : public QObject {
 public:
     explicit TrainingController(QObject* parent = nullptr);
     // A run still in progress is stopped (it checkpoints) and waited for: close the window through
-    // MainWindow, which waits for finished() without blocking, rather than relying on this.
+    // MainWindow, which waits for finished() without blocking, rather than relying on this. A followed run is
+    // left to go on.
     ~TrainingController() override;
 
     // A new run writing into runDir (absent or empty). False (and Failed, with the reason in lastError() and
@@ -40,6 +45,13 @@ public:
     bool start(const l1ra::RunConfig& config, const QString& runDir);
     // Continues a stopped run from its newest checkpoint (l1ra::TrainingSession::resume).
     bool resumeRun(const QString& runDir);
+    // Follows a run another process trains (a headless or data-parallel `l1ra train`): its folder so far, then
+    // what it does; the commands below reach it as command files. False when the folder cannot be followed (not
+    // a run, ended, or no process trains it): the reason in lastError() and the log, the state unchanged.
+    bool attach(const QString& runDir);
+    // Stops following an attached run; it goes on. The controller becomes Idle (finished() with the state the
+    // run was in).
+    void detach();
 
     // Commands; each applies at the engine's next step boundary and is confirmed by controlApplied()/stateChanged().
     void pause();
@@ -59,6 +71,7 @@ public:
     bool canStop() const;
     bool canCheckpoint() const;
     bool acceptsLiveChanges() const;   // λ and budget
+    bool isAttached() const { return isActive() && !following_.isEmpty(); }
 
     QString runDir() const { return runDir_; }
     const l1ra::RunConfig& config() const { return config_; }
@@ -89,7 +102,7 @@ Q_SIGNALS:
     void finished(const l1ra::RunSummary& summary);
 
 private:
-    bool launch(std::unique_ptr<l1ra::TrainingSession> session, const QString& runDir);
+    bool launch(std::unique_ptr<l1ra::SteerableRun> run, const QString& runDir);
     void beginRun();
     void updateDevice();
     void failBeforeStart(const QString& runDir, const QString& message);
@@ -101,7 +114,8 @@ private:
     void logError(const QString& text);
 
     std::unique_ptr<TrainingEventQueue> queue_;
-    std::unique_ptr<l1ra::TrainingSession> session_;
+    std::unique_ptr<l1ra::SteerableRun> run_;
+    QString following_;   // attached: the process that trains the run ("pid N on host")
     std::thread worker_;
 
     l1ra::RunState state_ = l1ra::RunState::Idle;

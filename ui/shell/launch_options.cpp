@@ -55,7 +55,10 @@ LaunchOptions parseLaunchOptions(const QStringList& arguments) {
                                      QStringLiteral("DIR"));
     const QCommandLineOption script(QStringLiteral("script"), QCoreApplication::translate("launch", "Run a scripted session (see docs/studio.md)."),
                                     QStringLiteral("FILE"));
-    parser.addOptions({runConfig, demoDir, runsDir, script});
+    const QCommandLineOption attach(QStringLiteral("attach"),
+                                    QCoreApplication::translate("launch", "Follow and steer a run another process trains (headless or data-parallel l1ra train)."),
+                                    QStringLiteral("RUN"));
+    parser.addOptions({runConfig, demoDir, runsDir, attach, script});
     parser.addPositionalArgument(QStringLiteral("path"),
                                  QCoreApplication::translate("launch", "A run folder or exported adapter to open, a run folder's or model "
                                                                        "folder's config.json, or a run config file."),
@@ -81,6 +84,7 @@ LaunchOptions parseLaunchOptions(const QStringList& arguments) {
     options.demoDir = ui::demoDir(parser.value(demoDir));
     options.runsDir = parser.value(runsDir);
     options.script = parser.value(script);
+    options.attach = parser.value(attach);
     return options;
 }
 

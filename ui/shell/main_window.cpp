@@ -174,6 +174,8 @@ void MainWindow::connectActions() {
     connect(actions_.stop, &QAction::triggered, this, &MainWindow::confirmStop);
     connect(actions_.checkpoint, &QAction::triggered, controller_, &TrainingController::checkpointNow);
     connect(actions_.resumeRun, &QAction::triggered, this, &MainWindow::askResumeRun);
+    connect(actions_.attachRun, &QAction::triggered, this, &MainWindow::askAttachRun);
+    connect(actions_.detachRun, &QAction::triggered, controller_, &TrainingController::detach);
     connect(actions_.newRun, &QAction::triggered, this, &MainWindow::newRun);
     connect(actions_.openRun, &QAction::triggered, this, &MainWindow::askOpenRun);
     connect(actions_.loadConfig, &QAction::triggered, this, &MainWindow::askLoadConfig);
@@ -347,6 +349,18 @@ void MainWindow::resumeStoppedRun(const QString& dir) {
     }, Qt::SingleShotConnection);
 }
 
+void MainWindow::askAttachRun() {
+    const QString dir = prompts_.openFolder(this, tr("Attach to a running run"), runsRoot_);
+    if (!dir.isEmpty()) attachToRun(dir);
+}
+
+bool MainWindow::attachToRun(const QString& dir) {
+    // The live view starts empty: the followed run's folder is replayed into it from the first step.
+    if (controller_->attach(dir)) return true;
+    reportError(tr("Attach to run"), controller_->lastError());
+    return false;
+}
+
 void MainWindow::runStarted(const QString& runDir) {
     current_.startLive(runDir);
     lastHighlightMs_ = -1;
@@ -372,8 +386,9 @@ void MainWindow::runStarted(const QString& runDir) {
     settings::addRecentRun(runDir);
     history_->setLiveRun(runDir, TrainingController::stateText(controller_->state()));
     history_->refresh();
-    logInfo(tr("run started in %1").arg(runDir));
+    logInfo(controller_->isAttached() ? tr("following the run in %1").arg(runDir) : tr("run started in %1").arg(runDir));
     showPage(Page::Training);
+    updateActions();   // the worker exists now (the Preparing state came before it)
     updateTryIt();
     updateTitle();
 }
@@ -458,7 +473,9 @@ void MainWindow::runFinished(const l1ra::RunSummary& summary) {
             if (!closeRequested_)
                 prompts_.showError(this, tr("Training failed"), QString::fromStdString(summary.error));
             break;
-        default:
+        default:   // an attached run left, or no longer followable: it goes on in its own process
+            if (summary.error.empty()) logInfo(tr("detached from %1: the run goes on in its own process").arg(QString::fromStdString(summary.runDir)));
+            else log_->appendError(QString::fromStdString(summary.error));
             break;
     }
     history_->refresh();
@@ -574,6 +591,15 @@ void MainWindow::updateTryIt() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (controller_->isAttached()) {
+        // A followed run is not this window's to stop: let go of it, and close once the follower has returned.
+        closeRequested_ = true;
+        controller_->detach();
+        if (exporter_->isBusy()) statusBar()->showMessage(tr("Finishing the export… the window closes when it is done"));
+        setEnabled(false);
+        event->ignore();
+        return;
+    }
     if (controller_->isActive() || exporter_->isBusy()) {
         if (!closeRequested_) {
             const QString question = controller_->isActive()

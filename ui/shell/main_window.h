@@ -90,6 +90,9 @@ public:
     // Runs. The current run is the one trained last, or the one opened last: exports and "Try it" use it.
     bool startRun();                           // the setup page's config, into a new folder under the runs root
     void openRun(const QString& dir);          // run folder or exported adapter; asynchronous (runOpened)
+    // Follows a run another process trains (TrainingController::attach) in the live view; false (and an
+    // error shown) when the folder cannot be followed.
+    bool attachToRun(const QString& dir);
     void resumeStoppedRun(const QString& dir); // shows its history, then continues it
     QString currentRunSource() const;          // the folder the user opened or the live run's folder
     QString currentRecordDir() const;          // where its run record lives (l1ra_run/ inside an export)
@@ -133,6 +136,7 @@ private:
     void newRun();
     void askOpenRun();
     void askResumeRun();
+    void askAttachRun();
     void askLoadConfig();
     void askSaveConfig();
     void askRunsFolder();

@@ -191,6 +191,9 @@ void MainWindow::buildMenus() {
     run->addSeparator();
     run->addAction(actions_.checkpoint);
     run->addAction(actions_.resumeRun);
+    run->addSeparator();
+    run->addAction(actions_.attachRun);
+    run->addAction(actions_.detachRun);
 
     QMenu* exports = menuBar()->addMenu(tr("E&xport"));
     exports->setObjectName(QStringLiteral("exportMenu"));

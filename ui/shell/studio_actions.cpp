@@ -55,6 +55,10 @@ StudioActions StudioActions::create(QObject* parent) {
                               tr("Save a checkpoint at the next step"), {QKeySequence(Qt::CTRL | Qt::Key_K)}, QStyle::SP_DriveHDIcon);
     a.resumeRun = makeAction(parent, QStringLiteral("actionResumeRun"), tr("Resume stopped &run\u2026"),
                              tr("Continue a stopped run from its newest checkpoint"), {}, QStyle::SP_BrowserReload);
+    a.attachRun = makeAction(parent, QStringLiteral("actionAttachRun"), tr("&Attach to running run…"),
+                             tr("Follow a run another process trains (a headless or data-parallel l1ra train) and steer it"));
+    a.detachRun = makeAction(parent, QStringLiteral("actionDetachRun"), tr("&Detach"),
+                             tr("Stop following the attached run; it goes on training"));
 
     a.exportAdapter = makeAction(parent, QStringLiteral("actionExportAdapter"), tr("&Adapter (peft)\u2026"),
                                  tr("Export the run's adapter in Hugging Face peft format (per-module ranks)"), {},
@@ -91,6 +95,8 @@ void StudioActions::updateEnabled(const TrainingController& controller, const Co
     stop->setEnabled(controller.canStop());
     checkpoint->setEnabled(controller.canCheckpoint());
     resumeRun->setEnabled(!busy);
+    attachRun->setEnabled(!busy);
+    detachRun->setEnabled(controller.isAttached());
     newRun->setEnabled(true);
     // The engine exports from the newest checkpoint: not while training writes (and prunes) checkpoints.
     const bool checkpointsSettled = context.hasRun && !context.runIsTraining && !context.exporting;
@@ -107,6 +113,7 @@ void StudioActions::updateEnabled(const TrainingController& controller, const Co
 
 QList<QAction*> StudioActions::all() const {
     return {newRun, openRun, loadConfig, saveConfig, runsFolder, quit, start, pause, resume, stop, checkpoint, resumeRun,
+            attachRun, detachRun,
             exportAdapter, exportMerged, exportGgufLora, exportGgufModel, exportFromBest, exportHeatmap, exportMetrics, exportRanks, about, aboutQt};
 }
 

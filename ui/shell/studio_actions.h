@@ -30,6 +30,8 @@ struct StudioActions {
     QAction* stop = nullptr;
     QAction* checkpoint = nullptr;
     QAction* resumeRun = nullptr;
+    QAction* attachRun = nullptr;
+    QAction* detachRun = nullptr;
     // Export
     QAction* exportAdapter = nullptr;
     QAction* exportMerged = nullptr;

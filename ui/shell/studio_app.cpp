@@ -80,6 +80,7 @@ QString applyLaunchOptions(MainWindow& window, const LaunchOptions& options) {
     }
     if (!options.model.isEmpty()) window.runConfigForm()->setModelPath(options.model);
     if (!options.runFolder.isEmpty()) window.openRun(options.runFolder);
+    if (!options.attach.isEmpty()) window.attachToRun(options.attach);   // refused: the error is shown, the studio stays
     return used;
 }
 

@@ -97,6 +97,22 @@ const std::vector<StudioScript::CommandSpec>& StudioScript::commands() {
              *error = s.errors_.isEmpty() ? controller->lastError() : s.errors_.takeLast();
              return false;
          }},
+        {"attach", 1, [](StudioScript& s, const Command& c, QString* error) {
+             if (s.window_.attachToRun(c.rest)) return true;
+             *error = s.errors_.isEmpty() ? s.window_.controller()->lastError() : s.errors_.takeLast();
+             return false;
+         }},
+        {"detach", 0, [](StudioScript& s, const Command&, QString* error) {
+             QAction* action = s.window_.actions().detachRun;
+             if (!action->isEnabled()) {
+                 *error = tr("no run is attached");
+                 return false;
+             }
+             action->trigger();
+             TrainingController* controller = s.window_.controller();
+             s.waitFor(tr("the follower to let go"), [controller] { return !controller->isActive(); });
+             return true;
+         }},
         {"pause", 0, control},
         {"resume", 0, control},
         {"stop", 0, control},

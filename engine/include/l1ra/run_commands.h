@@ -9,7 +9,7 @@
 L1RA_API_BEGIN
 namespace l1ra {
 
-enum class RunCommand { Lambda, Budget, Stop, Checkpoint };
+enum class RunCommand { Lambda, Budget, Stop, Checkpoint, Pause, Resume };
 
 // Writes the command atomically into runDir/commands/. Throws l1ra::Error when runDir is not a run folder, the
 // value is out of range (λ in [0, 100], a budget of 1 or more) or the file cannot be written.

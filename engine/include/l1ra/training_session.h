@@ -4,6 +4,7 @@
 #include "l1ra/api.h"
 #include "l1ra/distributed.h"
 #include "l1ra/run_config.h"
+#include "l1ra/steerable_run.h"
 #include "l1ra/training_events.h"
 
 #include <memory>
@@ -29,7 +30,7 @@ struct RunSummary {
     int worldSize = 1;               // the processes of a data-parallel run
 };
 
-class TrainingSession {
+class TrainingSession : public SteerableRun {
 public:
     // A new run writing into runDir (created; must be empty or absent). Checks the config, throws l1ra::Error.
     // With `processes` for a data-parallel run (docs/distributed.md), this is one of its processes: run() joins
@@ -46,24 +47,25 @@ public:
     // model.base_dtype, model.double_quant, train.gradient_checkpointing, device, threads, the train.on_divergence
     // settings, early stopping (eval.patience, eval.min_delta) and the samples.* settings.
     static const std::vector<std::string>& resumableSettingKeys();
-    ~TrainingSession();
+    ~TrainingSession() override;
     TrainingSession(const TrainingSession&) = delete;
     TrainingSession& operator=(const TrainingSession&) = delete;
 
     // Loads, trains, checkpoints and writes the summary; blocks the calling thread until finished or stopped.
     // Errors are reported as RunState::Failed (and onLog) and returned in the summary, not thrown.
-    RunSummary run();
+    RunSummary run() override;
 
     // Thread-safe; applied at the next step boundary.
-    void pause();
-    void resume();
-    void stop();                    // checkpoints, then returns from run()
-    void checkpointNow();
-    void setLambda(double lambda);  // from the next step
-    void setBudget(int budget);     // at the next reallocation
+    void pause() override;
+    void resume() override;
+    void stop() override;                    // checkpoints, then returns from run()
+    void checkpointNow() override;
+    void setLambda(double lambda) override;  // from the next step
+    void setBudget(int budget) override;     // at the next reallocation
+    void leave() override { stop(); }        // the run cannot outlive its process: it stops with a checkpoint
 
-    const RunConfig& config() const;
-    const std::string& runDir() const;
+    const RunConfig& config() const override;
+    const std::string& runDir() const override;
 
     struct Impl;
 

@@ -4,6 +4,7 @@
 #include "l1ra/error.h"
 #include "l1ra/run_config.h"
 #include "log/tensorboard_log.h"
+#include "log/training_process.h"
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,7 @@ RunFiles::RunFiles(const std::string& dir, bool tensorboard) : dir_(dir) {
     open(ranks_, "ranks.jsonl");
     open(events_, "events.jsonl");
     if (tensorboard) tensorboard_ = std::make_unique<TensorBoardLog>(dir);
+    writeTrainingProcess(dir);   // another process may follow the run while this one trains it
 }
 
 RunFiles::RunFiles(RunFiles&&) noexcept = default;
@@ -107,7 +109,9 @@ void RunFiles::append(std::ofstream& out, const char* name, const std::string& l
 }
 
 void RunFiles::writeSummary(const std::string& json) {
-    if (writes_) writeTextFileAtomically(dir_ + "/summary.json", json + "\n");
+    if (!writes_) return;
+    writeTextFileAtomically(dir_ + "/summary.json", json + "\n");
+    removeTrainingProcess(dir_);   // after the summary: a follower never sees neither
 }
 
 }  // namespace l1ra

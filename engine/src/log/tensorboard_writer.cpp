@@ -1,11 +1,11 @@
 #include "log/tensorboard_writer.h"
 
 #include "io/checksums.h"
+#include "io/host_name.h"
 #include "l1ra/error.h"
 #include "io/little_endian.h"
 #include "log/protobuf_writer.h"
 
-#include <unistd.h>
 
 #include <chrono>
 #include <ctime>
@@ -20,12 +20,6 @@ enum ValueField { kTag = 1, kSimpleValue = 2, kImage = 4 };
 enum ImageField { kHeight = 1, kWidth = 2, kColorspace = 3, kEncodedImage = 4 };
 constexpr int kSummaryValue = 1;
 constexpr int kColorspaceRgb = 3;
-
-std::string hostName() {
-    char name[256] = {0};
-    if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "localhost";
-    return name;
-}
 
 double wallTime() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -26,6 +26,8 @@ const char* commandName(RunCommand c) {
     case RunCommand::Budget: return "budget";
     case RunCommand::Stop: return "stop";
     case RunCommand::Checkpoint: return "checkpoint";
+    case RunCommand::Pause: return "pause";
+    case RunCommand::Resume: return "resume";
     }
     return "";
 }
@@ -68,6 +70,8 @@ std::vector<InboxCommand> takeRunCommands(const std::string& runDir) {
             else if (name == "budget") c.command = RunCommand::Budget;
             else if (name == "stop") c.command = RunCommand::Stop;
             else if (name == "checkpoint") c.command = RunCommand::Checkpoint;
+            else if (name == "pause") c.command = RunCommand::Pause;
+            else if (name == "resume") c.command = RunCommand::Resume;
             else throw Error("unknown command '" + name + "'");
             if (c.command == RunCommand::Lambda || c.command == RunCommand::Budget) c.value = j.at("value").get<double>();
         } catch (const std::exception& e) {

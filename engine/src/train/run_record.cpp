@@ -1,4 +1,5 @@
 #include "l1ra/run_record.h"
+#include "train/run_record_lines.h"
 
 #include "train/checkpoint.h"
 #include "io/file_util.h"
@@ -56,7 +57,7 @@ bool parseControlKind(const std::string& name, ControlKind* kind) {
 }
 
 // summary.json's "state": a run that ended (finished, stopped, failed) or one of the states a live run passes.
-static RunState parseRunState(const std::string& s, const std::string& path) {
+RunState parseRunState(const std::string& s, const std::string& path) {
     std::string names;
     for (RunState r : {RunState::Idle, RunState::Preparing, RunState::Running, RunState::Paused, RunState::Stopping,
                        RunState::Finished, RunState::Stopped, RunState::Failed}) {
@@ -110,6 +111,8 @@ json snapshotJson(const RankSnapshot& s) {
     return j;
 }
 
+}  // namespace
+
 RankSnapshot snapshotFrom(const json& j) {
     RankSnapshot s;
     s.step = j.at("step").get<int64_t>();
@@ -132,8 +135,6 @@ RankSnapshot snapshotFrom(const json& j) {
         throw Error("rank matrices of different sizes");
     return s;
 }
-
-}  // namespace
 
 std::string stepEventToJson(const StepEvent& e) {
     json j{{"step", e.step},
@@ -239,45 +240,43 @@ static void forEachLine(const std::string& path, const std::function<void(const 
     }
 }
 
-namespace {
-
 // metrics.jsonl: a step per line, evaluations (val_loss) and divergences (event) between them.
-void readMetrics(const std::string& runDir, RunRecord& r) {
-    forEachLine(runDir + "/metrics.jsonl", [&](const json& j) {
-        if (j.contains("event")) {
-            if (j.at("event") == "divergence")
-                r.divergences.push_back({j.at("step").get<int64_t>(), j.value("tensor", ""), j.value("action", ""),
-                                         j.value("lr_scale", 1.0), j.value("in_a_row", 0)});
-            return;   // other kinds of event lines: from a newer version, not for these curves
-        }
-        if (j.contains("val_loss")) {
-            EvalEvent e;
-            e.step = j.at("step").get<int64_t>();
-            e.loss = j.at("val_loss").get<double>();
-            e.perplexity = j.value("val_perplexity", 0.0);
-            e.tokens = j.value("val_tokens", int64_t(0));
-            r.evals.push_back(e);
-            return;
-        }
-        StepEvent e;
+void addMetricsLine(const json& j, RunRecord& r) {
+    if (j.contains("event")) {
+        if (j.at("event") == "divergence")
+            r.divergences.push_back({j.at("step").get<int64_t>(), j.value("tensor", ""), j.value("action", ""),
+                                     j.value("lr_scale", 1.0), j.value("in_a_row", 0)});
+        return;   // other kinds of event lines: from a newer version, not for these curves
+    }
+    if (j.contains("val_loss")) {
+        EvalEvent e;
         e.step = j.at("step").get<int64_t>();
-        e.loss = j.at("loss").get<double>();
-        e.totalSteps = j.value("total_steps", int64_t(0));
-        e.lr = j.value("lr", 0.0);
-        e.gradNorm = j.value("grad_norm", 0.0);
-        e.lambda = j.value("lambda", 0.0);
-        e.tokens = j.value("tokens", int64_t(0));
-        e.tokensPerSecond = j.value("tokens_per_s", 0.0);
-        e.stepSeconds = j.value("step_s", 0.0);
-        e.elapsedSeconds = j.value("elapsed_s", 0.0);
-        e.etaSeconds = j.value("eta_s", 0.0);
-        e.memoryBytes = j.value("memory_bytes", int64_t(0));
-        e.totalRank = j.value("total_rank", 0);
-        e.budget = j.value("budget", 0);
-        e.threshold = j.value("threshold", 0.0);
-        r.steps.push_back(e);
-    });
+        e.loss = j.at("val_loss").get<double>();
+        e.perplexity = j.value("val_perplexity", 0.0);
+        e.tokens = j.value("val_tokens", int64_t(0));
+        r.evals.push_back(e);
+        return;
+    }
+    StepEvent e;
+    e.step = j.at("step").get<int64_t>();
+    e.loss = j.at("loss").get<double>();
+    e.totalSteps = j.value("total_steps", int64_t(0));
+    e.lr = j.value("lr", 0.0);
+    e.gradNorm = j.value("grad_norm", 0.0);
+    e.lambda = j.value("lambda", 0.0);
+    e.tokens = j.value("tokens", int64_t(0));
+    e.tokensPerSecond = j.value("tokens_per_s", 0.0);
+    e.stepSeconds = j.value("step_s", 0.0);
+    e.elapsedSeconds = j.value("elapsed_s", 0.0);
+    e.etaSeconds = j.value("eta_s", 0.0);
+    e.memoryBytes = j.value("memory_bytes", int64_t(0));
+    e.totalRank = j.value("total_rank", 0);
+    e.budget = j.value("budget", 0);
+    e.threshold = j.value("threshold", 0.0);
+    r.steps.push_back(e);
 }
+
+namespace {
 
 ReallocationEvent reallocationFrom(const json& j) {
     ReallocationEvent e;
@@ -300,33 +299,63 @@ ReallocationEvent reallocationFrom(const json& j) {
     return e;
 }
 
+}  // namespace
+
 // events.jsonl: reallocations and live controls.
+void addEventsLine(const json& j, RunRecord& r) {
+    const std::string type = j.value("type", "");
+    if (type == "reallocation") {
+        r.reallocations.push_back(reallocationFrom(j));
+    } else if (type == "control") {
+        // A kind this version does not know (a newer writer's) is left out of the record.
+        ControlKind kind;
+        if (parseControlKind(j.value("what", ""), &kind))
+            r.controls.push_back({j.at("step").get<int64_t>(), kind, j.value("value", 0.0), j.value("detail", "")});
+    }
+}
+
+SampleEvent sampleFrom(const json& j) {
+    SampleEvent e;
+    e.step = j.at("step").get<int64_t>();
+    e.index = j.value("index", 0);
+    e.prompt = j.value("prompt", "");
+    e.text = j.value("text", "");
+    e.tokens = j.value("tokens", 0);
+    e.ended = j.value("ended", false);
+    e.seconds = j.value("seconds", 0.0);
+    return e;
+}
+
+RunSummary summaryFrom(const json& j, const std::string& runDir, const std::string& path) {
+    RunSummary summary;
+    summary.runDir = runDir;
+    summary.state = parseRunState(j.value("state", ""), path);
+    summary.steps = j.value("steps", int64_t(0));
+    summary.finalLoss = j.value("final_loss", 0.0);
+    summary.bestValLoss = j.value("best_val_loss", 0.0);
+    summary.finalValLoss = j.value("final_val_loss", 0.0);
+    summary.wallSeconds = j.value("wall_s", 0.0);
+    summary.trainableParameters = j.value("trainable_parameters", int64_t(0));
+    summary.error = j.value("error", "");
+    summary.stoppedEarly = j.value("stopped_early", false);
+    summary.worldSize = j.value("world_size", 1);
+    summary.bestStep = j.value("best_step", int64_t(0));
+    summary.bestCheckpoint = j.value("best_checkpoint", "");
+    return summary;
+}
+
+namespace {
+
+void readMetrics(const std::string& runDir, RunRecord& r) {
+    forEachLine(runDir + "/metrics.jsonl", [&](const json& j) { addMetricsLine(j, r); });
+}
+
 void readEvents(const std::string& runDir, RunRecord& r) {
-    forEachLine(runDir + "/events.jsonl", [&](const json& j) {
-        const std::string type = j.value("type", "");
-        if (type == "reallocation") {
-            r.reallocations.push_back(reallocationFrom(j));
-        } else if (type == "control") {
-            // A kind this version does not know (a newer writer's) is left out of the record.
-            ControlKind kind;
-            if (parseControlKind(j.value("what", ""), &kind))
-                r.controls.push_back({j.at("step").get<int64_t>(), kind, j.value("value", 0.0), j.value("detail", "")});
-        }
-    });
+    forEachLine(runDir + "/events.jsonl", [&](const json& j) { addEventsLine(j, r); });
 }
 
 void readSamples(const std::string& runDir, RunRecord& r) {
-    forEachLine(runDir + "/samples.jsonl", [&](const json& j) {
-        SampleEvent e;
-        e.step = j.at("step").get<int64_t>();
-        e.index = j.value("index", 0);
-        e.prompt = j.value("prompt", "");
-        e.text = j.value("text", "");
-        e.tokens = j.value("tokens", 0);
-        e.ended = j.value("ended", false);
-        e.seconds = j.value("seconds", 0.0);
-        r.samples.push_back(std::move(e));
-    });
+    forEachLine(runDir + "/samples.jsonl", [&](const json& j) { r.samples.push_back(sampleFrom(j)); });
 }
 
 // summary.json, written when the run ended; absent while it trains.
@@ -335,27 +364,17 @@ void readSummary(const std::string& runDir, RunRecord& r) {
     if (!fileExists(summaryPath)) return;
     try {
         const json j = json::parse(readTextFile(summaryPath));
+        r.summary = summaryFrom(j, runDir, summaryPath);
         r.hasSummary = true;
-        r.summary.runDir = runDir;
-        r.summary.state = parseRunState(j.value("state", ""), summaryPath);
-        r.summary.steps = j.value("steps", int64_t(0));
-        r.summary.finalLoss = j.value("final_loss", 0.0);
-        r.summary.bestValLoss = j.value("best_val_loss", 0.0);
-        r.summary.finalValLoss = j.value("final_val_loss", 0.0);
-        r.summary.wallSeconds = j.value("wall_s", 0.0);
-        r.summary.trainableParameters = j.value("trainable_parameters", int64_t(0));
-        r.summary.error = j.value("error", "");
-        r.summary.stoppedEarly = j.value("stopped_early", false);
-        r.summary.worldSize = j.value("world_size", 1);
-        r.summary.bestStep = j.value("best_step", int64_t(0));
-        r.summary.bestCheckpoint = j.value("best_checkpoint", "");
     } catch (const json::exception& e) {
         throw Error(summaryPath + ": " + e.what());
     }
 }
 
+}  // namespace
+
 // checkpoints/step-N folders that hold a state.json, oldest first.
-std::vector<std::string> listCheckpoints(const std::string& runDir) {
+std::vector<std::string> checkpointFolders(const std::string& runDir) {
     std::vector<std::string> found;
     const std::string ckpt = runDir + "/checkpoints";
     if (!isDirectory(ckpt)) return found;
@@ -366,8 +385,6 @@ std::vector<std::string> listCheckpoints(const std::string& runDir) {
     std::sort(found.begin(), found.end());
     return found;
 }
-
-}  // namespace
 
 RunRecord loadRunRecord(const std::string& runDir) {
     RunRecord r;
@@ -385,7 +402,7 @@ RunRecord loadRunRecord(const std::string& runDir) {
             if (s.step == e.step) e.after = s;
     }
     readSummary(runDir, r);
-    r.checkpoints = listCheckpoints(runDir);
+    r.checkpoints = checkpointFolders(runDir);
     r.bestCheckpoint = bestCheckpoint(runDir);
     return r;
 }

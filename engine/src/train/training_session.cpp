@@ -24,6 +24,7 @@
 #include "train/training_samples.h"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
@@ -187,6 +188,8 @@ void TrainingSession::Impl::takeCommandFiles() {
         case RunCommand::Budget: pendingBudget = int(c.value); break;
         case RunCommand::Stop: stopRequested = true; break;
         case RunCommand::Checkpoint: checkpointRequested = true; break;
+        case RunCommand::Pause: paused = true; break;
+        case RunCommand::Resume: paused = false; break;
         }
     }
 }
@@ -228,10 +231,18 @@ bool TrainingSession::Impl::handleControls() {
             emitState(RunState::Paused);
             lock.lock();
         }
-        // While paused, a checkpoint or a new λ is still handled at once.
-        wake.wait(lock, [&] {
+        // While paused, a checkpoint or a new λ is still handled at once; the process that writes the run keeps
+        // reading command files, so that a resume sent by another process (the studio attached to it) arrives.
+        const auto woken = [&] {
             return !paused || stopRequested || checkpointRequested || pendingLambda.has_value() || pendingBudget.has_value();
-        });
+        };
+        if (!writer()) {
+            wake.wait(lock, woken);
+        } else if (!wake.wait_for(lock, std::chrono::milliseconds(200), woken)) {
+            lock.unlock();
+            takeCommandFiles();
+            lock.lock();
+        }
     }
     if (pausedHere) {
         lock.unlock();
