@@ -245,6 +245,37 @@ private Q_SLOTS:
         QCOMPARE(samplesConsumed(after.checkpoints.back()), 4 * atKill + 2 * (resumedStep - atKill));
     }
 
+    // Sums started during the backward pass (GradientSumOverlap, 1 KiB buckets: one per few tensors) give the same
+    // run, bit for bit, as the sums after it (L1RA_DIST_BUCKET_KIB=0): the same elementwise additions.
+    void overlappedSumsChangeNothing() {
+        const QString after = tmp_.filePath(QStringLiteral("sum-after")), during = tmp_.filePath(QStringLiteral("sum-during"));
+        for (const auto& [dir, kib] : {std::pair{after, "0"}, std::pair{during, "1"}}) {
+            auto env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("L1RA_DIST_BUCKET_KIB"), QString::fromLatin1(kib));
+            const Finished f = runToEnd(trainArgs(dir, 20, 2) << QStringLiteral("--nproc") << QStringLiteral("2"), env);
+            QVERIFY2(f.code == 0, qPrintable(f.err));
+        }
+        QCOMPARE(test::deterministicRecord(during.toStdString()), test::deterministicRecord(after.toStdString()));
+        const RunRecord a = loadRunRecord(after.toStdString()), b = loadRunRecord(during.toStdString());
+        QVERIFY(!a.reallocations.empty());
+        QVERIFY(test::readFile(a.checkpoints.back() + "/trainable.safetensors") == test::readFile(b.checkpoints.back() + "/trainable.safetensors"));
+
+        // And they do start during the backward pass: the bench counts them (many small buckets).
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("L1RA_DIST_BUCKET_KIB"), QStringLiteral("16"));
+        QProcess bench;
+        bench.setProcessEnvironment(env);
+        bench.start(l1raBinary(), {QStringLiteral("bench"), QStringLiteral("--nproc"), QStringLiteral("2"), QStringLiteral("--steps"), QStringLiteral("3"),
+                                   QStringLiteral("--warmup"), QStringLiteral("1"), QStringLiteral("--layers"), QStringLiteral("2"), QStringLiteral("--json")});
+        QVERIFY(bench.waitForFinished(300000));
+        const QByteArray out = bench.readAllStandardOutput();
+        QVERIFY2(bench.exitCode() == 0, bench.readAllStandardError().constData());
+        const auto j = nlohmann::json::parse(out.toStdString());
+        const auto& parallel = j.at("data_parallel");
+        QVERIFY2(parallel.at("gradient_buckets").get<int>() > 1, out.constData());
+        QVERIFY2(parallel.at("buckets_started_during_backward").get<double>() >= 1, out.constData());
+    }
+
     // The launcher of `--nproc 2` killed with SIGKILL (it cannot pass a signal on): its workers stop as after Ctrl-C,
     // with a checkpoint and a summary, instead of training on with nobody to collect them.
     void aKilledLauncherStopsItsWorkers() {

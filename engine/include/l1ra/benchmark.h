@@ -67,7 +67,9 @@ struct BenchmarkResult {
     int64_t trainableParameters = 0;
     int64_t modelParameters = 0;
     int worldSize = 1;                // data-parallel processes; tokensPerSecond counts all of them
-    double communicationSeconds = 0;  // median per step: summing the gradients over the processes (in optimizerSeconds)
+    double communicationSeconds = 0;  // median per step: waiting for the gradient sums after the backward pass (in optimizerSeconds)
+    int gradientBuckets = 0;          // the gradient sums per step
+    double bucketsStartedInBackward = 0;   // median per step: of them, started while the backward pass ran
 };
 
 // Two methods on the same shape in one process (`--against`), their steps interleaved with the order reversed

@@ -88,7 +88,7 @@ struct MethodRun {
     int budget = 0;
     int64_t ownBytes = 0;   // tensor memory this run holds between steps (model, adapters, moments)
     BenchmarkResult result;
-    std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul, communication;
+    std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul, communication, startedInBackward;
 };
 
 void checkOptions(const BenchmarkOptions& o) {
@@ -204,6 +204,8 @@ void measureStep(MethodRun& run, int step, MatmulMeter* meter) {
         run.backward.push_back(sr.timings.backward);
         run.optimizer.push_back(sr.timings.optimizer);
         run.communication.push_back(sr.timings.communication);
+        run.startedInBackward.push_back(sr.timings.sumsStartedInBackward);
+        run.result.gradientBuckets = sr.timings.sumBuckets;
         if (meter) run.matmul.push_back(meter->seconds());
     }
     if (trainer.gated() && o.reallocEvery > 0 && (step + 1) % o.reallocEvery == 0) {
@@ -235,6 +237,7 @@ BenchmarkResult finish(MethodRun& run, torch::ScalarType precision) {
     r.matmulSeconds = median(run.matmul);
     r.matmulShare = r.matmulSeconds / r.medianStepSeconds;
     r.communicationSeconds = median(run.communication);
+    r.bucketsStartedInBackward = median(run.startedInBackward);
     r.tokensPerSecond = double(o.batch) * o.seq * r.worldSize / r.medianStepSeconds;
     r.flopsPerStep = stepFlops(run.config, o, o.method == Method::Full);
     r.achievedGflops = r.flopsPerStep / r.medianStepSeconds / 1e9;
@@ -369,6 +372,8 @@ nlohmann::json resultJson(const BenchmarkResult& r) {
     if (r.worldSize > 1) {
         j["processes"] = r.worldSize;
         j["communication_s"] = r.communicationSeconds;
+        j["gradient_buckets"] = r.gradientBuckets;
+        j["buckets_started_during_backward"] = r.bucketsStartedInBackward;
     }
     if (o.operators) {
         j["operators"] = nlohmann::json::array();

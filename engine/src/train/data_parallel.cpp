@@ -6,10 +6,8 @@
 
 namespace l1ra {
 
-namespace {
-
 // Consecutive trainables of one dtype and device, about bucketBytes each.
-std::vector<std::vector<TrainableTensor*>> buckets(const std::vector<TrainableTensor*>& params, int64_t bucketBytes) {
+std::vector<std::vector<TrainableTensor*>> gradientBuckets(const std::vector<TrainableTensor*>& params, int64_t bucketBytes) {
     std::vector<std::vector<TrainableTensor*>> out;
     int64_t bytes = 0;
     for (TrainableTensor* p : params) {
@@ -35,27 +33,27 @@ torch::Tensor flatGradients(const std::vector<TrainableTensor*>& bucket) {
     return torch::cat(parts);
 }
 
-}  // namespace
+void takeFlatGradients(const std::vector<TrainableTensor*>& bucket, const torch::Tensor& flat) {
+    int64_t offset = 0;
+    for (TrainableTensor* p : bucket) {
+        const int64_t n = p->value.numel();
+        p->value.mutable_grad() = flat.narrow(0, offset, n).view(p->value.sizes());
+        offset += n;
+    }
+}
 
 void sumGradients(ProcessGroup& group, const std::vector<TrainableTensor*>& params, int64_t bucketBytes) {
     torch::NoGradGuard noGrad;
-    const auto all = buckets(params, bucketBytes);
+    const auto all = gradientBuckets(params, bucketBytes);
     std::vector<torch::Tensor> flats;
     for (const auto& bucket : all) flats.push_back(flatGradients(bucket));
     group.sum(flats);
-    for (std::size_t b = 0; b < all.size(); ++b) {
-        int64_t offset = 0;
-        for (TrainableTensor* p : all[b]) {
-            const int64_t n = p->value.numel();
-            p->value.mutable_grad() = flats[b].narrow(0, offset, n).view(p->value.sizes());
-            offset += n;
-        }
-    }
+    for (std::size_t b = 0; b < all.size(); ++b) takeFlatGradients(all[b], flats[b]);
 }
 
 void broadcastValues(ProcessGroup& group, const std::vector<TrainableTensor*>& params) {
     torch::NoGradGuard noGrad;
-    const auto all = buckets(params, int64_t(25) << 20);
+    const auto all = gradientBuckets(params, int64_t(25) << 20);
     std::vector<torch::Tensor> flats;
     for (const auto& bucket : all) {
         std::vector<torch::Tensor> parts;

@@ -13,6 +13,13 @@ namespace l1ra {
 // bucketBytes (one collective per bucket, not per tensor); an undefined gradient counts as zeros.
 void sumGradients(ProcessGroup& group, const std::vector<TrainableTensor*>& params, int64_t bucketBytes = int64_t(25) << 20);
 
+// The pieces of sumGradients, for GradientSumOverlap: consecutive trainables of one dtype and device in buckets of
+// about bucketBytes; a bucket's gradients as one flat tensor (zeros for an undefined one); and the summed flat
+// tensor back as the gradients (views into it).
+std::vector<std::vector<TrainableTensor*>> gradientBuckets(const std::vector<TrainableTensor*>& params, int64_t bucketBytes);
+torch::Tensor flatGradients(const std::vector<TrainableTensor*>& bucket);
+void takeFlatGradients(const std::vector<TrainableTensor*>& bucket, const torch::Tensor& flat);
+
 // Every process takes rank 0's values (not the moments: they start at zero, or come from the same checkpoint).
 void broadcastValues(ProcessGroup& group, const std::vector<TrainableTensor*>& params);
 

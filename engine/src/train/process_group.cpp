@@ -63,6 +63,8 @@ struct ProcessGroup::Impl {
     c10::intrusive_ptr<c10d::TCPStore> store;
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 
+    std::vector<c10::intrusive_ptr<c10d::Work>> started;   // startSum's, until waitForSums
+
     void run(std::vector<c10::intrusive_ptr<c10d::Work>> works) {
         for (auto& w : works) w->wait();
     }
@@ -144,6 +146,26 @@ void ProcessGroup::broadcast(std::vector<torch::Tensor>& tensors, int root) {
     }
 }
 
+void ProcessGroup::startSum(torch::Tensor tensor) {
+    try {
+        std::vector<torch::Tensor> one{std::move(tensor)};
+        impl_->started.push_back(impl_->group->allreduce(one));
+    } catch (const std::exception& e) {
+        impl_->started.clear();
+        rethrow(e, setup_, "gradient sum");
+    }
+}
+
+void ProcessGroup::waitForSums() {
+    auto works = std::move(impl_->started);
+    impl_->started.clear();
+    try {
+        impl_->run(std::move(works));
+    } catch (const std::exception& e) {
+        rethrow(e, setup_, "gradient sum");
+    }
+}
+
 #else
 
 bool dataParallelAvailable() { return false; }
@@ -157,6 +179,8 @@ ProcessGroup::~ProcessGroup() = default;
 void ProcessGroup::sum(std::vector<torch::Tensor>&) {}
 void ProcessGroup::max(std::vector<torch::Tensor>&) {}
 void ProcessGroup::broadcast(std::vector<torch::Tensor>&, int) {}
+void ProcessGroup::startSum(torch::Tensor) {}
+void ProcessGroup::waitForSums() {}
 
 #endif
 

@@ -28,6 +28,11 @@ public:
     // In place: every process ends with root's values.
     void broadcast(std::vector<torch::Tensor>& tensors, int root = 0);
 
+    // Starts summing `tensor` (contiguous) over all processes in place and returns at once; waitForSums() waits for
+    // every sum started. Every process must start the same sums in the same order.
+    void startSum(torch::Tensor tensor);
+    void waitForSums();
+
 private:
     struct Impl;
     ProcessGroupSetup setup_;

@@ -1,4 +1,5 @@
 #include "train/trainer.h"
+#include "train/gradient_sum_overlap.h"
 
 #include "model/blas_threads.h"
 #include "train/data_parallel.h"
@@ -54,9 +55,16 @@ std::vector<TrainableTensor*> Trainer::trainables() {
     return out;
 }
 
+Trainer::~Trainer() = default;
+
 void Trainer::setProcessGroup(std::shared_ptr<ProcessGroup> group) {
+    overlap_.reset();
     group_ = std::move(group);
-    if (group_) broadcastValues(*group_, trainables());
+    if (!group_) return;
+    broadcastValues(*group_, trainables());
+    // CPU gradients only: on CUDA the backward pass runs on the device's threads and the sum after it stays simple.
+    const int64_t bucketBytes = overlapBucketBytes();
+    if (model_->device().is_cpu() && bucketBytes > 0) overlap_ = std::make_unique<GradientSumOverlap>(*group_, bucketBytes);
 }
 
 int Trainer::worldSize() const { return group_ ? group_->size() : 1; }
@@ -133,6 +141,7 @@ StepResult Trainer::step(int step, double lambda) {
     const double normaliser = std::max<int64_t>(1, r.lossTokens);
     if (adapters_) adapters_->setTraining(true);
     torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions().device(model_->device()));
+    auto params = trainables();
     for (std::size_t m = 0; m < batches.size(); ++m) {
         const Batch& b = batches[m];
         if (adapters_) adapters_->setDropoutStream(settings_.seed, (int64_t(step) * micro + int64_t(m)) * world + rank());
@@ -143,6 +152,7 @@ StepResult Trainer::step(int step, double lambda) {
             loss = batchLoss(b, normaliser);
         }
         double t1 = monotonicSeconds();
+        if (overlap_ && m + 1 == batches.size()) overlap_->arm(params);   // the pass that completes the gradients
         loss.backward();
         // On CUDA backward() returns once the kernels are queued: wait for them, so that the split is honest
         // (forward already waited, in the loss's label check).
@@ -153,9 +163,15 @@ StepResult Trainer::step(int step, double lambda) {
         r.timings.backward += t2 - t1;
     }
     const double t3 = monotonicSeconds();
-    auto params = trainables();
     if (group_) {
-        sumGradients(*group_, params);
+        // What is left of the sums after the backward pass (all of it without the overlap).
+        if (overlap_) {
+            overlap_->finish();
+            r.timings.sumBuckets = overlap_->bucketCount();
+            r.timings.sumsStartedInBackward = overlap_->bucketsStartedDuringBackward();
+        } else {
+            sumGradients(*group_, params);
+        }
         std::vector<torch::Tensor> loss{lossSum.to(torch::kCPU, torch::kFloat64).reshape({1})};
         group_->sum(loss);
         lossSum = loss[0][0];

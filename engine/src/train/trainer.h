@@ -32,7 +32,9 @@ struct TrainerSettings {
 
 struct StepTimings {
     double forward = 0, backward = 0, optimizer = 0;   // seconds
-    double communication = 0;   // data-parallel: summing the gradients over the processes (inside optimizer)
+    double communication = 0;   // data-parallel: waiting for the gradient sums after the backward pass (inside optimizer)
+    int sumBuckets = 0;         // data-parallel: the gradient sums of the step
+    int sumsStartedInBackward = 0;   // of them, those started while the backward pass ran (GradientSumOverlap)
 };
 
 struct StepResult {
@@ -48,10 +50,12 @@ struct StepResult {
 };
 
 class ProcessGroup;
+class GradientSumOverlap;
 
 class Trainer {
 public:
     Trainer(std::unique_ptr<LlamaModel> model, const TrainerSettings& settings, TokenDataset train, TokenDataset val);
+    ~Trainer();
 
     // Optimizer step `step` (0-based) with L1 strength `lambda`.
     StepResult step(int step, double lambda);
@@ -100,6 +104,7 @@ private:
     std::unique_ptr<AdapterSet> adapters_;
     std::vector<TrainableTensor> fullParams_;   // full fine-tuning only
     std::shared_ptr<ProcessGroup> group_;   // null: one process
+    std::unique_ptr<GradientSumOverlap> overlap_;   // data-parallel on the CPU: sums started during backward
     int64_t positionStep_ = 0, positionSamples_ = 0;
     bool updating_ = false;
     double lrScale_ = 1.0;
