@@ -13,8 +13,10 @@
 # Every run uses one thread (`threads` 1), so that results are the same whatever --jobs is (runs are
 # deterministic for a seed and a thread count); --jobs N trains N runs at a time. A run folder that already
 # holds a finished run of the same config (checked with `l1ra config --check`) is kept, so an interrupted study
-# continues where it stopped when given the same --runs. The whole study is ~100 runs of 400 steps and six of
-# 2,000: about five hours on two quiet cores with --jobs 2; --main-only runs the preset and LoRA alone (six runs).
+# continues where it stopped when given the same --runs. The whole study is ~130 runs of 400 steps and six of
+# 2,000: about an hour with --jobs 2 on the two-core machine of machine.txt (a 400-step run took 35-40 s there;
+# the same runs took 260-370 s on the busier host of the study's first version); --main-only runs the preset
+# and LoRA alone (six runs).
 # Needs a built tree (packaging/build.sh) and xvfb-run for the images.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -88,6 +90,10 @@ configs=(
   "eta_c=0.02,lambda=0.5+warmup=0.25+cooldown=0.5|$e2 l1ra.lambda=0.5 l1ra.warmup_share=0.25 l1ra.cooldown_share=0.5"
   "eta_c=0.02,lambda=0.3+cap=0.05+cooldown=0.2|$e2 l1ra.lambda=0.3 l1ra.max_move_share=0.05 l1ra.cooldown_share=0.2"
   "eta_c=0.02,lambda=0.3+donor|$e2 l1ra.lambda=0.3 l1ra.new_rank_init=donor"
+  "eta_c=0.015|$old l1ra.eta_c=0.015"
+  "eta_c=0.015+cooldown=0.2|$old l1ra.eta_c=0.015 l1ra.cooldown_share=0.2"
+  "eta_c=0.01,lambda=0.2|$old l1ra.eta_c=0.01 l1ra.lambda=0.2"
+  "eta_c=0.02+interval=50|$e2 l1ra.update_interval=50"
   "lora-2000-steps|train.steps=2000"
   "preset-2000-steps|$e2 l1ra.update_interval=0 train.steps=2000"
 )
