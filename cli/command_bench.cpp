@@ -108,13 +108,13 @@ int benchProcesses(const Arguments& a, const Args& args, int nproc, std::ostream
                   "  1 process,  %2d threads   %10.0f tokens/s  (median step %.4f s)\n"
                   "  1 process,  %2d threads   %10.0f tokens/s  (median step %.4f s)\n"
                   "  %d processes, %2d threads %10.0f tokens/s  (median step %.4f s, of which %.4f s waiting for gradient sums;\n"
-                  "                             %d buckets, %.0f started during the backward pass)\n"
+                  "                             %.0f buckets, %.0f started during the backward pass)\n"
                   "  scaling efficiency        %9.1f %%  (N processes / N x one process of the same threads)\n"
                   "  against one process with all %d threads: %.2f x\n",
                   nproc, threads, parallel.at("shape").at("batch").get<int>(), parallel.at("method").get<std::string>().c_str(),
                   parallel.at("device").get<std::string>().c_str(), threads, tps1, one.at("median_step_s").get<double>(), threads * nproc,
                   tpsAll, allThreads.at("median_step_s").get<double>(), nproc, threads, tpsN, parallel.at("median_step_s").get<double>(),
-                  parallel.value("communication_s", 0.0), parallel.value("gradient_buckets", 0),
+                  parallel.value("communication_s", 0.0), parallel.value("gradient_buckets", 0.0),
                   parallel.value("buckets_started_during_backward", 0.0), 100 * efficiency, threads * nproc, speedup);
     out << buf;
     return 0;

@@ -272,7 +272,7 @@ private Q_SLOTS:
         QVERIFY2(bench.exitCode() == 0, bench.readAllStandardError().constData());
         const auto j = nlohmann::json::parse(out.toStdString());
         const auto& parallel = j.at("data_parallel");
-        QVERIFY2(parallel.at("gradient_buckets").get<int>() > 1, out.constData());
+        QVERIFY2(parallel.at("gradient_buckets").get<double>() > 1, out.constData());
         QVERIFY2(parallel.at("buckets_started_during_backward").get<double>() >= 1, out.constData());
     }
 

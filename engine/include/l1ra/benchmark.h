@@ -68,7 +68,7 @@ struct BenchmarkResult {
     int64_t modelParameters = 0;
     int worldSize = 1;                // data-parallel processes; tokensPerSecond counts all of them
     double communicationSeconds = 0;  // median per step: waiting for the gradient sums after the backward pass (in optimizerSeconds)
-    int gradientBuckets = 0;          // the gradient sums per step
+    double gradientBuckets = 0;       // median per step: the gradient sums
     double bucketsStartedInBackward = 0;   // median per step: of them, started while the backward pass ran
 };
 

@@ -88,7 +88,7 @@ struct MethodRun {
     int budget = 0;
     int64_t ownBytes = 0;   // tensor memory this run holds between steps (model, adapters, moments)
     BenchmarkResult result;
-    std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul, communication, startedInBackward;
+    std::vector<double> stepTimes, forward, backward, optimizer, realloc, matmul, communication, startedInBackward, sumBuckets;
 };
 
 void checkOptions(const BenchmarkOptions& o) {
@@ -205,7 +205,7 @@ void measureStep(MethodRun& run, int step, MatmulMeter* meter) {
         run.optimizer.push_back(sr.timings.optimizer);
         run.communication.push_back(sr.timings.communication);
         run.startedInBackward.push_back(sr.timings.sumsStartedInBackward);
-        run.result.gradientBuckets = sr.timings.sumBuckets;
+        run.sumBuckets.push_back(sr.timings.sumBuckets);
         if (meter) run.matmul.push_back(meter->seconds());
     }
     if (trainer.gated() && o.reallocEvery > 0 && (step + 1) % o.reallocEvery == 0) {
@@ -238,6 +238,7 @@ BenchmarkResult finish(MethodRun& run, torch::ScalarType precision) {
     r.matmulShare = r.matmulSeconds / r.medianStepSeconds;
     r.communicationSeconds = median(run.communication);
     r.bucketsStartedInBackward = median(run.startedInBackward);
+    r.gradientBuckets = median(run.sumBuckets);   // a median too: reallocations resize the trainables
     r.tokensPerSecond = double(o.batch) * o.seq * r.worldSize / r.medianStepSeconds;
     r.flopsPerStep = stepFlops(run.config, o, o.method == Method::Full);
     r.achievedGflops = r.flopsPerStep / r.medianStepSeconds / 1e9;
