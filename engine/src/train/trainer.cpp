@@ -117,6 +117,23 @@ torch::Tensor Trainer::batchLoss(const Batch& batch, double normaliser) {
     return kernels::crossEntropySum(logits.view({batch.rows * batch.cols, logits.size(-1)}), labels) / normaliser;
 }
 
+// Data-parallel: the gradients (what is left of their sums after the backward pass; all of it without the
+// overlap) and the loss summed over the processes.
+torch::Tensor Trainer::sumOverProcesses(const std::vector<TrainableTensor*>& params, const torch::Tensor& lossSum, StepTimings& timings) {
+    const double t0 = monotonicSeconds();
+    if (overlap_) {
+        overlap_->finish();
+        timings.sumBuckets = overlap_->bucketCount();
+        timings.sumsStartedInBackward = overlap_->bucketsStartedDuringBackward();
+    } else {
+        sumGradients(*group_, params);
+    }
+    std::vector<torch::Tensor> loss{lossSum.to(torch::kCPU, torch::kFloat64).reshape({1})};
+    group_->sum(loss);
+    timings.communication = monotonicSeconds() - t0;
+    return loss[0][0];
+}
+
 StepResult Trainer::step(int step, double lambda) {
     StepResult r;
     const int micro = settings_.train.gradAccum;
@@ -163,20 +180,7 @@ StepResult Trainer::step(int step, double lambda) {
         r.timings.backward += t2 - t1;
     }
     const double t3 = monotonicSeconds();
-    if (group_) {
-        // What is left of the sums after the backward pass (all of it without the overlap).
-        if (overlap_) {
-            overlap_->finish();
-            r.timings.sumBuckets = overlap_->bucketCount();
-            r.timings.sumsStartedInBackward = overlap_->bucketsStartedDuringBackward();
-        } else {
-            sumGradients(*group_, params);
-        }
-        std::vector<torch::Tensor> loss{lossSum.to(torch::kCPU, torch::kFloat64).reshape({1})};
-        group_->sum(loss);
-        lossSum = loss[0][0];
-        r.timings.communication = monotonicSeconds() - t3;
-    }
+    if (group_) lossSum = sumOverProcesses(params, lossSum, r.timings);
     applyGradientPoison(step, params);
     r.loss = lossSum.item<double>();
     r.gradNorm = gradientNorm(params);   // its sum of squares is the one finiteness check over all gradients

@@ -95,6 +95,7 @@ public:
 
 private:
     torch::Tensor batchLoss(const Batch& batch, double normaliser);
+    torch::Tensor sumOverProcesses(const std::vector<TrainableTensor*>& params, const torch::Tensor& lossSum, StepTimings& timings);
     int rank() const;
 
     std::unique_ptr<LlamaModel> model_;
