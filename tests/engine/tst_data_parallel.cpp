@@ -190,6 +190,26 @@ private Q_SLOTS:
         QCOMPARE(samplesConsumed(b.checkpoints.back()), samplesConsumed(a.checkpoints.back()));
     }
 
+    // The gap above is the order of the additions inside one matrix product over the whole batch, nothing else:
+    // one process taking the same doubled batch as two micro-batches (batch 2, grad_accum 2) adds the same two
+    // partial gradients the two processes sum, with the same dropout streams, and trains bit for bit alike.
+    void twoProcessesSumAsOneProcessAccumulates() {
+        const QString one = tmp_.filePath(QStringLiteral("accumulated")), two = tmp_.filePath(QStringLiteral("summed"));
+        QCOMPARE(runToEnd(trainArgs(one, 30, 2, {"train.grad_accum=2", "adapter.dropout=0.1"})).code, 0);
+        const Finished launched =
+            runToEnd(trainArgs(two, 30, 2, {"adapter.dropout=0.1"}) << QStringLiteral("--nproc") << QStringLiteral("2"));
+        QVERIFY2(launched.code == 0, qPrintable(launched.err));
+        const RunRecord a = loadRunRecord(one.toStdString()), b = loadRunRecord(two.toStdString());
+        QCOMPARE(b.steps.size(), a.steps.size());
+        for (std::size_t i = 0; i < a.steps.size(); ++i)   // summed in fp64 across processes, in fp32 within one
+            QVERIFY2(relativeDifference(a.steps[i].loss, b.steps[i].loss) <= 1e-6,
+                     qPrintable(QStringLiteral("step %1: loss %2 vs %3").arg(a.steps[i].step).arg(a.steps[i].loss).arg(b.steps[i].loss)));
+        QVERIFY(!a.reallocations.empty());
+        QCOMPARE(b.snapshots.size(), a.snapshots.size());
+        for (std::size_t i = 0; i < a.snapshots.size(); ++i) QCOMPARE(b.snapshots[i].ranks, a.snapshots[i].ranks);
+        compareCheckpoints(a.checkpoints.back(), b.checkpoints.back(), 0.0, 0.0);
+    }
+
     // A process killed (SIGKILL: no handler, as the OOM killer) makes the other fail within a minute, naming the
     // cause; its last checkpoint stays valid and resumes in one process (another world size: the data position is
     // the samples consumed, not the step).
