@@ -98,6 +98,7 @@ private Q_SLOTS:
     void samplesShowAndTheBestCheckpointExports();
     void closingWhileTrainingStopsCleanly();
     void demoHookPreloadsTheSetupPage();
+    void anInvalidSavedRunConfigFallsBackToTheDefaults();
     void launchOptionsAreParsed();
     void layoutAndRecentRunsPersist();
 
@@ -497,6 +498,33 @@ void MainWindowTest::demoHookPreloadsTheSetupPage() {
         auto w = makeWindow();
         QCOMPARE(l1ra::ui::applyLaunchOptions(*w, options), QStringLiteral("run-config"));
         QCOMPARE(w->runConfigForm()->config().train.steps, 44);
+    }
+    l1ra::ui::settings::setLastConfigJson({});
+}
+
+// Settings written by another build (a renamed key, a value out of range, a damaged file) must not stop the studio
+// from starting: a warning in the log says what is wrong, and the setup page shows the defaults.
+void MainWindowTest::anInvalidSavedRunConfigFallsBackToTheDefaults() {
+    const QString defaults = QString::fromStdString(l1ra::runConfigToJson(l1ra::RunConfig{}));
+    const struct {
+        const char* saved;
+        const char* reason;
+    } cases[] = {{R"({"train": {"stepz": 5}})", "unknown key 'train.stepz'"},
+                 {R"({"adapter": {"rank": -3}})", "adapter.rank"},
+                 {"{ not json", "not valid JSON"}};
+    for (const auto& c : cases) {
+        l1ra::ui::settings::setLastConfigJson(QString::fromLatin1(c.saved));
+        auto w = makeWindow();
+        const int warningsBefore = w->logPane()->warningCount();
+        QCOMPARE(l1ra::ui::applyLaunchOptions(*w, l1ra::ui::LaunchOptions{}), QStringLiteral("defaults"));
+        QCOMPARE(w->logPane()->warningCount(), warningsBefore + 1);
+        const QString warning = w->logPane()->entryText(w->logPane()->entryCount() - 1);
+        QVERIFY2(warning.startsWith(QStringLiteral("the last run config could not be restored: the studio's saved settings: ")) &&
+                     warning.contains(QLatin1String(c.reason)),
+                 qPrintable(warning));
+        QCOMPARE(QString::fromStdString(l1ra::runConfigToJson(w->runConfigForm()->config())), defaults);
+        QCOMPARE(w->currentPage(), MainWindow::Page::Setup);
+        QVERIFY(prompts_.errors.isEmpty());   // a warning, not an error dialog at start-up
     }
     l1ra::ui::settings::setLastConfigJson({});
 }

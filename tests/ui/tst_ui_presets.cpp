@@ -23,6 +23,7 @@ private Q_SLOTS:
     void saveReloadApplyDelete();
     void builtInsAreProtected();
     void badUserFilesAreReported();
+    void presetsWithoutANameOrConfigAreShownOnTheForm();
     void formPresetActions();
 };
 
@@ -163,6 +164,34 @@ void PresetsTest::badUserFilesAreReported() {
     QVERIFY2(problems.contains(QStringLiteral("adapter.rank")), qPrintable(problems));
     QVERIFY(store.find(QStringLiteral("Good")));
     QCOMPARE(PresetStore::apply(*store.find(QStringLiteral("Good")), {}).train.steps, 50);
+}
+
+// The setup page is where a user learns that a preset file was skipped: each file named with what it lacks.
+void PresetsTest::presetsWithoutANameOrConfigAreShownOnTheForm() {
+    const QDir folder(PresetStore::defaultUserFolder());
+    QVERIFY(QDir().mkpath(folder.path()));
+    auto write = [&](const QString& name, const QByteArray& content) {
+        QFile file(folder.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+    };
+    write(QStringLiteral("no-name.json"), R"({"description": "forgot it", "config": {"train": {"steps": 10}}})");
+    write(QStringLiteral("blank-name.json"), R"({"name": "  ", "config": {}})");
+    write(QStringLiteral("config-list.json"), R"({"name": "Listed", "config": [1, 2]})");
+    write(QStringLiteral("config-missing.json"), R"({"name": "Bare"})");
+    write(QStringLiteral("good.json"), R"({"name": "Good", "config": {"train": {"steps": 50}}})");
+
+    RunConfigForm form;
+    const QString message = form.message();
+    QVERIFY2(message.startsWith(QStringLiteral("Some presets could not be read")), qPrintable(message));
+    for (const char* file : {"no-name.json", "blank-name.json"})
+        QVERIFY2(message.contains(folder.filePath(QLatin1String(file)) + QStringLiteral(": 'name' is missing or empty")), qPrintable(message));
+    for (const char* file : {"config-list.json", "config-missing.json"})
+        QVERIFY2(message.contains(folder.filePath(QLatin1String(file)) + QStringLiteral(": 'config' must be an object")), qPrintable(message));
+    // Skipped, not half-loaded; the good preset is still offered.
+    QVERIFY(!form.presetNames().contains(QStringLiteral("Listed")));
+    QVERIFY(!form.presetNames().contains(QStringLiteral("Bare")));
+    QVERIFY(form.presetNames().contains(QStringLiteral("Good")));
 }
 
 void PresetsTest::formPresetActions() {

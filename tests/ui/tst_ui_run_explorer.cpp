@@ -17,9 +17,15 @@
 #include "runs/run_view.h"
 #include "l1ra/error.h"
 #include "l1ra/run_tables.h"
+#include "shell/log_pane.h"
+#include "shell/studio_actions.h"
 #include "shell/studio_app.h"
 
+#include <QAction>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -51,6 +57,65 @@ std::vector<RankSnapshot> historyB() {
             snapshotWithRanks(15, 2, {6, 5, 4, 4, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4})};
 }
 
+// Answers the window's folder question; records its error dialogs as "title: message" (they never block).
+struct RecordedPrompts {
+    QString folder;
+    QStringList errors;
+
+    l1ra::ui::UserPrompts make() {
+        l1ra::ui::UserPrompts p = l1ra::ui::UserPrompts::dialogs();
+        p.openFolder = [this](QWidget*, const QString&, const QString&) { return folder; };
+        p.showError = [this](QWidget*, const QString& title, const QString& message) { errors << title + QStringLiteral(": ") + message; };
+        return p;
+    }
+};
+
+// Rewrites a run file's content.
+void editFile(const QString& path, const std::function<void(QByteArray&)>& edit) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(path));
+    QByteArray content = file.readAll();
+    file.close();
+    edit(content);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) qFatal("cannot write %s", qPrintable(path));
+    file.write(content);
+}
+
+// Rewrites line `number` (1-based) of a JSON-lines file.
+void editLine(const QString& path, int number, const std::function<void(QByteArray&)>& edit) {
+    editFile(path, [&](QByteArray& content) {
+        QList<QByteArray> lines = content.split('\n');
+        edit(lines[number - 1]);
+        content = lines.join('\n');
+    });
+}
+
+// `json` (one object) with `key` set to `value`.
+void setKey(QByteArray& json, const QString& key, const QJsonValue& value) {
+    QJsonObject object = QJsonDocument::fromJson(json).object();
+    object.insert(key, value);
+    json = QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// One way a run folder can be damaged, and the start of the message that must name it (after the file's path).
+struct Damage {
+    const char* file;
+    std::function<void(const QString& path)> apply;
+    const char* expected;
+};
+
+std::vector<Damage> damages() {
+    return {{"metrics.jsonl", [](const QString& f) { editLine(f, 2, [](QByteArray& l) { l.prepend("not json\n"); }); },
+             ": line 2 is not valid JSON"},
+            {"metrics.jsonl", [](const QString& f) { editLine(f, 2, [](QByteArray& l) { setKey(l, QStringLiteral("loss"), QStringLiteral("x")); }); },
+             ": line 2: [json.exception.type_error.302] type must be number, but is string"},
+            {"ranks.jsonl", [](const QString& f) { editLine(f, 1, [](QByteArray& l) { setKey(l, QStringLiteral("ranks"), QJsonArray{QJsonArray{4, 4}}); }); },
+             ": line 1: 'ranks' rows must hold 7 projections"},
+            {"summary.json", [](const QString& f) { writeLines(f, {"{ \"state\": "}); }, ": [json.exception.parse_error.101]"},
+            {"summary.json", [](const QString& f) { editFile(f, [](QByteArray& j) { setKey(j, QStringLiteral("state"), QStringLiteral("finishd")); }); },
+             ": 'state' is 'finishd', not one of idle, preparing, running, paused, stopping, finished, stopped, failed"}};
+}
+
 }  // namespace
 
 class RunExplorerTest : public QObject {
@@ -60,6 +125,8 @@ private Q_SLOTS:
     void historyListsRunsNewestFirst();
     void listingOfARunWithoutSummary();
     void openingShowsEverySnapshotAndScrubs();
+    void openingABrokenRunSaysWhichFileAndWhy();
+    void comparingWithABrokenRunSaysWhichFileAndWhy();
     void reallocationRowJumpsOnTheTimeline();
     void compareShowsTheDifference();
     void comparingARunWithItselfShowsNone();
@@ -67,6 +134,9 @@ private Q_SLOTS:
     void rankHistoryCsvHasARowPerAdapterAndSnapshot();
 
 private:
+    // A run like A, written afresh, with `damage` done to it.
+    QString brokenRun(const Damage& damage, int index);
+
     QTemporaryDir temp_;
     QString runA_, runB_;
 };
@@ -160,6 +230,59 @@ void RunExplorerTest::openingShowsEverySnapshotAndScrubs() {
     view->timeline()->slider()->setFocus();
     QTest::keyClick(view->timeline()->slider(), Qt::Key_End);
     QCOMPARE(heatmap->snapshot().step, int64_t(30));
+}
+
+QString RunExplorerTest::brokenRun(const Damage& damage, int index) {
+    const QString dir = temp_.filePath(QStringLiteral("broken/%1").arg(index));
+    writeSyntheticRun(dir, "broken", historyA(), 30);
+    damage.apply(dir + QLatin1Char('/') + QLatin1String(damage.file));
+    return dir;
+}
+
+// File > Open run on a damaged folder: the "Open run" dialog and the log name the file and what is wrong, nothing
+// opens, and the record is read on a worker (the failure arrives after the action has returned).
+void RunExplorerTest::openingABrokenRunSaysWhichFileAndWhy() {
+    const std::vector<Damage> cases = damages();
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const QString dir = brokenRun(cases[i], int(i));
+        const QString expected = dir + QLatin1Char('/') + QLatin1String(cases[i].file) + QLatin1String(cases[i].expected);
+        MainWindow w;
+        RecordedPrompts prompts;
+        prompts.folder = dir;
+        w.setPrompts(prompts.make());
+        QSignalSpy failed(&w, &MainWindow::runOpenFailed);
+        w.actions().openRun->trigger();
+        QCOMPARE(failed.count(), 0);
+        QVERIFY(w.isLoadingRun());
+        QVERIFY(failed.wait(kWaitMs));
+        QCOMPARE(prompts.errors.size(), 1);
+        QVERIFY2(prompts.errors.first().startsWith(QStringLiteral("Open run: ") + expected), qPrintable(prompts.errors.first()));
+        QVERIFY2(w.logPane()->plainText().contains(expected), qPrintable(w.logPane()->plainText()));
+        QVERIFY(!w.runView()->hasRecord());
+        QVERIFY(w.currentRunSource().isEmpty());
+    }
+}
+
+// Compare with one damaged run: the "Compare runs" dialog, the log and the comparison's own summary line name
+// the file and what is wrong; both records are read on a worker.
+void RunExplorerTest::comparingWithABrokenRunSaysWhichFileAndWhy() {
+    const Damage damage = damages().front();
+    const QString dir = brokenRun(damage, 100);
+    const QString expected = dir + QLatin1Char('/') + QLatin1String(damage.file) + QLatin1String(damage.expected);
+    MainWindow w;
+    RecordedPrompts prompts;
+    w.setPrompts(prompts.make());
+    RunComparison* compare = w.comparison();
+    QSignalSpy failed(compare, &RunComparison::failed);
+    compare->compare(runA_, dir);
+    QCOMPARE(failed.count(), 0);
+    QVERIFY(compare->isLoading());
+    QVERIFY(failed.wait(kWaitMs));
+    QCOMPARE(prompts.errors.size(), 1);
+    QVERIFY2(prompts.errors.first().startsWith(QStringLiteral("Compare runs: ") + expected), qPrintable(prompts.errors.first()));
+    QVERIFY2(w.logPane()->plainText().contains(expected), qPrintable(w.logPane()->plainText()));
+    QVERIFY2(compare->summaryText().startsWith(expected), qPrintable(compare->summaryText()));
+    QVERIFY(!compare->hasRecords());
 }
 
 void RunExplorerTest::reallocationRowJumpsOnTheTimeline() {

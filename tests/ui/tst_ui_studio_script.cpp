@@ -1,11 +1,13 @@
 // The script harness's command table: unknown commands are refused when the script is read, a command with too
-// few arguments or a malformed number fails with the line and the reason, and a short session runs to `quit`.
+// few arguments or a malformed number fails with the line and the reason, and a short session runs to `quit`;
+// `l1ra-studio --script` with a script it cannot use exits with status 2 and says why.
 #include "shell/main_window.h"
 #include "shell/studio_app.h"
 #include "shell/studio_script.h"
 #include "setup/run_config_form.h"
 #include "studio_test_support.h"
 
+#include <QProcess>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -64,7 +66,48 @@ private Q_SLOTS:
         QCOMPARE(w.currentPage(), MainWindow::Page::Setup);
     }
 
+    // `l1ra-studio --script FILE` as a user runs it: a script that cannot be read, or that names an unknown command,
+    // ends the studio with status 2 (not a crash) and a message naming the file, before any command runs.
+    void aScriptThatCannotBeUsedEndsTheStudio() {
+        const QString missing = temp_.filePath(QStringLiteral("no-such-script.txt"));
+        const QString unknown = temp_.filePath(QStringLiteral("unknown.txt"));
+        test::writeLines(unknown, {"echo hello", "# a comment", "fly away", "quit"});
+        const struct {
+            QString script;
+            QString expected;
+        } cases[] = {{missing, QStringLiteral("l1ra-studio: cannot read the script %1: No such file or directory").arg(missing)},
+                     {unknown, QStringLiteral("l1ra-studio: %1: script line 3: unknown command 'fly'").arg(unknown)}};
+        for (const auto& c : cases) {
+            QProcess studio;
+            studio.setProcessEnvironment(studioEnvironment());
+            studio.start(QStringLiteral(L1RA_BIN_DIR "/l1ra-studio"), {QStringLiteral("--script"), c.script});
+            QVERIFY2(studio.waitForStarted(), qPrintable(studio.errorString()));
+            if (!studio.waitForFinished(kExitMs)) {
+                studio.kill();
+                studio.waitForFinished();
+                QFAIL("the studio did not exit");
+            }
+            const QString stderrText = QString::fromUtf8(studio.readAllStandardError());
+            QCOMPARE(studio.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(studio.exitCode(), 2);
+            QVERIFY2(stderrText.contains(c.expected), qPrintable(stderrText));
+            QVERIFY2(!stderrText.contains(QStringLiteral("[studio script]")), qPrintable(stderrText));   // nothing ran
+        }
+    }
+
 private:
+    static constexpr int kExitMs = 60000;
+
+    // The child studio's settings, data and runs under this suite's folder, not the user's; no display needed.
+    QProcessEnvironment studioEnvironment() const {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        for (const char* name : {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"})
+            env.insert(QLatin1String(name), temp_.filePath(QStringLiteral("child/") + QLatin1String(name)));
+        env.insert(QStringLiteral("L1RA_DEMO_DIR"), temp_.filePath(QStringLiteral("child/demo")));
+        return env;
+    }
+
     QTemporaryDir temp_;
 };
 

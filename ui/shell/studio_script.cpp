@@ -53,7 +53,12 @@ bool StudioScript::load(const QString& path, QString* error) {
         if (error) *error = tr("cannot read the script %1: %2").arg(path, file.errorString());
         return false;
     }
-    return setText(QString::fromUtf8(file.readAll()), error);
+    QString why;
+    if (!setText(QString::fromUtf8(file.readAll()), &why)) {
+        if (error) *error = tr("%1: %2").arg(path, why);   // the line number alone does not say which file
+        return false;
+    }
+    return true;
 }
 
 bool StudioScript::setText(const QString& text, QString* error) {
