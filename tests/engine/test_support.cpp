@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "io/safetensors.h"
+#include "l1ra/runtime.h"
 
 #include <QtTest>
 
@@ -29,7 +30,7 @@ RunConfig fixtureRunConfig(int steps) {
     c.train.lr = 0.01;
     c.eval.every = 20;
     c.train.precision = "f32";
-    c.threads = 2;
+    c.threads = defaultThreadCount();   // L1RA_THREADS: 2 in the suite, 1 under ThreadSanitizer (tests/CMakeLists.txt)
     return c;
 }
 

@@ -28,7 +28,7 @@ std::vector<float> readFloats(const std::string& file, const std::string& tensor
 std::vector<int64_t> readInt64s(const std::string& file, const std::string& tensor);
 
 // A short L1RA run on the fixture model and tiny-text.txt (f32, rank 4, λ 0.5, η_c 0.1, reallocation every 10
-// steps, evaluation every 20, 2 threads), for the training suites to vary.
+// steps, evaluation every 20, L1RA_THREADS threads), for the training suites to vary.
 RunConfig fixtureRunConfig(int steps);
 // A run folder's metrics.jsonl, ranks.jsonl and events.jsonl without wall-clock fields and stop events: what two
 // runs that trained the same must agree on.

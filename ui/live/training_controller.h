@@ -107,7 +107,7 @@ private:
     void updateDevice();
     void failBeforeStart(const QString& runDir, const QString& message);
     void requestDrain();
-    void drain();
+    Q_INVOKABLE void drain();   // queued by name from the training thread (requestDrain)
     void handleState(const StateChange& change);
     void handleEnd(const RunEnded& ended);
     void setState(l1ra::RunState state, const QString& detail = QString());

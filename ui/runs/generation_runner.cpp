@@ -114,8 +114,9 @@ void GenerationRunner::generateSide(Side side, const l1ra::LanguageModel& model,
 }
 
 void GenerationRunner::publish() {
-    // One flush in flight at a time; it reads whatever is newest when it runs.
-    if (!flushPosted_.exchange(true)) QMetaObject::invokeMethod(this, [this] { flush(); }, Qt::QueuedConnection);
+    // One flush in flight at a time; it reads whatever is newest when it runs. Queued by name, as
+    // TrainingController::requestDrain, so that ThreadSanitizer sees no functor handed between threads.
+    if (!flushPosted_.exchange(true)) QMetaObject::invokeMethod(this, "flush", Qt::QueuedConnection);
 }
 
 void GenerationRunner::flush() {

@@ -57,7 +57,7 @@ private:
     void generateSide(Side side, const l1ra::LanguageModel& model, const std::string& prompt, const Request& request,
                       const BackgroundJob::CancelFlag& cancelled);
     void publish();
-    void flush();
+    Q_INVOKABLE void flush();
     void complete(bool cancelled, const QString& error);
 
     BackgroundJob* job_ = nullptr;
