@@ -254,8 +254,8 @@ private Q_SLOTS:
         QCOMPARE(images_.size(), snapshots.size());
         for (std::size_t i = 0; i < snapshots.size(); ++i) {
             const json& s = snapshots[i];
-            const auto& [step, png] = images_[i];
-            QCOMPARE(step, s["step"].get<int64_t>());
+            const auto& png = images_[i].second;   // not a structured binding: clang 14 cannot capture one in a lambda
+            QCOMPARE(images_[i].first, s["step"].get<int64_t>());
             const auto& ranks = s["ranks"];
             QCOMPARE(png.width, 70u);
             QCOMPARE(png.height, uint32_t(ranks.size() * 10));
