@@ -14,7 +14,9 @@ namespace l1ra::kernels {
 // e^r by its degree-7 Taylor polynomial (truncation < 0.1 ulp). Below -87 the result is 0 (fp32 would go
 // subnormal), above 88 it saturates at e^88; NaN propagates.
 inline float expApprox(float x) {
-    const float xc = std::min(std::max(x, -87.0f), 88.0f);
+    // The bound first: std::max(-87, NaN) is -87, so a NaN never reaches the integer conversion below (undefined
+    // behaviour, found by UBSan); the NaN itself is returned at the end.
+    const float xc = std::min(std::max(-87.0f, x), 88.0f);
     const float shifter = 12582912.0f;   // 1.5 · 2^23: adding and subtracting it rounds to an integer
     const float n = (xc * 1.44269504088896341f + shifter) - shifter;
     const float r = (xc - n * 0.693359375f) - n * -2.12194440e-4f;
