@@ -48,6 +48,18 @@ private Q_SLOTS:
         expectError([&] { loadTokenizer(dir); }, dir + "/tokenizer.json", {"malformed JSON", "byte 31", "line 2, column 30"});
     }
 
+    // Found by fuzz_tokenizer_json: a number beyond a double made nlohmann throw out_of_range, which nothing caught.
+    void numberBeyondADoubleIsRefused() {
+        const std::string dir = freshDir();
+        std::filesystem::create_directories(dir);
+        std::ofstream(dir + "/tokenizer.json") << "{\n \"version\": 4e1010}";
+        expectError([&] { loadTokenizer(dir); }, dir + "/tokenizer.json", {"malformed JSON", "number overflow", "4e1010"});
+        std::ofstream(dir + "/tokenizer_config.json") << "{\"model_max_length\": -1e999}";
+        std::filesystem::copy_file(test::tokenizerFixture("byte-level-bpe/tokenizer.json"), dir + "/tokenizer.json",
+                                   std::filesystem::copy_options::overwrite_existing);
+        expectError([&] { loadTokenizer(dir); }, dir + "/tokenizer_config.json", {"malformed JSON", "number overflow", "-1e999"});
+    }
+
     void unsupportedModelsAreRefused() {
         for (const char* type : {"WordPiece", "Unigram", "WordLevel"})
             expectRefused("byte-level-bpe", [&](json& j) { j["model"]["type"] = type; }, {"model", type, "not supported"});

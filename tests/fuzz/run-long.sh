@@ -1,14 +1,22 @@
 #!/bin/sh
 # Runs every fuzz target (or those named) under libFuzzer, one after another in one process each, for SECONDS
 # each (default 600), on a scratch copy of its seed corpus (build-fuzz/corpus), and prints executions and coverage
-# per target. Findings are written to build-fuzz/findings/<target>/; once fixed, add each to
+# per target; with -n, a target also stops once it has run EXECUTIONS inputs. Findings are written to build-fuzz/findings/<target>/; once fixed, add each to
 # tests/fuzz/corpus/<target>/ so that the normal suite replays it (docs/reliability.md).
 #   cmake --preset fuzz && cmake --build --preset fuzz
-#   tests/fuzz/run-long.sh [-t SECONDS] [target...]
+#   tests/fuzz/run-long.sh [-t SECONDS] [-n EXECUTIONS] [target...]
+# Targets named in one call run one after another: on a machine with two cores, two calls with different
+# targets keep both busy.
 set -eu
 cd "$(dirname "$0")/../.."
-seconds=600
-if [ "${1:-}" = "-t" ]; then seconds=$2; shift 2; fi
+seconds=600 runs=-1
+while [ $# -ge 2 ]; do
+    case $1 in
+        -t) seconds=$2; shift 2 ;;
+        -n) runs=$2; shift 2 ;;
+        *) break ;;
+    esac
+done
 targets=${*:-"safetensors_header model_config run_config dataset tokenizer_json peft_adapter"}
 bin=build-fuzz/bin
 # The targets write each input to a file: on tmpfs that costs a fraction of a disk write.
@@ -22,7 +30,7 @@ for target in $targets; do
     cp -n tests/fuzz/corpus/$target/* "$work"/ 2>/dev/null || true
     start=$(date +%s)
     status=0
-    "$bin/fuzz_$target" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 -max_len=65536 \
+    "$bin/fuzz_$target" -max_total_time="$seconds" -runs="$runs" -timeout=60 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$findings/" "$work" >"$log" 2>&1 || status=$?
     elapsed=$(( $(date +%s) - start ))
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

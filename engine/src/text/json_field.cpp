@@ -41,6 +41,11 @@ nlohmann::json readJsonFile(const std::string& path) {
         // nlohmann counts the byte after the offending one; report the offending byte.
         const std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
         throw Error(path + ": malformed JSON at byte " + std::to_string(at) + " (" + lineAndColumn(text, at) + ")");
+    } catch (const nlohmann::json::exception& e) {
+        // Well-formed text nlohmann still refuses, such as a number beyond a double (4e1010): no byte position.
+        std::string why = e.what();
+        if (const auto end = why.find("] "); why.rfind("[json.exception", 0) == 0 && end != std::string::npos) why.erase(0, end + 2);
+        throw Error(path + ": malformed JSON: " + why);
     }
 }
 
