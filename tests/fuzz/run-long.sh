@@ -1,15 +1,16 @@
 #!/bin/sh
-# Runs every fuzz target (or those named) under libFuzzer, one after another in one process each, for SECONDS
-# each (default 600), on a scratch copy of its seed corpus (build-fuzz/corpus), and prints executions and coverage
-# per target; with -n, a target also stops once it has run EXECUTIONS inputs. Findings are written to build-fuzz/findings/<target>/; once fixed, add each to
-# tests/fuzz/corpus/<target>/ so that the normal suite replays it (docs/reliability.md).
+# Runs every fuzz target (or those named) under libFuzzer, one after another in one process each, on a scratch
+# copy of its seed corpus (build-fuzz/corpus), and prints executions and coverage per target. A target stops after
+# SECONDS (default 600; no limit when only -n is given) or once it has run EXECUTIONS inputs (-n).
+# Findings are written to build-fuzz/findings/<target>/; once fixed, add each to tests/fuzz/corpus/<target>/ so
+# that the normal suite replays it (docs/reliability.md).
 #   cmake --preset fuzz && cmake --build --preset fuzz
 #   tests/fuzz/run-long.sh [-t SECONDS] [-n EXECUTIONS] [target...]
 # Targets named in one call run one after another: on a machine with two cores, two calls with different
 # targets keep both busy.
 set -eu
 cd "$(dirname "$0")/../.."
-seconds=600 runs=-1
+seconds= runs=-1
 while [ $# -ge 2 ]; do
     case $1 in
         -t) seconds=$2; shift 2 ;;
@@ -17,6 +18,7 @@ while [ $# -ge 2 ]; do
         *) break ;;
     esac
 done
+[ -n "$seconds" ] || seconds=$([ "$runs" = -1 ] && echo 600 || echo 0)   # libFuzzer: 0 is no time limit
 targets=${*:-"safetensors_header model_config run_config dataset tokenizer_json peft_adapter"}
 bin=build-fuzz/bin
 # The targets write each input to a file: on tmpfs that costs a fraction of a disk write.
