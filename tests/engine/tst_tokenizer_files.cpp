@@ -69,6 +69,17 @@ private Q_SLOTS:
         expectRefused("byte-level-bpe", [](json& j) { j["model"]["vocab"]["x"] = "seven"; }, {"model.vocab", "[\"x\"]"});
     }
 
+    // Found by fuzz_tokenizer_json: an id of 93,481,494 in a small vocabulary sized the id -> piece table at 3 GB.
+    void idsFarPastTheVocabularyAreRefused() {
+        expectRefused("byte-level-bpe", [](json& j) { j["model"]["vocab"]["x"] = 93481494; },
+                      {"model.vocab", "[\"x\"]", "93481494", "far past"});
+        json j = test::readJson(test::tokenizerFixture("byte-level-bpe/tokenizer.json"));
+        const int64_t gapped = int64_t(j["model"]["vocab"].size()) + 1000;   // a gap of ids is allowed
+        j["model"]["vocab"]["x"] = gapped;
+        const auto tokenizer = loadTokenizer(test::editedFixture(freshDir(), "byte-level-bpe", j));
+        QCOMPARE(tokenizer->piece(gapped), std::string("x"));
+    }
+
     void brokenMergesNameTheMerge() {
         expectRefused("byte-level-bpe", [](json& j) { j["model"]["merges"][3] = {"h", "nowhere"}; }, {"model.merges[3]", "\"nowhere\""});
         expectRefused("byte-level-bpe", [](json& j) { j["model"]["merges"][4] = "a b c"; }, {"model.merges[4]"});

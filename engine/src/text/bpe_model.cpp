@@ -34,15 +34,25 @@ std::string fallbackPiece(unsigned b) {
     return name;
 }
 
+// The most unused ids a vocabulary may leave below its largest id.
+constexpr int64_t kMaxIdGap = int64_t(1) << 20;
+
 }  // namespace
 
 BpeModel::BpeModel(const JsonField& model) {
     const JsonField vocab = model["vocab"];
     if (!vocab.json().is_object()) vocab.fail(vocab.isNull() ? "is missing" : "must be an object (token -> id)");
     vocab_.reserve(vocab.size());
+    // Ids may leave gaps, but one far past the entry count is a damaged file, and it would size the id -> piece
+    // table (an id of 2^31 asks for 64 GB).
+    const int64_t idLimit = int64_t(vocab.size()) + kMaxIdGap;
     for (const auto& [token, id] : vocab.json().items()) {
         if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() > INT32_MAX)
             vocab.fail("[\"" + token + "\"] must be a non-negative integer id");
+        if (id.get<int64_t>() >= idLimit)
+            vocab.fail("[\"" + token + "\"] is id " + std::to_string(id.get<int64_t>()) + ", far past the vocabulary's " +
+                       std::to_string(vocab.size()) + " entries (ids may leave at most " + std::to_string(kMaxIdGap) +
+                       " unused)");
         const auto i = id.get<int32_t>();
         vocab_.emplace(token, i);
         if (std::size_t(i) >= pieces_.size()) pieces_.resize(std::size_t(i) + 1);
