@@ -1,20 +1,23 @@
 #!/bin/sh
 # Runs every fuzz target (or those named) under libFuzzer, one after another in one process each, on a scratch
 # copy of its seed corpus (build-fuzz/corpus), and prints executions and coverage per target. A target stops after
-# SECONDS (default 600; no limit when only -n is given) or once it has run EXECUTIONS inputs (-n).
+# SECONDS (default 600; no limit when only -n is given) or once it has run EXECUTIONS inputs (-n). Inputs grow up
+# to BYTES (-l, default 65536): libFuzzer lengthens them over a run, and a small file format runs many times
+# faster capped near its real sizes.
 # Findings are written to build-fuzz/findings/<target>/; once fixed, add each to tests/fuzz/corpus/<target>/ so
 # that the normal suite replays it (docs/reliability.md).
 #   cmake --preset fuzz && cmake --build --preset fuzz
-#   tests/fuzz/run-long.sh [-t SECONDS] [-n EXECUTIONS] [target...]
+#   tests/fuzz/run-long.sh [-t SECONDS] [-n EXECUTIONS] [-l BYTES] [target...]
 # Targets named in one call run one after another: on a machine with two cores, two calls with different
 # targets keep both busy.
 set -eu
 cd "$(dirname "$0")/../.."
-seconds= runs=-1
+seconds= runs=-1 max_len=65536
 while [ $# -ge 2 ]; do
     case $1 in
         -t) seconds=$2; shift 2 ;;
         -n) runs=$2; shift 2 ;;
+        -l) max_len=$2; shift 2 ;;
         *) break ;;
     esac
 done
@@ -32,7 +35,7 @@ for target in $targets; do
     cp -n tests/fuzz/corpus/$target/* "$work"/ 2>/dev/null || true
     start=$(date +%s)
     status=0
-    "$bin/fuzz_$target" -max_total_time="$seconds" -runs="$runs" -timeout=60 -rss_limit_mb=2048 -max_len=65536 \
+    "$bin/fuzz_$target" -max_total_time="$seconds" -runs="$runs" -timeout=60 -rss_limit_mb=2048 -max_len="$max_len" \
         -print_final_stats=1 -artifact_prefix="$findings/" "$work" >"$log" 2>&1 || status=$?
     elapsed=$(( $(date +%s) - start ))
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
