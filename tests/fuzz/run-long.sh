@@ -40,6 +40,10 @@ for target in $targets; do
     elapsed=$(( $(date +%s) - start ))
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     last=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
-    verdict=$([ "$status" = 0 ] && echo "no finding" || echo "FINDING (exit $status, see $log and $findings)")
+    case $status in
+        0) verdict="no finding" ;;
+        72) verdict="no finding; interrupted before its limit" ;;   # libFuzzer's exit code for SIGINT
+        *) verdict="FINDING (exit $status, see $log and $findings)" ;;
+    esac
     echo "$target: ${execs:-?} executions in ${elapsed} s, ${last:-cov ?}, $verdict"
 done

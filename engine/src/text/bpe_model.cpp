@@ -47,13 +47,13 @@ BpeModel::BpeModel(const JsonField& model) {
     // table (an id of 2^31 asks for 64 GB).
     const int64_t idLimit = int64_t(vocab.size()) + kMaxIdGap;
     for (const auto& [token, id] : vocab.json().items()) {
-        if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() > INT32_MAX)
-            vocab.fail("[\"" + token + "\"] must be a non-negative integer id");
-        if (id.get<int64_t>() >= idLimit)
-            vocab.fail("[\"" + token + "\"] is id " + std::to_string(id.get<int64_t>()) + ", far past the vocabulary's " +
+        const int64_t value = id.is_number_integer() ? id.get<int64_t>() : -1;
+        if (value < 0 || value > INT32_MAX) vocab.fail("[\"" + token + "\"] must be a non-negative integer id");
+        if (value >= idLimit)
+            vocab.fail("[\"" + token + "\"] is id " + std::to_string(value) + ", far past the vocabulary's " +
                        std::to_string(vocab.size()) + " entries (ids may leave at most " + std::to_string(kMaxIdGap) +
                        " unused)");
-        const auto i = id.get<int32_t>();
+        const auto i = int32_t(value);
         vocab_.emplace(token, i);
         if (std::size_t(i) >= pieces_.size()) pieces_.resize(std::size_t(i) + 1);
         pieces_[std::size_t(i)] = token;
