@@ -3,21 +3,24 @@
 # copy of its seed corpus (build-fuzz/corpus), and prints executions and coverage per target. A target stops after
 # SECONDS (default 600; no limit when only -n is given) or once it has run EXECUTIONS inputs (-n). Inputs grow up
 # to BYTES (-l, default 65536): libFuzzer lengthens them over a run, and a small file format runs many times
-# faster capped near its real sizes.
+# faster capped near its real sizes. With -w WORKERS, that many processes fuzz one target on one corpus folder
+# (libFuzzer reloads it, so each sees what the others found) and share the EXECUTIONS between them; a finding stops
+# only the process that made it (interrupt the script to stop the rest).
 # Findings are written to build-fuzz/findings/<target>/; once fixed, add each to tests/fuzz/corpus/<target>/ so
 # that the normal suite replays it (docs/reliability.md).
 #   cmake --preset fuzz && cmake --build --preset fuzz
-#   tests/fuzz/run-long.sh [-t SECONDS] [-n EXECUTIONS] [-l BYTES] [target...]
+#   tests/fuzz/run-long.sh [-t SECONDS] [-n EXECUTIONS] [-l BYTES] [-w WORKERS] [target...]
 # Targets named in one call run one after another: on a machine with two cores, two calls with different
 # targets keep both busy.
 set -eu
 cd "$(dirname "$0")/../.."
-seconds= runs=-1 max_len=65536
+seconds= runs=-1 max_len=65536 workers=1
 while [ $# -ge 2 ]; do
     case $1 in
         -t) seconds=$2; shift 2 ;;
         -n) runs=$2; shift 2 ;;
         -l) max_len=$2; shift 2 ;;
+        -w) workers=$2; shift 2 ;;
         *) break ;;
     esac
 done
@@ -37,16 +40,30 @@ for target in $targets; do
     mkdir -p "$work" "$findings"
     cp -n tests/fuzz/corpus/$target/* "$work"/ 2>/dev/null || true
     start=$(date +%s)
+    worker_runs=$runs
+    [ "$runs" = -1 ] || worker_runs=$(( (runs + workers - 1) / workers ))
+    pids= logs=
+    for w in $(seq 1 "$workers"); do
+        wlog=$log; [ "$w" = 1 ] || wlog=build-fuzz/fuzz-$target.w$w.log
+        "$bin/fuzz_$target" -max_total_time="$seconds" -runs="$worker_runs" -timeout=60 -rss_limit_mb=2048 \
+            -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$findings/" "$work" >"$wlog" 2>&1 &
+        pids="$pids $!" logs="$logs $wlog"
+    done
     status=0
-    "$bin/fuzz_$target" -max_total_time="$seconds" -runs="$runs" -timeout=60 -rss_limit_mb=2048 -max_len="$max_len" \
-        -print_final_stats=1 -artifact_prefix="$findings/" "$work" >"$log" 2>&1 || status=$?
+    for pid in $pids; do
+        wait "$pid" || { s=$?; [ "$status" != 0 ] && [ "$status" != 72 ] || status=$s; }   # a finding outranks 72
+    done
     elapsed=$(( $(date +%s) - start ))
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-    last=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
+    execs=0 last=
+    for wlog in $logs; do
+        n=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$wlog" | grep -o '[0-9]*$' | tail -1)
+        execs=$(( execs + ${n:-0} ))
+        last="$last$(grep -E '^#[0-9]+' "$wlog" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true); "
+    done
     case $status in
         0) verdict="no finding" ;;
         72) verdict="no finding; interrupted before its limit" ;;   # libFuzzer's exit code for SIGINT
-        *) verdict="FINDING (exit $status, see $log and $findings)" ;;
+        *) verdict="FINDING (exit $status, see $logs and $findings)" ;;
     esac
-    echo "$target: ${execs:-?} executions in ${elapsed} s, ${last:-cov ?}, $verdict"
+    echo "$target: $execs executions in ${elapsed} s by $workers process(es), at the end ${last% } $verdict"
 done
