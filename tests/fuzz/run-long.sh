@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs every fuzz target (or those named) under libFuzzer, one after another in one process each, on a scratch
+# Runs every fuzz target (or those named) under libFuzzer in turn (one process each, or -w), on a scratch
 # copy of its seed corpus (build-fuzz/corpus), and prints executions and coverage per target. A target stops after
 # SECONDS (default 600; no limit when only -n is given) or once it has run EXECUTIONS inputs (-n). Inputs grow up
 # to BYTES (-l, default 65536): libFuzzer lengthens them over a run, and a small file format runs many times
@@ -24,6 +24,7 @@ while [ $# -ge 2 ]; do
         *) break ;;
     esac
 done
+case $workers in ''|*[!0-9]*|0) echo "-w needs a positive number of processes, not '$workers'" >&2; exit 2 ;; esac
 [ -n "$seconds" ] || seconds=$([ "$runs" = -1 ] && echo 600 || echo 0)   # libFuzzer: 0 is no time limit
 targets=${*:-"safetensors_header model_config run_config dataset tokenizer_json peft_adapter"}
 bin=build-fuzz/bin
