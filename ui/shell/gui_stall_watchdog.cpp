@@ -1,30 +1,8 @@
 #include "shell/gui_stall_watchdog.h"
 
-#include <QFile>
 #include <QThread>
 
-#include <ctime>
-
 namespace l1ra::ui {
-
-namespace {
-
-// Nanoseconds the calling thread has spent runnable but waiting for a CPU (second field of schedstat); 0 where
-// the kernel does not say, which makes the watchdog count scheduler delays as stalls (stricter, never laxer).
-qint64 runQueueWaitNs() {
-    QFile file(QStringLiteral("/proc/thread-self/schedstat"));
-    if (!file.open(QIODevice::ReadOnly)) return 0;
-    const QList<QByteArray> fields = file.readAll().simplified().split(' ');
-    return fields.size() >= 2 ? fields[1].toLongLong() : 0;
-}
-
-qint64 threadCpuNs() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return qint64(t.tv_sec) * 1000000000 + t.tv_nsec;
-}
-
-}  // namespace
 
 GuiStallWatchdog::GuiStallWatchdog(QObject* parent, int thresholdMs) : QObject(parent), thresholdMs_(thresholdMs) {
     timer_.setTimerType(Qt::PreciseTimer);
@@ -39,8 +17,8 @@ void GuiStallWatchdog::start() {
     beats_ = 0;
     clock_.start();
     lastBeatNs_ = 0;
-    lastQueuedNs_ = runQueueWaitNs();
-    lastCpuNs_ = threadCpuNs();
+    waitsKnown_ = measureEventLoopWaits();
+    last_ = guiThreadTime();
     timer_.start();
 }
 
@@ -48,14 +26,22 @@ void GuiStallWatchdog::stop() { timer_.stop(); }
 
 void GuiStallWatchdog::beat() {
     const qint64 now = clock_.nsecsElapsed();
-    const qint64 queued = runQueueWaitNs();
-    const qint64 cpu = threadCpuNs();
-    const qint64 busyMs = (cpu - lastCpuNs_) / 1000000;
+    const GuiThreadTime t = guiThreadTime();
     const qint64 gapNs = now - lastBeatNs_;
-    const qint64 blockedMs = (gapNs - (queued - lastQueuedNs_)) / 1000000 - kIntervalMs;
+    const qint64 busyMs = (t.cpuNs - last_.cpuNs) / 1000000;
+    const qint64 queuedNs = t.runQueueNs - last_.runQueueNs;
+    qint64 blockedMs = 0;
+    if (t.eventWaitKnown) {
+        // The gap less the event-loop waits (a late wake-up among them) and the CPU waits outside them.
+        const qint64 waitedNs = t.eventWaitNs - last_.eventWaitNs;
+        const qint64 queuedOutsideNs = queuedNs - (t.runQueueInEventWaitNs - last_.runQueueInEventWaitNs);
+        blockedMs = (gapNs - waitedNs - queuedOutsideNs) / 1000000;
+    } else {
+        // Unknown waits: the gap beyond the heartbeat less the CPU waits (a late wake-up counts as blocked).
+        blockedMs = (gapNs - queuedNs) / 1000000 - kIntervalMs;
+    }
     lastBeatNs_ = now;
-    lastQueuedNs_ = queued;
-    lastCpuNs_ = cpu;
+    last_ = t;
     ++beats_;
     longest_ = std::max(longest_, blockedMs);
     if (blockedMs <= thresholdMs_) return;
