@@ -1,6 +1,7 @@
 #include "shell/gui_thread_time.h"
 
 #include <QAbstractEventDispatcher>
+#include <QCoreApplication>
 #include <QThread>
 
 #include <atomic>
@@ -94,6 +95,9 @@ bool installPollHook() {
 }  // namespace
 
 bool measureEventLoopWaits() {
+    // Only the application's thread iterates glib's default context; hooking from another thread would measure nothing.
+    const QCoreApplication* app = QCoreApplication::instance();
+    if (!app || QThread::currentThread() != app->thread()) return false;
     static const bool installed = installPollHook();
     return installed && counters().thread == gettid();
 }

@@ -17,7 +17,7 @@ struct GuiThreadTime {
 
 // Starts counting the calling thread's event-loop waits (once per process; later calls are no-ops). Works when
 // the thread's event dispatcher is glib's, as Qt's is on Linux desktops and under the offscreen platform;
-// returns whether it does. Call it on the GUI thread.
+// returns whether it does. Elsewhere than on the application's (GUI) thread it does nothing and returns false.
 bool measureEventLoopWaits();
 
 // The calling thread's totals so far; eventWait* count only for the thread measureEventLoopWaits() was called on.
